@@ -1,0 +1,53 @@
+#ifndef ICR_SERVER_AGREEMENT_COEFFICIENT_H_
+#define ICR_SERVER_AGREEMENT_COEFFICIENT_H_
+
+// The value type every agreement computation returns: one coefficient, its
+// value or the reason it has none, and the quantities it was computed from.
+
+#include <optional>
+#include <string>
+
+namespace icr::agreement {
+
+// A percentile bootstrap interval (Hayes & Krippendorff 2007).
+struct BootstrapInterval {
+  double low = 0;
+  double high = 0;
+  double confidence = 0.95;
+  int samples = 0;
+};
+
+struct Coefficient {
+  // Stable machine name, as in DESIGN §10: "percent_agreement", "cohen_kappa",
+  // "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "gwet_ac2",
+  // "brennan_prediger", "unitizing_alpha", "cu_alpha", "Cu_alpha", ...
+  std::string name;
+  // Empty when the coefficient is undefined for the data; never NaN.
+  std::optional<double> value;
+  // Why the value is undefined ("one category only", ...); empty when defined.
+  std::string reason;
+  // Observed and expected disagreement (alpha family) or agreement (kappa
+  // family); which one is said by `observed_is_disagreement`.
+  double observed = 0;
+  double expected = 0;
+  bool observed_is_disagreement = false;
+  // The convention used where sources differ, e.g. "fleiss_1971" or
+  // "gwet_varying_raters"; empty when there is only one.
+  std::string variant;
+  // Only with a bootstrap.
+  std::optional<BootstrapInterval> ci;
+  std::optional<double> p_below_min;  // alpha only: P(alpha < alpha_min)
+
+  bool defined() const { return value.has_value(); }
+
+  static Coefficient Undefined(std::string name, std::string reason) {
+    Coefficient c;
+    c.name = std::move(name);
+    c.reason = std::move(reason);
+    return c;
+  }
+};
+
+}  // namespace icr::agreement
+
+#endif  // ICR_SERVER_AGREEMENT_COEFFICIENT_H_

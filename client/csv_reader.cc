@@ -82,7 +82,7 @@ class Parser {
 
 }  // namespace
 
-absl::Status CsvError(const std::string& path, int64_t line, std::string_view message) {
+absl::Status CsvError(const std::string& path, int64_t line, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(path, ":", line, ": ", message));
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace icr::client {
 
@@ -35,7 +36,7 @@ absl::Status ReadCsvText(std::string_view text, const std::string& name,
 
 // "path:line: message" as INVALID_ARGUMENT, the shape every input error of the
 // CLI takes.
-absl::Status CsvError(const std::string& path, int64_t line, std::string_view message);
+absl::Status CsvError(const std::string& path, int64_t line, absl::string_view message);
 
 }  // namespace icr::client
 

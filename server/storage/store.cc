@@ -1,0 +1,124 @@
+#include "server/storage/store.h"
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+
+namespace icr::storage {
+namespace {
+
+constexpr const char* kFamilyNames[] = {"default", "texts", "events", "idempotency"};
+static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat("storage: ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsBusy() || status.IsTryAgain()) return absl::AbortedError(message);
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
+                                                   const StoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  // The metadata family is the one the server's reads depend on; a block
+  // cache and bloom filters keep point lookups off the disk.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options(db_options);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name : kFamilyNames) families.emplace_back(name, cf_options);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
+  if (!s.ok()) return FromRocks(s);
+  return std::unique_ptr<Store>(new Store(std::unique_ptr<rocksdb::DB>(raw), handles, options));
+}
+
+Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             const StoreOptions& options)
+    : db_(std::move(db)), handles_(std::move(handles)), options_(options) {}
+
+Store::~Store() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close();
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(family), ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s);
+  return value;
+}
+
+absl::StatusOr<std::optional<std::string>> Store::GetThrough(rocksdb::WriteBatchWithIndex& batch,
+                                                             Family family,
+                                                             std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = batch.GetFromBatchAndDB(db_.get(), rocksdb::ReadOptions(), handle(family),
+                                              ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s);
+  return value;
+}
+
+absl::Status Store::Scan(
+    Family family, std::string_view prefix, std::string_view start_after,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+  if (start_after.empty()) {
+    it->Seek(ToSlice(prefix));
+  } else {
+    it->Seek(ToSlice(start_after));
+    if (it->Valid() && it->key() == ToSlice(start_after)) it->Next();
+  }
+  for (; it->Valid(); it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (!key.starts_with(ToSlice(prefix))) break;
+    rocksdb::Slice value = it->value();
+    if (!visit(std::string_view(key.data(), key.size()),
+               std::string_view(value.data(), value.size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status());
+}
+
+absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Store::Last(
+    Family family, std::string_view prefix) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+  // The smallest key after every key with `prefix`: the prefix with its last
+  // byte incremented (ids never end in 0xFF, so no carry is needed).
+  std::string upper(prefix);
+  upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+  it->SeekForPrev(ToSlice(upper));
+  if (it->Valid() && it->key() == ToSlice(upper)) it->Prev();
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocks(it->status());
+    return std::nullopt;
+  }
+  if (!it->key().starts_with(ToSlice(prefix))) return std::nullopt;
+  return std::make_pair(it->key().ToString(), it->value().ToString());
+}
+
+absl::Status Store::Write(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocks(db_->Write(write_options, batch));
+}
+
+}  // namespace icr::storage

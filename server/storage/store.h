@@ -1,0 +1,82 @@
+#ifndef ICR_SERVER_STORAGE_STORE_H_
+#define ICR_SERVER_STORAGE_STORE_H_
+
+// The embedded RocksDB database: one per server, column families by kind
+// (see keys.h). Reads go straight to RocksDB; every write goes through the
+// Writer (writer.h) so that a state change, its audit event and its
+// idempotency record commit together.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+namespace icr::storage {
+
+enum class Family { kMetadata = 0, kTexts, kEvents, kIdempotency, kCount };
+
+struct StoreOptions {
+  // Sync the WAL before a write is acknowledged. Default true: an
+  // acknowledged mutation survives a crash of the machine. false trades that
+  // for speed (a crash of the process alone still loses nothing).
+  bool sync = true;
+};
+
+class Store {
+ public:
+  // Opens or creates the database in `dir`, with every column family.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
+                                                     const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The value under `key`, or nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const;
+
+  // Like Get, but sees the writes pending in `batch` first.
+  absl::StatusOr<std::optional<std::string>> GetThrough(rocksdb::WriteBatchWithIndex& batch,
+                                                        Family family,
+                                                        std::string_view key) const;
+
+  // Calls `visit(key, value)` for keys starting with `prefix`, in key order,
+  // beginning after `start_after` when it is non-empty, until `visit`
+  // returns false.
+  absl::Status Scan(Family family, std::string_view prefix, std::string_view start_after,
+                    const std::function<bool(std::string_view key, std::string_view value)>&
+                        visit) const;
+
+  // The last key with `prefix` and its value, or nullopt.
+  absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Last(
+      Family family, std::string_view prefix) const;
+
+  // Applies `batch` atomically, synced per the options.
+  absl::Status Write(rocksdb::WriteBatch* batch);
+
+  rocksdb::ColumnFamilyHandle* handle(Family family) const {
+    return handles_[static_cast<int>(family)];
+  }
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+        const StoreOptions& options);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  StoreOptions options_;
+};
+
+// RocksDB's status as an absl::Status with the same meaning.
+absl::Status FromRocks(const rocksdb::Status& status);
+
+}  // namespace icr::storage
+
+#endif  // ICR_SERVER_STORAGE_STORE_H_

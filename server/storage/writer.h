@@ -1,0 +1,120 @@
+#ifndef ICR_SERVER_STORAGE_WRITER_H_
+#define ICR_SERVER_STORAGE_WRITER_H_
+
+// The single writer of DESIGN §4/§5. Every mutation is queued here; one
+// thread takes whatever is waiting, applies each mutation to one
+// WriteBatchWithIndex (so later mutations of the group read earlier ones),
+// appends each one's audit event to its chain, records its idempotency
+// answer, and commits the group with one synced write (application-level
+// group commit). A mutation's state change, its event and its idempotency
+// record are therefore in the same atomic write, and the chain never has a
+// gap. Validation and authorization happen before a mutation is queued;
+// checks that depend on the current state (existence, round state) run in
+// `apply`, which is serialized.
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "icr/v1/resources.pb.h"
+#include "server/storage/store.h"
+
+namespace icr::storage {
+
+// What `apply` sees: reads through the pending group, and writes into it.
+class MutationContext {
+ public:
+  MutationContext(Store& store, rocksdb::WriteBatchWithIndex& batch)
+      : store_(store), batch_(batch) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const {
+    return store_.GetThrough(batch_, family, key);
+  }
+  void Put(Family family, std::string_view key, std::string_view value);
+
+  const Store& store() const { return store_; }
+
+ private:
+  Store& store_;
+  rocksdb::WriteBatchWithIndex& batch_;
+};
+
+struct MutationResult {
+  std::string response;  // serialized response message
+  std::string summary;   // the audit event's result_summary
+};
+
+struct Mutation {
+  // The chain the event joins: the project id, or kServerChain.
+  std::string chain;
+  // The event to append; seq, time, prev_hash and result_summary are filled
+  // in by the writer. Its `request` is the sanitized request (DESIGN §5).
+  icr::v1::AuditEvent event;
+  // Checks the current state and writes the change. Not OK: nothing of this
+  // mutation is written, and the status is the answer.
+  std::function<absl::StatusOr<MutationResult>(MutationContext&)> apply;
+};
+
+struct WriterOptions {
+  // Most mutations committed in one write.
+  size_t max_group = 1024;
+};
+
+class Writer {
+ public:
+  Writer(Store& store, const WriterOptions& options);
+  // Commits what is queued, then stops the thread.
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues `mutation` and waits until it is durable (or failed). Returns the
+  // serialized response. With a non-empty event.request_id, a mutation the
+  // same actor already made with that id is not applied again: the first
+  // response is returned, and no event is added. The same request_id with a
+  // different request is INVALID_ARGUMENT.
+  absl::StatusOr<std::string> Commit(Mutation mutation);
+
+  // The number of events in `chain` (its last seq).
+  absl::StatusOr<int64_t> ChainLength(const std::string& chain);
+
+ private:
+  struct Pending {
+    Mutation mutation;
+    std::promise<absl::StatusOr<std::string>> done;
+  };
+  struct ChainHead {
+    int64_t seq = 0;
+    std::string hash;
+  };
+
+  void Run();
+  void CommitGroup(std::deque<std::unique_ptr<Pending>>& group);
+  absl::StatusOr<ChainHead> LoadHead(const std::string& chain) ABSL_EXCLUSIVE_LOCKS_REQUIRED(heads_mutex_);
+
+  Store& store_;
+  const WriterOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<Pending>> queue_ ABSL_GUARDED_BY(mutex_);
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+
+  // Heads of the chains, loaded on first use, updated after each commit.
+  std::mutex heads_mutex_;
+  std::map<std::string, ChainHead> heads_ ABSL_GUARDED_BY(heads_mutex_);
+
+  std::thread thread_;
+};
+
+}  // namespace icr::storage
+
+#endif  // ICR_SERVER_STORAGE_WRITER_H_

@@ -155,7 +155,7 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
       icr::storage::IdempotencyRecord record;
       record.set_method(event.method());
       record.set_request_sha256(request_hash);
-      record.set_response(result->response);
+      record.set_response(result->replay_response.value_or(result->response));
       context.Put(Family::kIdempotency, idempotency_key, record.SerializeAsString());
     }
     answers.push_back(std::move(result->response));

@@ -50,6 +50,9 @@ class MutationContext {
 struct MutationResult {
   std::string response;  // serialized response message
   std::string summary;   // the audit event's result_summary
+  // What a retry with the same request_id answers, when it must differ from
+  // `response` (a secret shown once is never stored).
+  std::optional<std::string> replay_response;
 };
 
 struct Mutation {

@@ -1,0 +1,119 @@
+#ifndef ICR_SERVER_CATALOG_CATALOG_H_
+#define ICR_SERVER_CATALOG_CATALOG_H_
+
+// The project catalog: users, projects, members, the codebook (codes and
+// domains), documents and rounds (DESIGN §2). Each mutation validates its
+// input (naming the field), then commits through the Writer, so the change,
+// its audit event and its idempotency record are one atomic write. Callers
+// are authorized by the service layer before they get here; the catalog
+// enforces only rules that depend on the data (a lead may not make owners).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "icr/v1/admin.pb.h"
+#include "icr/v1/audit.pb.h"
+#include "icr/v1/project.pb.h"
+#include "server/storage/store.h"
+#include "server/storage/writer.h"
+
+namespace icr::catalog {
+
+// Who is acting, as authenticated.
+struct Actor {
+  std::string user;
+  bool server_admin = false;
+};
+
+struct CatalogOptions {
+  // Largest document text accepted, in bytes of UTF-8.
+  size_t max_document_bytes = 16 << 20;
+};
+
+class Catalog {
+ public:
+  Catalog(storage::Store& store, storage::Writer& writer, const CatalogOptions& options);
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // --- Users and tokens -------------------------------------------------
+  // The token is in the first answer only; a retry with the same request_id
+  // answers the user without it (the server keeps only the token's hash).
+  absl::StatusOr<v1::CreateUserResponse> CreateUser(const Actor& actor,
+                                                    const v1::CreateUserRequest& request);
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(const Actor& actor,
+                                                      const v1::CreateTokenRequest& request);
+  absl::StatusOr<v1::ListUsersResponse> ListUsers(const v1::ListUsersRequest& request) const;
+  absl::StatusOr<std::optional<v1::User>> GetUser(std::string_view user) const;
+  // The user a bearer token belongs to, or nullopt for an unknown token.
+  absl::StatusOr<std::optional<v1::User>> UserForToken(std::string_view token) const;
+  // On a database without users: creates the ADMIN user `admin` and returns
+  // its token. Otherwise nullopt.
+  absl::StatusOr<std::optional<std::string>> BootstrapAdmin();
+
+  // --- Projects and members -----------------------------------------------
+  // The creator becomes the project's OWNER.
+  absl::StatusOr<v1::CreateProjectResponse> CreateProject(const Actor& actor,
+                                                          const v1::CreateProjectRequest& request);
+  absl::StatusOr<std::optional<v1::Project>> GetProject(std::string_view project) const;
+  // The projects `actor` is a member of (all of them for a server admin).
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(
+      const Actor& actor, const v1::ListProjectsRequest& request) const;
+  // The member's role, or nullopt for a non-member.
+  absl::StatusOr<std::optional<v1::MemberRole>> RoleOf(std::string_view project,
+                                                       std::string_view user) const;
+  // `actor_role` is the actor's own role: a LEAD may add only coders and
+  // reviewers.
+  absl::StatusOr<v1::AddMemberResponse> AddMember(const Actor& actor, v1::MemberRole actor_role,
+                                                  const v1::AddMemberRequest& request);
+  absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& request) const;
+
+  // --- Codebook ------------------------------------------------------------
+  absl::StatusOr<v1::CreateCodeResponse> CreateCode(const Actor& actor,
+                                                    const v1::CreateCodeRequest& request);
+  absl::StatusOr<v1::UpdateCodeResponse> UpdateCode(const Actor& actor,
+                                                    const v1::UpdateCodeRequest& request);
+  // FROM becomes MERGED into INTO; FROM's children move under INTO.
+  absl::StatusOr<v1::MergeCodeResponse> MergeCode(const Actor& actor,
+                                                  const v1::MergeCodeRequest& request);
+  absl::StatusOr<v1::ListCodesResponse> ListCodes(const v1::ListCodesRequest& request) const;
+  absl::StatusOr<v1::CreateDomainResponse> CreateDomain(const Actor& actor,
+                                                        const v1::CreateDomainRequest& request);
+  absl::StatusOr<v1::ListDomainsResponse> ListDomains(const v1::ListDomainsRequest& request) const;
+
+  // --- Documents -----------------------------------------------------------
+  absl::StatusOr<v1::CreateDocumentResponse> CreateDocument(
+      const Actor& actor, const v1::CreateDocumentRequest& request);
+  absl::StatusOr<v1::GetDocumentResponse> GetDocument(const v1::GetDocumentRequest& request) const;
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
+      const v1::ListDocumentsRequest& request) const;
+
+  // --- Rounds --------------------------------------------------------------
+  absl::StatusOr<v1::CreateRoundResponse> CreateRound(const Actor& actor,
+                                                      const v1::CreateRoundRequest& request);
+  absl::StatusOr<v1::GetRoundResponse> GetRound(const v1::GetRoundRequest& request) const;
+  absl::StatusOr<v1::ListRoundsResponse> ListRounds(const v1::ListRoundsRequest& request) const;
+  absl::StatusOr<v1::AdvanceRoundResponse> AdvanceRound(const Actor& actor,
+                                                        const v1::AdvanceRoundRequest& request);
+
+  // --- Audit ---------------------------------------------------------------
+  // `chain` is a project id, or storage::kServerChain.
+  absl::StatusOr<v1::ListEventsResponse> ListEvents(std::string_view chain, int32_t page_size,
+                                                    std::string_view page_token) const;
+
+ private:
+  storage::Store& store_;
+  storage::Writer& writer_;
+  const CatalogOptions options_;
+};
+
+// A new API token: 256 random bits, printed as "icr_" and 64 hex digits.
+std::string NewToken();
+// What the server keeps of a token: hex SHA-256.
+std::string TokenHash(std::string_view token);
+
+}  // namespace icr::catalog
+
+#endif  // ICR_SERVER_CATALOG_CATALOG_H_

@@ -4,6 +4,7 @@
 // The value type every agreement computation returns: one coefficient, its
 // value or the reason it has none, and the quantities it was computed from.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -31,6 +32,11 @@ struct Coefficient {
   double observed = 0;
   double expected = 0;
   bool observed_is_disagreement = false;
+  // What the value was computed on: units that entered the computation
+  // (for the alpha family, units with at least two values) and the values in
+  // them (Krippendorff's n..).
+  int64_t units = 0;
+  int64_t pairable_values = 0;
   // The convention used where sources differ, e.g. "fleiss_1971" or
   // "gwet_varying_raters"; empty when there is only one.
   std::string variant;

@@ -1,0 +1,136 @@
+#include "server/agreement/analysis.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/agreement/coincidence.h"
+#include "server/agreement/krippendorff_alpha.h"
+#include "server/agreement/unit_counts.h"
+#include "server/common/status_macros.h"
+
+namespace icr::agreement {
+namespace {
+
+absl::StatusOr<std::vector<std::string>> Requested(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  const bool all = names.empty() || std::find(names.begin(), names.end(), "all") != names.end();
+  for (const char* known : kCoefficientNames) {
+    if (all) {
+      out.push_back(known);
+      continue;
+    }
+    for (const std::string& name : names) {
+      if (name == known || (name == "gwet_ac2" && std::string(known) == "gwet_ac1")) {
+        out.push_back(known);
+        break;
+      }
+    }
+  }
+  for (const std::string& name : names) {
+    if (name == "all" || name == "gwet_ac2") continue;
+    if (std::find(std::begin(kCoefficientNames), std::end(kCoefficientNames), name) ==
+        std::end(kCoefficientNames)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown coefficient '", name,
+          "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
+          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOptions& options) {
+  ICR_ASSIGN_OR_RETURN(std::vector<std::string> names, Requested(options.coefficients));
+  if (options.weights != Weights::kNone && options.level == Level::kNominal) {
+    return absl::InvalidArgumentError(
+        "weights need ordered categories: use --level ordinal, interval or ratio");
+  }
+  if (options.set_metric && options.level != Level::kNominal) {
+    return absl::InvalidArgumentError("a set metric (jaccard, masi) goes with the nominal level");
+  }
+  if (options.categories && *options.categories < data.num_categories()) {
+    return absl::InvalidArgumentError(absl::StrCat("--categories ", *options.categories,
+                                                   " is below the ", data.num_categories(),
+                                                   " categories in the data"));
+  }
+  const Metric metric = options.set_metric.value_or(MetricForLevel(options.level));
+
+  Analysis out;
+  out.units = data.num_units();
+  out.coders = data.num_coders();
+  out.level = LevelName(options.level);
+  out.metric = MetricName(metric);
+
+  const UnitCounts counts = CountValues(data);
+  const Coincidences co = BuildCoincidences(counts);
+  out.pairable_values = std::llround(co.n);
+  // Interval and ratio read numbers even when alpha is not asked for: the
+  // data must fit its declared level.
+  ICR_ASSIGN_OR_RETURN(std::vector<double> delta, DifferenceMatrix(data, metric, co.marginals));
+
+  const BootstrapOptions& boot = options.bootstrap;
+  const bool two_coders = data.num_coders() == 2;
+  std::optional<PairedValues> pairs;
+  if (two_coders) pairs = PairValues(data, 0, 1);
+  auto needs_two = [&](const char* name, const char* instead) {
+    return Coefficient::Undefined(
+        name, absl::StrCat(name == std::string("cohen_kappa") ? "Cohen's kappa" : "Scott's pi",
+                           " is for two coders (the data has ", data.num_coders(), "); ", instead));
+  };
+
+  for (const std::string& name : names) {
+    Coefficient c;
+    if (name == "percent_agreement") {
+      c = PercentAgreement(counts);
+      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
+        return PercentAgreement(counts, m).value;
+      }, &c);
+    } else if (name == "cohen_kappa") {
+      if (!two_coders) {
+        c = needs_two("cohen_kappa", "see the pairwise matrix");
+      } else {
+        c = CohenKappa(*pairs, options.weights);
+        BootstrapRows(static_cast<int64_t>(pairs->a.size()), boot, [&](Multiplicity m) {
+          return CohenKappa(*pairs, options.weights, m).value;
+        }, &c);
+      }
+    } else if (name == "scott_pi") {
+      if (!two_coders) {
+        c = needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
+      } else {
+        c = ScottPi(*pairs);
+        BootstrapRows(static_cast<int64_t>(pairs->a.size()), boot, [&](Multiplicity m) {
+          return ScottPi(*pairs, m).value;
+        }, &c);
+      }
+    } else if (name == "fleiss_kappa") {
+      c = FleissKappa(counts);
+      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
+        return FleissKappa(counts, m).value;
+      }, &c);
+    } else if (name == "krippendorff_alpha") {
+      c = AlphaFromCoincidences(co, delta, MetricName(metric));
+      if (c.defined() && boot.samples > 0) {
+        BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
+      }
+    } else if (name == "gwet_ac1") {
+      c = GwetAc(counts, options.weights);
+      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
+        return GwetAc(counts, options.weights, m).value;
+      }, &c);
+    } else if (name == "brennan_prediger") {
+      c = BrennanPrediger(counts, options.categories);
+      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
+        return BrennanPrediger(counts, options.categories, m).value;
+      }, &c);
+    }
+    out.coefficients.push_back(std::move(c));
+  }
+  if (options.pairwise) out.pairwise = PairwiseMatrix(data, options.weights);
+  return out;
+}
+
+}  // namespace icr::agreement

@@ -1,0 +1,69 @@
+#ifndef ICR_SERVER_AGREEMENT_ANALYSIS_H_
+#define ICR_SERVER_AGREEMENT_ANALYSIS_H_
+
+// One call for a full reliability report on reliability data: the chosen
+// coefficients (with bootstrap intervals on request) and the per-coder-pair
+// matrix. Used by `icr stats` and the server's agreement service.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/agreement/bootstrap.h"
+#include "server/agreement/coefficient.h"
+#include "server/agreement/distance.h"
+#include "server/agreement/kappa.h"
+#include "server/agreement/pairwise.h"
+#include "server/agreement/reliability_data.h"
+
+namespace icr::agreement {
+
+// Every coefficient name Analyze() knows, in report order. "gwet_ac2" is
+// accepted as a request for the weighted AC (it is reported as gwet_ac1
+// without weights).
+inline constexpr const char* kCoefficientNames[] = {
+    "percent_agreement", "cohen_kappa", "scott_pi",         "fleiss_kappa",
+    "krippendorff_alpha", "gwet_ac1",   "brennan_prediger",
+};
+
+struct AnalysisOptions {
+  // Measurement level: alpha's metric, and whether weights are allowed.
+  Level level = Level::kNominal;
+  // kJaccard or kMasi: alpha compares set-valued cells with this distance
+  // (level must be nominal). nullopt: the level's metric.
+  std::optional<Metric> set_metric;
+  // Weights of Cohen's kappa and Gwet's AC2 (pairwise kappas too). Needs an
+  // ordered level (ordinal, interval, ratio).
+  Weights weights = Weights::kNone;
+  // Names from kCoefficientNames; empty or {"all"} means all of them.
+  std::vector<std::string> coefficients;
+  // Brennan-Prediger's number of categories; default: the data's categories.
+  // Must not be below the number of categories in the data.
+  std::optional<int> categories;
+  // samples = 0: no bootstrap.
+  BootstrapOptions bootstrap{.samples = 0};
+  bool pairwise = true;
+};
+
+struct Analysis {
+  int64_t units = 0;            // units in the data
+  int coders = 0;
+  int64_t pairable_values = 0;  // values in units with at least two values (n..)
+  std::string level;            // "nominal", ...
+  std::string metric;           // alpha's metric: the level, or "jaccard"/"masi"
+  std::vector<Coefficient> coefficients;
+  std::vector<PairwiseAgreement> pairwise;
+};
+
+// `data`'s categories must be in scale order (ReliabilityData::OrderCategories).
+// INVALID_ARGUMENT for options that do not fit (an unknown coefficient,
+// weights at the nominal level, a set metric at another level, --categories
+// below the observed count) or data the level cannot read (interval on a
+// non-number). Undefined coefficients are results, not errors.
+absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOptions& options);
+
+}  // namespace icr::agreement
+
+#endif  // ICR_SERVER_AGREEMENT_ANALYSIS_H_

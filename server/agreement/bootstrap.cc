@@ -1,0 +1,113 @@
+#include "server/agreement/bootstrap.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace icr::agreement {
+namespace {
+
+uint64_t SplitMix64(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+inline uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+}  // namespace
+
+Rng::Rng(uint64_t seed) {
+  for (uint64_t& s : s_) s = SplitMix64(seed);
+}
+
+uint64_t Rng::Next() {
+  const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = Rotl(s_[3], 45);
+  return result;
+}
+
+uint64_t Rng::Uniform(uint64_t n) {
+  unsigned __int128 m = static_cast<unsigned __int128>(Next()) * n;
+  uint64_t low = static_cast<uint64_t>(m);
+  if (low < n) {
+    const uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<unsigned __int128>(Next()) * n;
+      low = static_cast<uint64_t>(m);
+    }
+  }
+  return static_cast<uint64_t>(m >> 64);
+}
+
+BootstrapInterval PercentileInterval(std::vector<double> replicates, double confidence) {
+  BootstrapInterval ci;
+  ci.confidence = confidence;
+  ci.samples = static_cast<int>(replicates.size());
+  if (replicates.empty()) return ci;
+  std::sort(replicates.begin(), replicates.end());
+  const double b = static_cast<double>(replicates.size());
+  const int64_t last = static_cast<int64_t>(replicates.size()) - 1;
+  int64_t lo = static_cast<int64_t>(std::floor(b * (1.0 - confidence) / 2.0 + 1e-9));
+  int64_t hi = static_cast<int64_t>(std::ceil(b * (1.0 + confidence) / 2.0 - 1e-9)) - 1;
+  lo = std::clamp<int64_t>(lo, 0, last);
+  hi = std::clamp<int64_t>(hi, lo, last);
+  ci.low = replicates[lo];
+  ci.high = replicates[hi];
+  return ci;
+}
+
+void BootstrapAlpha(const AlphaContributions& contributions, const BootstrapOptions& options,
+                    Coefficient* alpha) {
+  if (!alpha->defined() || options.samples <= 0 || contributions.expected <= 0) return;
+  const uint64_t n = contributions.disagreement.size();
+  if (n == 0) return;
+  const double* d = contributions.disagreement.data();
+  const double* m = contributions.values.data();
+  Rng rng(options.seed);
+  std::vector<double> replicates;
+  replicates.reserve(options.samples);
+  int64_t below = 0;
+  for (int s = 0; s < options.samples; ++s) {
+    double sum_d = 0, sum_m = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t u = rng.Uniform(n);
+      sum_d += d[u];
+      sum_m += m[u];
+    }
+    const double value = 1.0 - (sum_d / sum_m) / contributions.expected;
+    if (value < options.alpha_min) ++below;
+    replicates.push_back(value);
+  }
+  alpha->ci = PercentileInterval(std::move(replicates), options.confidence);
+  alpha->p_below_min = static_cast<double>(below) / options.samples;
+  if (alpha->variant.empty()) {
+    alpha->variant = "units_de_fixed";
+  } else {
+    alpha->variant += ",bootstrap=units_de_fixed";
+  }
+}
+
+void BootstrapRows(int64_t rows, const BootstrapOptions& options,
+                   const std::function<std::optional<double>(Multiplicity)>& replicate,
+                   Coefficient* c) {
+  if (!c->defined() || options.samples <= 0 || rows <= 0) return;
+  Rng rng(options.seed);
+  std::vector<uint32_t> times(rows);
+  std::vector<double> values;
+  values.reserve(options.samples);
+  for (int s = 0; s < options.samples; ++s) {
+    std::fill(times.begin(), times.end(), 0);
+    for (int64_t i = 0; i < rows; ++i) ++times[rng.Uniform(rows)];
+    if (std::optional<double> v = replicate(times)) values.push_back(*v);
+  }
+  c->ci = PercentileInterval(std::move(values), options.confidence);
+}
+
+}  // namespace icr::agreement

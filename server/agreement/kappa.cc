@@ -1,0 +1,289 @@
+#include "server/agreement/kappa.h"
+
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace icr::agreement {
+namespace {
+
+// Sums that all multi-coder coefficients share (Gwet 2014, ch. 2-5).
+struct MultiRaterSums {
+  double units_rated = 0;     // units with m_u >= 1 (weighted by multiplicity)
+  double units_pairable = 0;  // units with m_u >= 2
+  double values_pairable = 0;
+  double agreement_sum = 0;   // sum of the per-unit agreement over pairable units
+  bool equal_raters = true;   // every unit has the same m_u >= 2
+  std::vector<double> pi;     // sum of n_uc / m_u, then divided by units_rated
+};
+
+MultiRaterSums SumUnits(const UnitCounts& counts, const std::vector<double>* weights,
+                        Multiplicity multiplicity) {
+  MultiRaterSums s;
+  const int k = counts.num_categories;
+  s.pi.assign(k, 0.0);
+  int32_t first_m = -1;
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double times = RowWeight(multiplicity, r);
+    if (times == 0) continue;
+    const int32_t m = counts.total[r];
+    if (first_m < 0) first_m = m;
+    if (m != first_m || m < 2) s.equal_raters = false;
+    const int64_t begin = counts.offset[r], end = counts.offset[r + 1];
+    s.units_rated += times;
+    for (int64_t a = begin; a < end; ++a) s.pi[counts.category[a]] += times * counts.count[a] / m;
+    if (m < 2) continue;
+    double agree = 0;
+    for (int64_t a = begin; a < end; ++a) {
+      double star = counts.count[a];  // n*_uc = sum_k w_ck n_uk
+      if (weights != nullptr) {
+        star = 0;
+        const double* w = weights->data() + static_cast<size_t>(counts.category[a]) * k;
+        for (int64_t b = begin; b < end; ++b) star += w[counts.category[b]] * counts.count[b];
+      }
+      agree += counts.count[a] * (star - 1);
+    }
+    s.units_pairable += times;
+    s.values_pairable += times * m;
+    s.agreement_sum += times * agree / (static_cast<double>(m) * (m - 1));
+  }
+  if (s.units_rated > 0) {
+    for (double& p : s.pi) p /= s.units_rated;
+  }
+  return s;
+}
+
+Coefficient Start(const char* name, const MultiRaterSums& s) {
+  Coefficient c;
+  c.name = name;
+  c.units = std::llround(s.units_pairable);
+  c.pairable_values = std::llround(s.values_pairable);
+  return c;
+}
+
+// Fills value from observed/expected, or the reason when p_e = 1.
+void Finish(Coefficient& c) {
+  if (!(c.expected < 1.0 - 1e-12)) {
+    c.reason = "one category only: chance agreement is 1";
+    return;
+  }
+  c.value = (c.observed - c.expected) / (1.0 - c.expected);
+}
+
+int UsedCategories(const std::vector<double>& pi) {
+  int used = 0;
+  for (double p : pi) used += p > 0;
+  return used;
+}
+
+}  // namespace
+
+const char* WeightsName(Weights weights) {
+  switch (weights) {
+    case Weights::kNone:
+      return "none";
+    case Weights::kLinear:
+      return "linear";
+    case Weights::kQuadratic:
+      return "quadratic";
+  }
+  return "none";
+}
+
+std::optional<Weights> ParseWeights(std::string_view name) {
+  if (name == "none") return Weights::kNone;
+  if (name == "linear") return Weights::kLinear;
+  if (name == "quadratic") return Weights::kQuadratic;
+  return std::nullopt;
+}
+
+std::vector<double> AgreementWeights(int q, Weights weights) {
+  std::vector<double> w(static_cast<size_t>(q) * q, 0.0);
+  for (int c = 0; c < q; ++c) {
+    for (int k = 0; k < q; ++k) {
+      double v = c == k ? 1.0 : 0.0;
+      if (weights != Weights::kNone && q > 1) {
+        const double d = std::abs(c - k) / static_cast<double>(q - 1);
+        v = weights == Weights::kLinear ? 1.0 - d : 1.0 - d * d;
+      }
+      w[static_cast<size_t>(c) * q + k] = v;
+    }
+  }
+  return w;
+}
+
+Coefficient PercentAgreement(const UnitCounts& counts, Multiplicity multiplicity) {
+  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+  Coefficient c = Start("percent_agreement", s);
+  c.variant = "gwet_unit_mean";
+  if (s.units_pairable == 0) {
+    c.reason = "fewer than two pairable values: no unit has values from two coders";
+    return c;
+  }
+  c.observed = s.agreement_sum / s.units_pairable;
+  c.value = c.observed;
+  return c;
+}
+
+Coefficient FleissKappa(const UnitCounts& counts, Multiplicity multiplicity) {
+  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+  Coefficient c = Start("fleiss_kappa", s);
+  c.variant = s.equal_raters ? "fleiss_1971" : "gwet_varying_raters";
+  if (s.units_pairable == 0) {
+    c.reason = "fewer than two pairable values: no unit has values from two coders";
+    return c;
+  }
+  c.observed = s.agreement_sum / s.units_pairable;
+  for (double p : s.pi) c.expected += p * p;
+  if (UsedCategories(s.pi) < 2) {
+    c.reason = "one category only: every value is the same";
+    return c;
+  }
+  Finish(c);
+  return c;
+}
+
+Coefficient GwetAc(const UnitCounts& counts, Weights weights, Multiplicity multiplicity) {
+  const int q = counts.num_categories;
+  const bool weighted = weights != Weights::kNone;
+  std::vector<double> w = AgreementWeights(q, weights);
+  MultiRaterSums s = SumUnits(counts, weighted ? &w : nullptr, multiplicity);
+  Coefficient c = Start(weighted ? "gwet_ac2" : "gwet_ac1", s);
+  if (weighted) c.variant = WeightsName(weights);
+  if (s.units_pairable == 0) {
+    c.reason = "fewer than two pairable values: no unit has values from two coders";
+    return c;
+  }
+  if (q < 2) {
+    c.reason = "one category only: AC1 needs at least two categories";
+    return c;
+  }
+  c.observed = s.agreement_sum / s.units_pairable;
+  double total_weight = 0;
+  for (double x : w) total_weight += x;
+  double spread = 0;
+  for (double p : s.pi) spread += p * (1.0 - p);
+  c.expected = total_weight * spread / (static_cast<double>(q) * (q - 1));
+  Finish(c);
+  return c;
+}
+
+Coefficient BrennanPrediger(const UnitCounts& counts, std::optional<int> num_categories,
+                            Multiplicity multiplicity) {
+  const int q = num_categories.value_or(counts.num_categories);
+  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+  Coefficient c = Start("brennan_prediger", s);
+  c.variant = num_categories ? absl::StrCat("categories_", q) : "categories_observed";
+  if (s.units_pairable == 0) {
+    c.reason = "fewer than two pairable values: no unit has values from two coders";
+    return c;
+  }
+  if (q < 2) {
+    c.reason = "one category only: Brennan-Prediger needs at least two categories";
+    return c;
+  }
+  c.observed = s.agreement_sum / s.units_pairable;
+  c.expected = 1.0 / q;
+  Finish(c);
+  return c;
+}
+
+PairedValues PairValues(const ReliabilityData& data, int coder_a, int coder_b) {
+  PairedValues pairs;
+  pairs.num_categories = data.num_categories();
+  for (int64_t u = 0; u < data.num_units(); ++u) {
+    const int32_t a = data.value(u, coder_a), b = data.value(u, coder_b);
+    if (a == ReliabilityData::kMissing || b == ReliabilityData::kMissing) continue;
+    pairs.a.push_back(a);
+    pairs.b.push_back(b);
+  }
+  return pairs;
+}
+
+namespace {
+
+// p_a, the two marginal distributions, and N of a pair table.
+struct PairTable {
+  double n = 0;
+  double agree = 0;  // unweighted; weighted agreement is computed from `cells`
+  std::vector<double> row, col;
+  std::vector<double> cells;  // only filled when weighted
+};
+
+PairTable Tabulate(const PairedValues& pairs, bool keep_cells, Multiplicity multiplicity) {
+  PairTable t;
+  const int k = pairs.num_categories;
+  t.row.assign(k, 0.0);
+  t.col.assign(k, 0.0);
+  if (keep_cells) t.cells.assign(static_cast<size_t>(k) * k, 0.0);
+  for (size_t i = 0; i < pairs.a.size(); ++i) {
+    const double times = RowWeight(multiplicity, static_cast<int64_t>(i));
+    if (times == 0) continue;
+    const int32_t a = pairs.a[i], b = pairs.b[i];
+    t.n += times;
+    t.row[a] += times;
+    t.col[b] += times;
+    if (a == b) t.agree += times;
+    if (keep_cells) t.cells[static_cast<size_t>(a) * k + b] += times;
+  }
+  return t;
+}
+
+Coefficient StartPair(const char* name, const PairTable& t) {
+  Coefficient c;
+  c.name = name;
+  c.units = std::llround(t.n);
+  c.pairable_values = 2 * c.units;
+  return c;
+}
+
+}  // namespace
+
+Coefficient CohenKappa(const PairedValues& pairs, Weights weights, Multiplicity multiplicity) {
+  const int k = pairs.num_categories;
+  const bool weighted = weights != Weights::kNone;
+  PairTable t = Tabulate(pairs, weighted, multiplicity);
+  Coefficient c = StartPair("cohen_kappa", t);
+  if (weighted) c.variant = WeightsName(weights);
+  if (t.n == 0) {
+    c.reason = "fewer than two pairable values: no unit coded by both coders";
+    return c;
+  }
+  if (!weighted) {
+    c.observed = t.agree / t.n;
+    for (int j = 0; j < k; ++j) c.expected += (t.row[j] / t.n) * (t.col[j] / t.n);
+  } else {
+    std::vector<double> w = AgreementWeights(k, weights);
+    for (int a = 0; a < k; ++a) {
+      if (t.row[a] == 0 && t.col[a] == 0) continue;
+      for (int b = 0; b < k; ++b) {
+        const double wab = w[static_cast<size_t>(a) * k + b];
+        c.observed += wab * t.cells[static_cast<size_t>(a) * k + b];
+        c.expected += wab * (t.row[a] / t.n) * (t.col[b] / t.n);
+      }
+    }
+    c.observed /= t.n;
+  }
+  Finish(c);
+  return c;
+}
+
+Coefficient ScottPi(const PairedValues& pairs, Multiplicity multiplicity) {
+  const int k = pairs.num_categories;
+  PairTable t = Tabulate(pairs, false, multiplicity);
+  Coefficient c = StartPair("scott_pi", t);
+  if (t.n == 0) {
+    c.reason = "fewer than two pairable values: no unit coded by both coders";
+    return c;
+  }
+  c.observed = t.agree / t.n;
+  for (int j = 0; j < k; ++j) {
+    const double p = (t.row[j] + t.col[j]) / (2 * t.n);
+    c.expected += p * p;
+  }
+  Finish(c);
+  return c;
+}
+
+}  // namespace icr::agreement

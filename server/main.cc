@@ -1,0 +1,61 @@
+// icr-server: the inter-coder reliability and audit server.
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/service/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on");
+ABSL_FLAG(std::string, data_dir, "./icr-data", "directory of the RocksDB database and keys");
+ABSL_FLAG(bool, sync, true,
+          "sync the write-ahead log before acknowledging a write; --sync=false is faster but an "
+          "OS crash or power loss may lose the last acknowledged writes");
+ABSL_FLAG(bool, allow_insecure, false, "serve plaintext on an address other than loopback");
+ABSL_FLAG(int64_t, max_document_bytes, 16 << 20, "largest document text accepted, in bytes");
+ABSL_FLAG(int32_t, max_threads, 64, "most gRPC handler threads");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "icr-server: inter-coder reliability and audit server.\n"
+      "  icr-server --listen 127.0.0.1:50051 --data_dir ./icr-data [--sync=false]");
+  absl::ParseCommandLine(argc, argv);
+
+  // SIGTERM and SIGINT are taken by this thread alone (blocked in every
+  // thread started after this), so shutdown runs here, not in a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  icr::service::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.sync = absl::GetFlag(FLAGS_sync);
+  options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
+  options.max_document_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_document_bytes));
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  auto server = icr::service::IcrServer::Start(options);
+  if (!server.ok()) {
+    std::cerr << "icr-server: " << server.status().message() << std::endl;
+    return 1;
+  }
+  if ((*server)->created_admin_token_file()) {
+    std::cout << "icr-server: created user admin; its token is in "
+              << *(*server)->created_admin_token_file() << " (mode 0600)" << std::endl;
+  }
+  std::cout << "icr-server: listening on port " << (*server)->port() << ", data in "
+            << options.data_dir << (options.sync ? "" : " (--sync=false)") << std::endl;
+
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "icr-server: " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+            << ", shutting down" << std::endl;
+  (*server)->Shutdown();
+  std::cout << "icr-server: stopped" << std::endl;
+  return 0;
+}

@@ -1,0 +1,87 @@
+#include "server/service/authorization.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+
+namespace icr::service {
+namespace {
+
+using v1::CODER;
+using v1::LEAD;
+using v1::OWNER;
+using v1::REVIEWER;
+
+absl::string_view V(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+const std::vector<MethodRule>& AuthorizationTable() {
+  static const std::vector<MethodRule>* const kTable = new std::vector<MethodRule>{
+      {"/icr.v1.AdminService/CreateUser", Access::kServerAdmin, {}},
+      {"/icr.v1.AdminService/ListUsers", Access::kServerAdmin, {}},
+      // Any user for their own tokens; the catalog lets only admins create
+      // tokens for others.
+      {"/icr.v1.AdminService/CreateToken", Access::kAnyUser, {}},
+      {"/icr.v1.AdminService/GetCurrentUser", Access::kAnyUser, {}},
+
+      {"/icr.v1.ProjectService/CreateProject", Access::kAnyUser, {}},
+      {"/icr.v1.ProjectService/ListProjects", Access::kAnyUser, {}},
+      {"/icr.v1.ProjectService/GetProject", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      // A lead adds coders and reviewers; only an owner adds owners and leads.
+      {"/icr.v1.ProjectService/AddMember", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/ListMembers", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/CreateCode", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/UpdateCode", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/MergeCode", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/ListCodes", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/CreateDomain", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/ListDomains", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/CreateDocument", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/GetDocument", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/ListDocuments", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/CreateRound", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.ProjectService/GetRound", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/ListRounds", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.ProjectService/AdvanceRound", Access::kProject, {OWNER, LEAD}},
+
+      // Coders do not read the trail: during a blind round it would show
+      // them the other coders' work.
+      {"/icr.v1.AuditService/ListEvents", Access::kProject, {OWNER, LEAD, REVIEWER}},
+  };
+  return *kTable;
+}
+
+const MethodRule* FindRule(std::string_view method) {
+  for (const MethodRule& rule : AuthorizationTable()) {
+    if (rule.method == method) return &rule;
+  }
+  return nullptr;
+}
+
+absl::Status Decide(std::string_view method, bool server_admin,
+                    std::optional<v1::MemberRole> member_role, std::string_view project) {
+  const MethodRule* rule = FindRule(method);
+  if (rule == nullptr) {
+    return absl::PermissionDeniedError(absl::StrCat(V(method), " is not in the authorization table"));
+  }
+  switch (rule->access) {
+    case Access::kAnyUser:
+      return absl::OkStatus();
+    case Access::kServerAdmin:
+      if (server_admin) return absl::OkStatus();
+      return absl::PermissionDeniedError("this needs the server ADMIN role");
+    case Access::kProject: {
+      if (server_admin) return absl::OkStatus();
+      if (!member_role) return absl::NotFoundError(absl::StrCat("project ", V(project)));
+      if (std::find(rule->roles.begin(), rule->roles.end(), *member_role) != rule->roles.end()) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError(absl::StrCat(
+          "a project ", v1::MemberRole_Name(*member_role), " may not call ", V(method)));
+    }
+  }
+  return absl::PermissionDeniedError("unknown access rule");
+}
+
+}  // namespace icr::service

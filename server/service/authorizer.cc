@@ -1,0 +1,47 @@
+#include "server/service/authorizer.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/catalog/validation.h"
+#include "server/common/status_macros.h"
+#include "server/service/authorization.h"
+
+namespace icr::service {
+
+absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
+                                              std::string_view method,
+                                              std::string_view project) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return absl::UnauthenticatedError("missing \"authorization: Bearer <token>\" metadata");
+  }
+  std::string_view header(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+    return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
+  }
+  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
+                       catalog_.UserForToken(header.substr(kBearer.size())));
+  if (!user) return absl::UnauthenticatedError("unknown or revoked token");
+
+  CallContext call;
+  call.actor.user = user->id();
+  call.actor.server_admin = user->role() == v1::ADMIN;
+  const MethodRule* rule = FindRule(method);
+  if (rule != nullptr && rule->access == Access::kProject) {
+    ICR_RETURN_IF_ERROR(catalog::ValidateId("project", project));
+    ICR_ASSIGN_OR_RETURN(std::optional<v1::Project> stored, catalog_.GetProject(project));
+    if (stored) {
+      ICR_ASSIGN_OR_RETURN(call.role, catalog_.RoleOf(project, call.actor.user));
+    }
+    if (!stored && call.actor.server_admin) {
+      return absl::NotFoundError(absl::StrCat("project ", absl::string_view(project.data(), project.size())));
+    }
+    if (!call.role && call.actor.server_admin) call.role = v1::OWNER;
+  }
+  ICR_RETURN_IF_ERROR(Decide(method, call.actor.server_admin, call.role, project));
+  return call;
+}
+
+}  // namespace icr::service

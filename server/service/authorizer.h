@@ -1,0 +1,40 @@
+#ifndef ICR_SERVER_SERVICE_AUTHORIZER_H_
+#define ICR_SERVER_SERVICE_AUTHORIZER_H_
+
+// Authentication (the bearer token) and authorization (the table) of one
+// call: the first thing every handler does. gRPC 1.51's interceptors cannot
+// reject a call, so this is an explicit call rather than an interceptor.
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server_context.h"
+#include "server/catalog/catalog.h"
+
+namespace icr::service {
+
+struct CallContext {
+  catalog::Actor actor;
+  // The caller's role in the request's project (OWNER for a server admin who
+  // is not a member); nullopt for calls outside a project.
+  std::optional<v1::MemberRole> role;
+};
+
+class Authorizer {
+ public:
+  explicit Authorizer(const catalog::Catalog& catalog) : catalog_(catalog) {}
+
+  // UNAUTHENTICATED without a valid "authorization: Bearer <token>"; then the
+  // table's decision for `method` on `project` (empty for calls outside a
+  // project).
+  absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
+                                    std::string_view project) const;
+
+ private:
+  const catalog::Catalog& catalog_;
+};
+
+}  // namespace icr::service
+
+#endif  // ICR_SERVER_SERVICE_AUTHORIZER_H_

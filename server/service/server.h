@@ -1,0 +1,68 @@
+#ifndef ICR_SERVER_SERVICE_SERVER_H_
+#define ICR_SERVER_SERVICE_SERVER_H_
+
+// An icr server: the RocksDB store, the writer, the catalog and the gRPC
+// services, started together and stopped together. Used by icr-server's main
+// and by the in-process tests.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server.h"
+
+namespace icr::service {
+
+struct ServerOptions {
+  // "HOST:PORT"; port 0 picks a free port (see IcrServer::port()).
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "./icr-data";
+  // Sync the WAL before acknowledging a write (DESIGN §4).
+  bool sync = true;
+  // Serve plaintext on an address other than loopback.
+  bool allow_insecure = false;
+  // Largest request or response message.
+  int max_message_bytes = 64 << 20;
+  // Largest document text.
+  size_t max_document_bytes = 16 << 20;
+  // Most gRPC handler threads.
+  int max_threads = 64;
+};
+
+class IcrServer {
+ public:
+  // Opens the data directory (creating it), creates the admin user on first
+  // start (its token in DATA_DIR/admin.token, mode 0600), and starts serving.
+  static absl::StatusOr<std::unique_ptr<IcrServer>> Start(const ServerOptions& options);
+  ~IcrServer();
+  IcrServer(const IcrServer&) = delete;
+  IcrServer& operator=(const IcrServer&) = delete;
+
+  // The port actually bound.
+  int port() const { return port_; }
+  // Path of the admin token file when this start created it, else nullopt.
+  const std::optional<std::string>& created_admin_token_file() const {
+    return created_admin_token_file_;
+  }
+
+  // Stops accepting calls, lets running calls finish (up to a deadline), and
+  // commits what is queued. Idempotent.
+  void Shutdown();
+
+  grpc::Server* grpc_server() { return server_.get(); }
+
+ private:
+  struct Parts;
+  explicit IcrServer(std::unique_ptr<Parts> parts);
+
+  std::unique_ptr<Parts> parts_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::optional<std::string> created_admin_token_file_;
+  bool shut_down_ = false;
+};
+
+}  // namespace icr::service
+
+#endif  // ICR_SERVER_SERVICE_SERVER_H_

@@ -1,6 +1,37 @@
 #include "client/stats/coefficient_format.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace icr::client {
+
+std::string FormatNumber(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
+  std::string out = buffer;
+  if (out == "-0" || out.find_first_not_of("-0.") == std::string::npos) {
+    if (out[0] == '-') out.erase(0, 1);  // no "-0.0000"
+  }
+  return out;
+}
+
+std::string Interpretation(const agreement::Coefficient& c) {
+  if (!c.value) return "";
+  const double v = *c.value;
+  if (c.name == "krippendorff_alpha" || c.name == "unitizing_alpha" || c.name == "cu_alpha" ||
+      c.name == "Cu_alpha") {
+    if (v >= 0.800) return "reliable";
+    if (v >= 0.667) return "tentative";
+    return "unreliable";
+  }
+  if (c.name == "percent_agreement") return "";
+  if (v < 0) return "poor";
+  if (v <= 0.20) return "slight";
+  if (v <= 0.40) return "fair";
+  if (v <= 0.60) return "moderate";
+  if (v <= 0.80) return "substantial";
+  return "almost perfect";
+}
 
 nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
   nlohmann::json j;
@@ -10,15 +41,91 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
   j["reason"] = c.reason;
   j["observed"] = c.observed;
   j["expected"] = c.expected;
+  j["observed_is_disagreement"] = c.observed_is_disagreement;
+  j["units"] = c.units;
+  j["pairable_values"] = c.pairable_values;
+  j["interpretation"] = Interpretation(c);
+  if (!c.variant.empty()) j["variant"] = c.variant;
+  if (c.ci) {
+    j["ci"] = {{"low", c.ci->low},
+               {"high", c.ci->high},
+               {"confidence", c.ci->confidence},
+               {"samples", c.ci->samples}};
+  }
+  if (c.p_below_min) j["p_below_min"] = *c.p_below_min;
   return j;
 }
 
-std::vector<std::string> CoefficientTableHeader() { return {"coefficient", "value"}; }
-
-std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int precision) {
-  return {c.name, c.value ? std::to_string(*c.value) : "undefined"};
+std::vector<std::string> CoefficientTableHeader() {
+  return {"coefficient", "value", "interpretation", "ci",    "p_below_min",
+          "observed",    "expected", "units",        "pairable_values", "note"};
 }
 
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows) { return {}; }
+std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int decimals) {
+  std::string ci;
+  if (c.ci) {
+    ci = "[" + FormatNumber(c.ci->low, decimals) + ", " + FormatNumber(c.ci->high, decimals) + "]";
+  }
+  std::string note = c.defined() ? c.variant : c.reason;
+  return {c.name,
+          c.value ? FormatNumber(*c.value, decimals) : "undefined",
+          Interpretation(c),
+          ci,
+          c.p_below_min ? FormatNumber(*c.p_below_min, decimals) : "",
+          FormatNumber(c.observed, decimals),
+          FormatNumber(c.expected, decimals),
+          std::to_string(c.units),
+          std::to_string(c.pairable_values),
+          note};
+}
+
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& row) {
+    std::string text;
+    for (size_t i = 0; i < row.size(); ++i) {
+      text += row[i];
+      if (i + 1 < row.size()) text += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out += text + "\n";
+  };
+  for (size_t r = 0; r < rows.size(); ++r) {
+    line(rows[r]);
+    if (r == 0) {
+      std::vector<std::string> rule;
+      for (size_t i = 0; i < rows[0].size(); ++i) rule.push_back(std::string(width[i], '-'));
+      line(rule);
+    }
+  }
+  return out;
+}
+
+std::string FormatCsv(const std::vector<std::vector<std::string>>& rows) {
+  std::string out;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out += ',';
+      const std::string& f = row[i];
+      if (f.find_first_of(",\"\n\r") == std::string::npos) {
+        out += f;
+        continue;
+      }
+      out += '"';
+      for (char ch : f) {
+        if (ch == '"') out += '"';
+        out += ch;
+      }
+      out += '"';
+    }
+    out += '\n';
+  }
+  return out;
+}
 
 }  // namespace icr::client

@@ -2,7 +2,7 @@
 #define ICR_CLIENT_STATS_COEFFICIENT_FORMAT_H_
 
 // One rendering of agreement::Coefficient for every command that prints
-// coefficients (`icr stats`, `icr agreement`, span statistics), so their
+// coefficients (`icr stats`, `icr agreement`, span statistics), so that their
 // output is identical.
 
 #include <string>
@@ -14,22 +14,40 @@
 namespace icr::client {
 
 // DESIGN §10's coefficient object:
-//   {"name", "value" (null when undefined), "defined", "reason", "observed",
-//    "expected", ["variant"], ["ci": {low, high, confidence, samples}],
-//    ["p_below_min"]}
-// "ci" and "p_below_min" appear only when present; "variant" only when set.
+//   {"name": "krippendorff_alpha", "value": 0.743 | null, "defined": true,
+//    "reason": "", "observed": 0.1, "expected": 0.4,
+//    "observed_is_disagreement": true, "units": 11, "pairable_values": 40,
+//    "variant": "nominal", "interpretation": "tentative",
+//    "ci": {"low", "high", "confidence", "samples"},   // only with a bootstrap
+//    "p_below_min": 0.01}                              // only when computed
+// An undefined coefficient has "value": null, "defined": false and the reason.
 nlohmann::json CoefficientToJson(const agreement::Coefficient& c);
 
-// Column headers of the table/CSV rendering, matching CoefficientTableRow.
+// The interpretation band beside a value (never instead of it):
+// Krippendorff (2004) for alpha: >= .800 "reliable", >= .667 "tentative",
+// else "unreliable"; Landis & Koch (1977) for the kappa family ("poor" < 0,
+// "slight" <= .20, "fair" <= .40, "moderate" <= .60, "substantial" <= .80,
+// "almost perfect"); "" for percent agreement and undefined values.
+std::string Interpretation(const agreement::Coefficient& c);
+
+// Column headers of the table/CSV rendering, matching CoefficientTableRow:
+// coefficient, value, interpretation, ci, p_below_min, observed, expected,
+// units, pairable_values, note.
 std::vector<std::string> CoefficientTableHeader();
 
-// One row of cells: name, value (or "undefined"), interpretation band, CI,
-// p(<min), observed, expected, note (variant or reason). Values are printed
-// with `precision` significant decimals.
-std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int precision = 4);
+// One row of cells. Numbers have `decimals` decimals; an undefined value is
+// "undefined" and the note gives the reason (else the variant).
+std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int decimals = 4);
 
-// Pads cells into aligned columns (first row is the header), one line each.
+// Aligned columns, one line per row, the first row being the header and a
+// rule under it. Every line ends with '\n'.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+
+// RFC 4180 CSV lines (fields quoted when they hold a comma, quote or newline).
+std::string FormatCsv(const std::vector<std::vector<std::string>>& rows);
+
+// A number with `decimals` decimals ("0.7430").
+std::string FormatNumber(double value, int decimals = 4);
 
 }  // namespace icr::client
 

@@ -406,40 +406,53 @@ CodingAlphaResult CodingAlpha(const PreparedSpans& p) {
     }
   }
 
+  // Work with W = (m-1) o, whose entries are integers (sums of lengths), so
+  // that "only one code" is detected exactly.
   const long double m1 = m - 1;
-  std::vector<long double> margin(k_codes, 0);
-  long double n = 0, off_diagonal = 0, sum_s = 0, sum_margin2 = 0;
+  std::vector<long double> margin(k_codes, 0);  // W_c. = (m-1) n_c
+  long double w = 0, w_off = 0, sum_s = 0, sum_margin2 = 0;
   for (int c = 0; c < k_codes; ++c) {
     for (int k = 0; k < k_codes; ++k) {
-      const long double o = overlap[static_cast<size_t>(c) * k_codes + k] / m1;
+      const long double o = overlap[static_cast<size_t>(c) * k_codes + k];
       margin[c] += o;
-      if (c != k) off_diagonal += o;
+      if (c != k) w_off += o;
     }
-    n += margin[c];
+    w += margin[c];
     sum_s += s[c];
     sum_margin2 += margin[c] * margin[c];
   }
   constexpr char kZero[] = "one code only in the sections coded by two coders";
-  if (n <= 0) {
-    const char* why = "no section was coded by two coders";
-    result.alpha = AllUndefined(p, kCoding, why);
+  if (w <= 0) {
+    result.alpha = AllUndefined(p, kCoding, "no section was coded by two coders");
     return result;
   }
-  const long double d = n - sum_s / (n * m1);
-  const long double expected_off = (n * n - sum_margin2) / d;
-  result.alpha.overall = Alpha(kCoding, off_diagonal / n, expected_off / n, "kmbw_2016_eq11", kZero);
+  const long double n = w / m1;
+  const long double d = n - sum_s / w;  // n - sum_c S_c / (n (m-1))
+  if (d <= 1e-9L * n) {
+    // Like n - 1 = 0 in ordinary alpha: a single overlapping section.
+    result.alpha = AllUndefined(p, kCoding, "fewer than two independent overlapping sections");
+    return result;
+  }
+  const long double scale = m1 * m1 * d;
+  result.alpha.overall =
+      Alpha(kCoding, w_off / w, (w * w - sum_margin2) / scale / n, "kmbw_2016_eq11", kZero);
   for (int k = 0; k < k_codes; ++k) {
     if (margin[k] <= 0) {
       result.alpha.per_code.push_back(
           Coefficient::Undefined(kCoding, "code never in a section coded by two coders"));
       continue;
     }
-    const long double o_kk = overlap[static_cast<size_t>(k) * k_codes + k] / m1;
-    const long double e_row = (margin[k] * n - s[k] / m1) / d;
-    const long double e_off = margin[k] * (n - margin[k]) / d;
-    result.alpha.per_code.push_back(Alpha(kCoding, (margin[k] - o_kk) / margin[k],
-                                          e_row > 0 ? e_off / e_row : 0, "kmbw_2016_eq13b",
-                                          kZero));
+    const long double w_kk = overlap[static_cast<size_t>(k) * k_codes + k];
+    const long double e_row = (margin[k] * w / (m1 * m1) - s[k] / m1) / d;
+    const long double e_off = margin[k] * (w - margin[k]) / scale;
+    if (e_row <= 1e-9L * n) {
+      result.alpha.per_code.push_back(Coefficient::Undefined(
+          kCoding, "no expected coincidences for this code (its sections pair only with "
+                   "themselves)"));
+      continue;
+    }
+    result.alpha.per_code.push_back(Alpha(kCoding, (margin[k] - w_kk) / margin[k],
+                                          e_off / e_row, "kmbw_2016_eq13b", kZero));
   }
   return result;
 }

@@ -1,0 +1,326 @@
+// Edge cases the issue pins (all agree, all disagree, one category, a unit
+// coded by one coder only, empty input, one coder), the bootstrap's
+// reproducibility, and the conventions chosen where sources differ.
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/agreement/analysis.h"
+#include "server/agreement/bootstrap.h"
+#include "server/agreement/coincidence.h"
+#include "server/agreement/kappa.h"
+#include "server/agreement/krippendorff_alpha.h"
+#include "server/agreement/reliability_data.h"
+#include "server/agreement/unit_counts.h"
+
+namespace icr::agreement {
+namespace {
+
+// rows[u][c]: "" is missing.
+ReliabilityData Table(const std::vector<std::vector<std::string>>& rows, int coders = -1) {
+  if (coders < 0) coders = rows.empty() ? 2 : static_cast<int>(rows[0].size());
+  std::vector<std::string> names;
+  for (int c = 0; c < coders; ++c) names.push_back("c" + std::to_string(c));
+  ReliabilityData data(static_cast<int64_t>(rows.size()), names);
+  for (size_t u = 0; u < rows.size(); ++u) {
+    for (int c = 0; c < coders; ++c) {
+      if (!rows[u][c].empty()) data.set_value(u, c, data.InternValue(rows[u][c]));
+    }
+  }
+  EXPECT_TRUE(data.OrderCategories().ok());
+  return data;
+}
+
+Analysis AnalyzeAll(const ReliabilityData& data, Level level = Level::kNominal,
+                    int bootstrap = 0) {
+  AnalysisOptions options;
+  options.level = level;
+  options.bootstrap.samples = bootstrap;
+  options.bootstrap.seed = 7;
+  absl::StatusOr<Analysis> a = Analyze(data, options);
+  EXPECT_TRUE(a.ok()) << a.status();
+  return a.ok() ? *a : Analysis{};
+}
+
+const Coefficient& Find(const Analysis& a, const std::string& name) {
+  for (const Coefficient& c : a.coefficients) {
+    if (c.name == name) return c;
+  }
+  static const Coefficient missing;
+  ADD_FAILURE() << name << " not in the analysis";
+  return missing;
+}
+
+void ExpectNoNan(const Analysis& a) {
+  for (const Coefficient& c : a.coefficients) {
+    if (c.value) {
+      EXPECT_TRUE(std::isfinite(*c.value)) << c.name;
+    } else {
+      EXPECT_FALSE(c.reason.empty()) << c.name << " undefined without a reason";
+    }
+    EXPECT_TRUE(std::isfinite(c.observed) && std::isfinite(c.expected)) << c.name;
+  }
+}
+
+TEST(EdgeCases, AllAgreeWithTwoCategoriesIsPerfect) {
+  Analysis a = AnalyzeAll(Table({{"a", "a"}, {"b", "b"}, {"a", "a"}, {"b", "b"}}));
+  ExpectNoNan(a);
+  for (const char* name : {"percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa",
+                           "krippendorff_alpha", "gwet_ac1", "brennan_prediger"}) {
+    ASSERT_TRUE(Find(a, name).defined()) << name;
+    EXPECT_DOUBLE_EQ(*Find(a, name).value, 1.0) << name;
+  }
+  EXPECT_DOUBLE_EQ(Find(a, "krippendorff_alpha").observed, 0.0);
+}
+
+TEST(EdgeCases, AllDisagree) {
+  // Two coders who never agree, each using both categories equally.
+  Analysis a = AnalyzeAll(Table({{"a", "b"}, {"b", "a"}, {"a", "b"}, {"b", "a"}}));
+  ExpectNoNan(a);
+  EXPECT_DOUBLE_EQ(*Find(a, "percent_agreement").value, 0.0);
+  EXPECT_DOUBLE_EQ(*Find(a, "cohen_kappa").value, -1.0);
+  EXPECT_DOUBLE_EQ(*Find(a, "brennan_prediger").value, -1.0);
+  // D_o = 1; D_e = 2 n_a n_b / (n (n - 1)) = 32 / 56 with n = 8: alpha = 1 - 56/32.
+  EXPECT_DOUBLE_EQ(*Find(a, "krippendorff_alpha").value, 1.0 - 56.0 / 32.0);
+}
+
+TEST(EdgeCases, OneCategoryOnlyIsUndefinedWithReason) {
+  Analysis a = AnalyzeAll(Table({{"a", "a"}, {"a", "a"}, {"a", "a"}}));
+  ExpectNoNan(a);
+  EXPECT_DOUBLE_EQ(*Find(a, "percent_agreement").value, 1.0);
+  for (const char* name : {"cohen_kappa", "scott_pi", "fleiss_kappa", "krippendorff_alpha",
+                           "gwet_ac1", "brennan_prediger"}) {
+    const Coefficient& c = Find(a, name);
+    EXPECT_FALSE(c.defined()) << name << " = " << c.value.value_or(-99);
+    EXPECT_NE(c.reason.find("one category"), std::string::npos) << name << ": " << c.reason;
+  }
+}
+
+TEST(EdgeCases, UnitCodedByOneCoderOnlyIsNotPairable) {
+  ReliabilityData with = Table({{"a", "a"}, {"b", "b"}, {"a", "b"}, {"b", ""}});
+  ReliabilityData without = Table({{"a", "a"}, {"b", "b"}, {"a", "b"}});
+  Analysis a = AnalyzeAll(with), b = AnalyzeAll(without);
+  ExpectNoNan(a);
+  for (const char* name : {"percent_agreement", "cohen_kappa", "krippendorff_alpha"}) {
+    ASSERT_TRUE(Find(a, name).defined()) << name;
+    EXPECT_DOUBLE_EQ(*Find(a, name).value, *Find(b, name).value) << name;
+  }
+  EXPECT_EQ(Find(a, "krippendorff_alpha").units, 3);
+  EXPECT_EQ(Find(a, "krippendorff_alpha").pairable_values, 6);
+  EXPECT_EQ(a.units, 4);
+  // Fleiss' kappa is now Gwet's varying-raters generalisation, and says so.
+  EXPECT_EQ(Find(a, "fleiss_kappa").variant, "gwet_varying_raters");
+  EXPECT_EQ(Find(b, "fleiss_kappa").variant, "fleiss_1971");
+}
+
+TEST(EdgeCases, OnlySingleCodedUnitsHaveNoPairableValues) {
+  Analysis a = AnalyzeAll(Table({{"a", ""}, {"", "b"}}));
+  ExpectNoNan(a);
+  for (const Coefficient& c : a.coefficients) {
+    EXPECT_FALSE(c.defined()) << c.name;
+  }
+  EXPECT_NE(Find(a, "krippendorff_alpha").reason.find("fewer than two pairable values"),
+            std::string::npos);
+}
+
+TEST(EdgeCases, EmptyInput) {
+  ReliabilityData empty(int64_t{0}, {"a", "b"});
+  Analysis a = AnalyzeAll(empty, Level::kNominal, /*bootstrap=*/100);
+  ExpectNoNan(a);
+  EXPECT_EQ(a.units, 0);
+  EXPECT_EQ(a.pairable_values, 0);
+  for (const Coefficient& c : a.coefficients) {
+    EXPECT_FALSE(c.defined()) << c.name;
+    EXPECT_FALSE(c.ci.has_value()) << c.name;
+  }
+  ReliabilityData nothing;
+  Analysis b = AnalyzeAll(nothing);
+  ExpectNoNan(b);
+  EXPECT_TRUE(b.pairwise.empty());
+}
+
+TEST(EdgeCases, OneCoder) {
+  Analysis a = AnalyzeAll(Table({{"a"}, {"b"}, {"a"}}, 1));
+  ExpectNoNan(a);
+  for (const Coefficient& c : a.coefficients) EXPECT_FALSE(c.defined()) << c.name;
+  EXPECT_NE(Find(a, "cohen_kappa").reason.find("two coders"), std::string::npos);
+  EXPECT_TRUE(a.pairwise.empty());
+}
+
+TEST(EdgeCases, IntervalWithoutVariationIsUndefined) {
+  ReliabilityData data = Table({{"1", "1"}, {"1", "1"}});
+  absl::StatusOr<Coefficient> alpha = KrippendorffAlpha(data, Metric::kInterval);
+  ASSERT_TRUE(alpha.ok());
+  EXPECT_FALSE(alpha->defined());
+}
+
+TEST(Conventions, PercentAgreementWithMissingDataIsGwetsUnitMean) {
+  // Krippendorff (2011) C data: 0.8182 (Gwet, irrCAC), not DKPro's 0.800 or
+  // the pooled-pairs 0.7818 (VECTORS_README.md convention 1).
+  ReliabilityData c = Table({{"1", "1", "", "1"},
+                             {"2", "2", "3", "2"},
+                             {"3", "3", "3", "3"},
+                             {"3", "3", "3", "3"},
+                             {"2", "2", "2", "2"},
+                             {"1", "2", "3", "4"},
+                             {"4", "4", "4", "4"},
+                             {"1", "1", "2", "1"},
+                             {"2", "2", "2", "2"},
+                             {"", "5", "5", "5"},
+                             {"", "", "1", "1"},
+                             {"", "3", "", ""}});
+  Analysis a = AnalyzeAll(c);
+  EXPECT_DOUBLE_EQ(*Find(a, "percent_agreement").value, 9.0 / 11.0);
+  EXPECT_NEAR(*Find(a, "krippendorff_alpha").value, 0.743421052632, 1e-12);
+  // Ordinal is Krippendorff's frequency-based metric (convention 2).
+  absl::StatusOr<Coefficient> ordinal = KrippendorffAlpha(c, Metric::kOrdinal);
+  EXPECT_NEAR(*ordinal->value, 0.8153875038, 1e-9);
+}
+
+TEST(Conventions, WeightedKappaUsesCategoryPositionsNotValues) {
+  // Values 1, 2, 10: by position the distances are 1 and 1, not 1 and 8.
+  ReliabilityData by_value = Table({{"1", "2"}, {"2", "10"}, {"10", "10"}, {"1", "1"}});
+  ReliabilityData by_rank = Table({{"1", "2"}, {"2", "3"}, {"3", "3"}, {"1", "1"}});
+  Coefficient a = CohenKappa(PairValues(by_value, 0, 1), Weights::kQuadratic);
+  Coefficient b = CohenKappa(PairValues(by_rank, 0, 1), Weights::kQuadratic);
+  EXPECT_DOUBLE_EQ(*a.value, *b.value);
+}
+
+TEST(Options, RejectsWhatDoesNotFit) {
+  ReliabilityData data = Table({{"a", "b"}, {"b", "b"}});
+  AnalysisOptions options;
+  options.weights = Weights::kLinear;  // nominal level
+  EXPECT_FALSE(Analyze(data, options).ok());
+  options = {};
+  options.coefficients = {"kappa_of_the_day"};
+  EXPECT_FALSE(Analyze(data, options).ok());
+  options = {};
+  options.level = Level::kInterval;  // "a" is not a number
+  EXPECT_FALSE(Analyze(data, options).ok());
+  options = {};
+  options.categories = 1;  // below the 2 observed
+  EXPECT_FALSE(Analyze(data, options).ok());
+  options = {};
+  options.coefficients = {"gwet_ac2", "krippendorff_alpha"};
+  absl::StatusOr<Analysis> a = Analyze(data, options);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->coefficients.size(), 2u);
+  EXPECT_EQ(a->coefficients[0].name, "krippendorff_alpha");
+}
+
+TEST(BrennanPrediger, DeclaredCategoriesChangeChance) {
+  ReliabilityData data = Table({{"a", "a"}, {"b", "b"}, {"a", "b"}, {"a", "a"}});
+  const UnitCounts counts = CountValues(data);
+  EXPECT_DOUBLE_EQ(*BrennanPrediger(counts).value, (0.75 - 0.5) / 0.5);
+  EXPECT_DOUBLE_EQ(*BrennanPrediger(counts, 4).value, (0.75 - 0.25) / 0.75);
+}
+
+TEST(Sets, JaccardAndMasiDistances) {
+  const std::vector<int32_t> ab = {0, 1}, a = {0}, bc = {1, 2}, cd = {2, 3}, none = {};
+  EXPECT_DOUBLE_EQ(JaccardDistance(ab, ab), 0.0);
+  EXPECT_DOUBLE_EQ(JaccardDistance(ab, a), 0.5);
+  EXPECT_DOUBLE_EQ(JaccardDistance(ab, bc), 1.0 - 1.0 / 3.0);
+  EXPECT_DOUBLE_EQ(JaccardDistance(ab, cd), 1.0);
+  EXPECT_DOUBLE_EQ(JaccardDistance(none, none), 0.0);
+  // Passonneau (2006): M = 2/3 for a subset, 1/3 for an overlap.
+  EXPECT_DOUBLE_EQ(MasiDistance(ab, a), 1.0 - 0.5 * 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(MasiDistance(ab, bc), 1.0 - (1.0 / 3.0) * (1.0 / 3.0));
+  EXPECT_DOUBLE_EQ(MasiDistance(ab, cd), 1.0);
+}
+
+TEST(Sets, SingletonSetsAreNominal) {
+  ReliabilityData plain = Table({{"a", "a"}, {"b", "a"}, {"b", "b"}, {"c", "b"}});
+  ReliabilityData sets(int64_t{4}, {"x", "y"});
+  const char* cells[4][2] = {{"a", "a"}, {"b", "a"}, {"b", "b"}, {"c", "b"}};
+  for (int u = 0; u < 4; ++u) {
+    for (int c = 0; c < 2; ++c) sets.set_value(u, c, sets.InternSet({cells[u][c]}));
+  }
+  EXPECT_DOUBLE_EQ(*KrippendorffAlpha(sets, Metric::kJaccard)->value,
+                   *KrippendorffAlpha(plain, Metric::kNominal)->value);
+  EXPECT_DOUBLE_EQ(*KrippendorffAlpha(sets, Metric::kMasi)->value,
+                   *KrippendorffAlpha(plain, Metric::kNominal)->value);
+}
+
+TEST(Coincidences, FastPathEqualsCountsPath) {
+  ReliabilityData data = Table({{"1", "2", "2"}, {"3", "", "3"}, {"1", "1", "1"}, {"2", "3", ""}});
+  Coincidences a = BuildCoincidences(data);
+  Coincidences b = BuildCoincidences(CountValues(data));
+  EXPECT_EQ(a.o, b.o);
+  EXPECT_DOUBLE_EQ(a.n, 10.0);
+  EXPECT_EQ(a.pairable_units, 4);
+}
+
+// The bootstrap: same seed, same numbers; different seed, different draws;
+// the interval brackets the estimate; q(alpha_min) agrees with the interval.
+TEST(Bootstrap, ReproducibleAndSensible) {
+  ReliabilityData c = Table({{"1", "1", "", "1"},
+                             {"2", "2", "3", "2"},
+                             {"3", "3", "3", "3"},
+                             {"3", "3", "3", "3"},
+                             {"2", "2", "2", "2"},
+                             {"1", "2", "3", "4"},
+                             {"4", "4", "4", "4"},
+                             {"1", "1", "2", "1"},
+                             {"2", "2", "2", "2"},
+                             {"", "5", "5", "5"},
+                             {"", "", "1", "1"},
+                             {"", "3", "", ""}});
+  AnalysisOptions options;
+  options.level = Level::kInterval;
+  options.bootstrap = {.samples = 2000, .seed = 42, .confidence = 0.95, .alpha_min = 0.667};
+  Analysis first = *Analyze(c, options);
+  Analysis again = *Analyze(c, options);
+  options.bootstrap.seed = 43;
+  Analysis other = *Analyze(c, options);
+  const Coefficient& alpha = Find(first, "krippendorff_alpha");
+  ASSERT_TRUE(alpha.ci && alpha.p_below_min);
+  EXPECT_EQ(alpha.ci->samples, 2000);
+  EXPECT_EQ(alpha.ci->low, Find(again, "krippendorff_alpha").ci->low);
+  EXPECT_EQ(alpha.ci->high, Find(again, "krippendorff_alpha").ci->high);
+  EXPECT_EQ(*alpha.p_below_min, *Find(again, "krippendorff_alpha").p_below_min);
+  const Coefficient& other_alpha = Find(other, "krippendorff_alpha");
+  EXPECT_TRUE(alpha.ci->low != other_alpha.ci->low || alpha.ci->high != other_alpha.ci->high ||
+              *alpha.p_below_min != *other_alpha.p_below_min);
+  EXPECT_LT(alpha.ci->low, *alpha.value);
+  EXPECT_GT(alpha.ci->high, *alpha.value);
+  EXPECT_LE(alpha.ci->high, 1.0);
+  // Hayes & Krippendorff's simulated sanity check on these data (pairs, not
+  // units, resampled): 95% interval about [0.72, 0.95], q(0.67) about 0.007.
+  EXPECT_NEAR(alpha.ci->low, 0.72, 0.12);
+  EXPECT_NEAR(alpha.ci->high, 0.95, 0.06);
+  EXPECT_LT(*alpha.p_below_min, 0.1);
+  for (const Coefficient& k : first.coefficients) {
+    if (!k.defined()) continue;
+    ASSERT_TRUE(k.ci.has_value()) << k.name;
+    EXPECT_LE(k.ci->low, k.ci->high) << k.name;
+  }
+}
+
+TEST(Bootstrap, GeneratorIsPinned) {
+  // xoshiro256** from splitmix64(0): pinned so that a change of generator,
+  // which would change every published interval, fails here.
+  Rng rng(0);
+  const uint64_t first = rng.Next();
+  Rng again(0);
+  EXPECT_EQ(again.Next(), first);
+  Rng r(12345);
+  std::vector<uint64_t> draws;
+  for (int i = 0; i < 5; ++i) draws.push_back(r.Uniform(10));
+  Rng r2(12345);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(r2.Uniform(10), draws[i]);
+  for (int i = 0; i < 100000; ++i) EXPECT_LT(r.Uniform(7), 7u);
+}
+
+TEST(Bootstrap, PercentileInterval) {
+  std::vector<double> v;
+  for (int i = 0; i < 1000; ++i) v.push_back(i);
+  BootstrapInterval ci = PercentileInterval(v, 0.95);
+  EXPECT_EQ(ci.low, 25);
+  EXPECT_EQ(ci.high, 974);
+  EXPECT_EQ(ci.samples, 1000);
+}
+
+}  // namespace
+}  // namespace icr::agreement

@@ -1,0 +1,261 @@
+// `icr stats` through its library entry point RunStats(): input layouts,
+// output shape (DESIGN §10), and every kind of bad input exiting 2 with the
+// file and line.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "client/global_options.h"
+#include "client/stats/coefficient_format.h"
+#include "client/stats/stats_command.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace icr::client {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct StatsRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+StatsRun Stats(StatsOptions options, OutputFormat format = OutputFormat::kJson) {
+  GlobalOptions globals;
+  globals.output = format;
+  std::ostringstream out, err;
+  const int code = RunStats(options, globals, out, err);
+  return {code, out.str(), err.str()};
+}
+
+StatsOptions Input(const std::string& name, const std::string& text) {
+  StatsOptions o;
+  o.input = WriteFile(name, text);
+  return o;
+}
+
+constexpr char kWideC[] =
+    "unit,A,B,C,D\n"
+    "u1,1,1,,1\nu2,2,2,3,2\nu3,3,3,3,3\nu4,3,3,3,3\nu5,2,2,2,2\nu6,1,2,3,4\n"
+    "u7,4,4,4,4\nu8,1,1,2,1\nu9,2,2,2,2\nu10,,5,5,5\nu11,,,1,1\nu12,,3,,\n";
+
+TEST(StatsCommand, WideLayoutJsonShape) {
+  StatsRun r = Stats(Input("wide.csv", kWideC));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["units"], 12);
+  EXPECT_EQ(j["coders"], 4);
+  EXPECT_EQ(j["pairable_values"], 40);
+  EXPECT_EQ(j["level"], "nominal");
+  ASSERT_EQ(j["coefficients"].size(), 7u);
+  bool found = false;
+  for (const auto& c : j["coefficients"]) {
+    EXPECT_TRUE(c.contains("name") && c.contains("value") && c.contains("defined") &&
+                c.contains("reason") && c.contains("observed") && c.contains("expected"));
+    EXPECT_FALSE(c.contains("ci"));
+    EXPECT_FALSE(c.contains("p_below_min"));
+    if (c["name"] == "krippendorff_alpha") {
+      found = true;
+      EXPECT_NEAR(c["value"].get<double>(), 0.743421052632, 1e-9);
+    }
+    if (c["name"] == "cohen_kappa") {
+      EXPECT_TRUE(c["value"].is_null());
+      EXPECT_EQ(c["defined"], false);
+      EXPECT_THAT(c["reason"].get<std::string>(), HasSubstr("two coders"));
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_EQ(j["pairwise"].size(), 6u);
+  EXPECT_EQ(j["pairwise"][0]["coder_a"], "A");
+  EXPECT_EQ(j["pairwise"][0]["coder_b"], "B");
+  EXPECT_EQ(j["pairwise"][0]["units"], 9);
+}
+
+TEST(StatsCommand, LongLayoutEqualsWide) {
+  std::string long_csv = "unit,coder,value\n";
+  std::istringstream wide(kWideC);
+  std::string line;
+  std::getline(wide, line);
+  const char* coders[] = {"A", "B", "C", "D"};
+  while (std::getline(wide, line)) {
+    std::stringstream fields(line);
+    std::string unit, v;
+    std::getline(fields, unit, ',');
+    for (const char* c : coders) {
+      std::getline(fields, v, ',');
+      if (!v.empty()) long_csv += unit + "," + c + "," + v + "\n";
+    }
+  }
+  StatsOptions a = Input("long.csv", long_csv);
+  a.level = "ordinal";
+  a.bootstrap = 200;
+  StatsOptions b = Input("wide2.csv", kWideC);
+  b.level = "ordinal";
+  b.bootstrap = 200;
+  StatsRun ra = Stats(a), rb = Stats(b);
+  ASSERT_EQ(ra.code, kExitOk) << ra.err;
+  ASSERT_EQ(rb.code, kExitOk) << rb.err;
+  nlohmann::json ja = nlohmann::json::parse(ra.out), jb = nlohmann::json::parse(rb.out);
+  // Unit u12 has one value only, so the long file has 12 units too.
+  EXPECT_EQ(ja["coefficients"], jb["coefficients"]);
+  for (const auto& c : ja["coefficients"]) {
+    if (c["name"] == "krippendorff_alpha") {
+      EXPECT_NEAR(c["value"].get<double>(), 0.8153875038, 1e-9);
+      EXPECT_TRUE(c.contains("ci"));
+      EXPECT_TRUE(c.contains("p_below_min"));
+    }
+  }
+}
+
+TEST(StatsCommand, OrdinalOrderOfLabels) {
+  StatsOptions o = Input("labels.csv",
+                         "unit,A,B\nu1,low,low\nu2,mid,high\nu3,high,high\nu4,low,mid\n");
+  o.level = "ordinal";
+  o.coefficients = {"krippendorff_alpha"};
+  o.order = {"low", "mid", "high"};
+  StatsRun with_order = Stats(o);
+  ASSERT_EQ(with_order.code, kExitOk) << with_order.err;
+  o.order = {"high", "low", "mid"};
+  StatsRun other_order = Stats(o);
+  ASSERT_EQ(other_order.code, kExitOk);
+  EXPECT_NE(nlohmann::json::parse(with_order.out)["coefficients"][0]["value"],
+            nlohmann::json::parse(other_order.out)["coefficients"][0]["value"]);
+  o.order = {"low", "mid"};
+  StatsRun missing = Stats(o);
+  EXPECT_EQ(missing.code, kExitUsageError);
+  EXPECT_THAT(missing.err, HasSubstr("labels.csv:3: value 'high' is not in --order"));
+}
+
+TEST(StatsCommand, SetValuedLongLayout) {
+  StatsOptions o = Input("sets.csv",
+                         "unit,coder,value\nu1,A,x\nu1,A,y\nu1,B,x\nu2,A,y\nu2,B,y\nu3,A,x\n"
+                         "u3,B,x\nu3,B,y\n");
+  o.metric = "masi";
+  StatsRun r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["metric"], "masi");
+  o.metric = "";
+  StatsRun plain = Stats(o);
+  EXPECT_EQ(plain.code, kExitUsageError);
+  EXPECT_THAT(plain.err, HasSubstr("sets.csv:3: second value for unit 'u1' and coder 'A' "
+                                   "(first on line 2)"));
+}
+
+TEST(StatsCommand, TableAndCsvOutput) {
+  StatsRun table = Stats(Input("t.csv", kWideC), OutputFormat::kTable);
+  ASSERT_EQ(table.code, kExitOk);
+  EXPECT_THAT(table.out, HasSubstr("krippendorff_alpha  0.7434"));
+  EXPECT_THAT(table.out, HasSubstr("tentative"));
+  StatsRun csv = Stats(Input("t.csv", kWideC), OutputFormat::kCsv);
+  ASSERT_EQ(csv.code, kExitOk);
+  EXPECT_THAT(csv.out, HasSubstr("coefficient,value,interpretation,"));
+  EXPECT_THAT(csv.out, HasSubstr("\ncoder_a,coder_b,units,percent_agreement,cohen_kappa,note\n"));
+}
+
+struct BadInput {
+  const char* name;
+  const char* text;
+  const char* layout;
+  const char* level;
+  const char* message;  // expected in stderr after "icr stats: <path>"
+};
+
+class StatsBadInputTest : public testing::TestWithParam<BadInput> {};
+
+TEST_P(StatsBadInputTest, ExitsTwoNamingFileAndLine) {
+  const BadInput& b = GetParam();
+  StatsOptions o = Input(b.name, b.text);
+  o.layout = b.layout;
+  o.level = b.level;
+  StatsRun r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr(o.input + b.message)) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Inputs, StatsBadInputTest,
+    testing::Values(
+        BadInput{"wrong_header_long.csv", "unit,rater,value\nu1,A,1\n", "long", "nominal",
+                 ":1: wrong header: expected unit,coder,value"},
+        BadInput{"wrong_header_wide.csv", "item,A,B\nu1,1,1\n", "wide", "nominal",
+                 ":1: wrong header: expected unit,CODER1,CODER2,..."},
+        BadInput{"ragged_wide.csv", "unit,A,B\nu1,1,1\nu2,1\n", "auto", "nominal",
+                 ":3: ragged row: 2 fields, the header has 3"},
+        BadInput{"ragged_long.csv", "unit,coder,value\nu1,A,1\nu1,B,1,extra\n", "auto",
+                 "nominal", ":3: ragged row: 4 fields, the header has 3"},
+        BadInput{"duplicate_unit.csv", "unit,A,B\nu1,1,1\nu2,1,2\nu1,2,2\n", "wide", "nominal",
+                 ":4: duplicate unit 'u1' (first on line 2)"},
+        BadInput{"duplicate_coder.csv", "unit,A,A\nu1,1,1\n", "wide", "nominal",
+                 ":1: coder 'A' appears twice in the header"},
+        BadInput{"not_a_number.csv", "unit,A,B\nu1,1,2\nu2,2,2\nu3,3,x\n", "wide", "interval",
+                 ":4: value 'x' is not a number (--level interval needs numbers)"},
+        BadInput{"negative_ratio.csv", "unit,A,B\nu1,1,2\nu2,-2,2\n", "wide", "ratio",
+                 ":3: value '-2' is negative (--level ratio)"},
+        BadInput{"bad_quote.csv", "unit,A,B\nu1,\"1,1\nu2,1,1\n", "wide", "nominal",
+                 ":2: malformed CSV"},
+        BadInput{"empty.csv", "", "wide", "nominal", ":1: empty file"},
+        BadInput{"empty_unit.csv", "unit,A,B\n,1,1\n", "wide", "nominal", ":2: empty unit"}),
+    [](const testing::TestParamInfo<BadInput>& info) {
+      std::string n = info.param.name;
+      return n.substr(0, n.find('.'));
+    });
+
+TEST(StatsCommand, UnreadableFile) {
+  StatsOptions o;
+  o.input = testing::TempDir() + "does_not_exist.csv";
+  StatsRun r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("does_not_exist.csv: cannot open"));
+}
+
+TEST(StatsCommand, BadFlags) {
+  StatsOptions o = Input("flags.csv", kWideC);
+  o.weights = "linear";  // nominal level
+  EXPECT_EQ(Stats(o).code, kExitUsageError);
+  o = Input("flags.csv", kWideC);
+  o.coefficients = {"nonsense"};
+  StatsRun r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("unknown coefficient 'nonsense'"));
+  o = Input("flags.csv", kWideC);
+  o.categories = 3;  // 5 observed
+  EXPECT_EQ(Stats(o).code, kExitUsageError);
+}
+
+TEST(CoefficientFormat, UndefinedAndBootstrapFields) {
+  agreement::Coefficient c = agreement::Coefficient::Undefined("scott_pi", "one category only");
+  nlohmann::json j = CoefficientToJson(c);
+  EXPECT_TRUE(j["value"].is_null());
+  EXPECT_EQ(j["defined"], false);
+  EXPECT_EQ(j["reason"], "one category only");
+  EXPECT_FALSE(j.contains("ci"));
+  EXPECT_FALSE(j.contains("p_below_min"));
+  c.value = 0.5;
+  c.reason.clear();
+  c.ci = agreement::BootstrapInterval{0.4, 0.6, 0.95, 1000};
+  c.p_below_min = 0.25;
+  j = CoefficientToJson(c);
+  EXPECT_EQ(j["value"], 0.5);
+  EXPECT_EQ(j["ci"]["samples"], 1000);
+  EXPECT_EQ(j["ci"]["low"], 0.4);
+  EXPECT_EQ(j["p_below_min"], 0.25);
+  EXPECT_EQ(j["interpretation"], "moderate");
+  std::vector<std::string> row = CoefficientTableRow(c);
+  EXPECT_EQ(row.size(), CoefficientTableHeader().size());
+  EXPECT_EQ(row[1], "0.5000");
+  EXPECT_EQ(row[3], "[0.4000, 0.6000]");
+}
+
+}  // namespace
+}  // namespace icr::client

@@ -49,6 +49,18 @@ absl::StatusOr<SpanAgreement> ComputeSpanAgreement(const SpanSet& set,
     spans_per_code[g.code] += static_cast<int64_t>(p.UnitsEnd(g, p.num_coders() - 1) -
                                                    p.UnitsBegin(g, 0));
   }
+  // What each coefficient was computed on (see CodeAgreement).
+  const int64_t code_points = static_cast<int64_t>(p.num_coders()) * p.total_length();
+  auto annotate = [code_points](std::vector<Coefficient>& v, int64_t spans,
+                                const MatchCounts& matched, const CharacterTable& table) {
+    for (int k = 0; k < 4; ++k) {
+      v[k].units = spans;
+      v[k].pairable_values = code_points;
+    }
+    for (int k = 4; k < 7; ++k) v[k].units = v[k].pairable_values = matched.segments;
+    for (int k = 7; k < 9; ++k) v[k].units = v[k].pairable_values = table.total();
+  };
+  annotate(r.coefficients, p.merged_spans(), matching.overall, character.overall);
   for (int c = 0; c < p.num_codes(); ++c) {
     CodeAgreement code;
     code.code = set.codes[c];
@@ -64,9 +76,12 @@ absl::StatusOr<SpanAgreement> ComputeSpanAgreement(const SpanSet& set,
                          std::move(matching.cohen_kappa.per_code[c]),
                          CharacterPercentAgreement(character.per_code[c]),
                          CharacterKappa(character.per_code[c])};
+    annotate(code.coefficients, code.spans, matching.per_code[c], character.per_code[c]);
     for (const auto& d : character.per_code_document[c]) {
-      code.documents.push_back({set.documents[d.document],
-                                {CharacterPercentAgreement(d.table), CharacterKappa(d.table)}});
+      DocumentAgreement doc{set.documents[d.document],
+                            {CharacterPercentAgreement(d.table), CharacterKappa(d.table)}};
+      for (Coefficient& k : doc.coefficients) k.units = k.pairable_values = d.table.total();
+      code.documents.push_back(std::move(doc));
     }
     r.per_code.push_back(std::move(code));
   }

@@ -35,6 +35,10 @@ struct SpanAgreementOptions {
   MatchingOptions matching;
 };
 
+// Every Coefficient's `units` / `pairable_values`: for the alpha family the
+// spans (after merging) / the m L code points of all coders; for the
+// overlap_* coefficients the segments compared (both); for the character_*
+// coefficients the code points times coder pairs (both).
 struct DocumentAgreement {
   std::string document;
   // character_percent_agreement, character_kappa

@@ -238,12 +238,8 @@ Coefficient StartPair(const char* name, const PairTable& t) {
   return c;
 }
 
-}  // namespace
-
-Coefficient CohenKappa(const PairedValues& pairs, Weights weights, Multiplicity multiplicity) {
-  const int k = pairs.num_categories;
+Coefficient CohenFromPairTable(const PairTable& t, int k, Weights weights) {
   const bool weighted = weights != Weights::kNone;
-  PairTable t = Tabulate(pairs, weighted, multiplicity);
   Coefficient c = StartPair("cohen_kappa", t);
   if (weighted) c.variant = WeightsName(weights);
   if (t.n == 0) {
@@ -267,6 +263,34 @@ Coefficient CohenKappa(const PairedValues& pairs, Weights weights, Multiplicity 
   }
   Finish(c);
   return c;
+}
+
+}  // namespace
+
+Coefficient CohenKappa(const PairedValues& pairs, Weights weights, Multiplicity multiplicity) {
+  return CohenFromPairTable(Tabulate(pairs, weights != Weights::kNone, multiplicity),
+                            pairs.num_categories, weights);
+}
+
+Coefficient CohenKappaFromTable(std::span<const int64_t> table, int k, Weights weights) {
+  // Expand to pairs' summary form without materialising the pairs.
+  const bool weighted = weights != Weights::kNone;
+  PairTable t;
+  t.row.assign(k, 0.0);
+  t.col.assign(k, 0.0);
+  if (weighted) t.cells.assign(static_cast<size_t>(k) * k, 0.0);
+  for (int a = 0; a < k; ++a) {
+    for (int b = 0; b < k; ++b) {
+      const double n = static_cast<double>(table[static_cast<size_t>(a) * k + b]);
+      if (n == 0) continue;
+      t.n += n;
+      t.row[a] += n;
+      t.col[b] += n;
+      if (a == b) t.agree += n;
+      if (weighted) t.cells[static_cast<size_t>(a) * k + b] = n;
+    }
+  }
+  return CohenFromPairTable(t, k, weights);
 }
 
 Coefficient ScottPi(const PairedValues& pairs, Multiplicity multiplicity) {

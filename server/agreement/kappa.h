@@ -23,6 +23,7 @@
 // NaN: no pairable units, fewer than two categories, p_e = 1.
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -81,6 +82,11 @@ PairedValues PairValues(const ReliabilityData& data, int coder_a, int coder_b);
 // Bulletin 70(4). p_a = sum_ck w_ck p_ck, p_e = sum_ck w_ck p_c. p_.k.
 Coefficient CohenKappa(const PairedValues& pairs, Weights weights = Weights::kNone,
                        Multiplicity multiplicity = {});
+
+// Cohen's kappa from a k x k table of counts (rows: coder a, columns: b),
+// row-major, as CohenKappa computes it from the pairs.
+Coefficient CohenKappaFromTable(std::span<const int64_t> table, int k,
+                                Weights weights = Weights::kNone);
 
 // Scott's pi: Scott (1955), "Reliability of content analysis: the case of
 // nominal scale coding", Public Opinion Quarterly 19(3):

@@ -12,6 +12,7 @@
 #include "server/agreement/coincidence.h"
 #include "server/agreement/kappa.h"
 #include "server/agreement/krippendorff_alpha.h"
+#include "server/agreement/pairwise.h"
 #include "server/agreement/reliability_data.h"
 #include "server/agreement/unit_counts.h"
 
@@ -250,6 +251,32 @@ TEST(Coincidences, FastPathEqualsCountsPath) {
   EXPECT_EQ(a.o, b.o);
   EXPECT_DOUBLE_EQ(a.n, 10.0);
   EXPECT_EQ(a.pairable_units, 4);
+}
+
+TEST(Pairwise, EqualsCohenKappaOnEachPair) {
+  Rng rng(3);
+  for (int categories : {3, 80}) {  // the one-pass tables, and the per-pair fallback
+    ReliabilityData data(int64_t{300}, {"a", "b", "c", "d"});
+    for (int v = 0; v < categories; ++v) data.InternValue(std::to_string(v));
+    for (int64_t u = 0; u < 300; ++u) {
+      for (int c = 0; c < 4; ++c) {
+        if (rng.Uniform(5) > 0) data.set_value(u, c, static_cast<int32_t>(rng.Uniform(categories)));
+      }
+    }
+    ASSERT_TRUE(data.OrderCategories().ok());
+    std::vector<PairwiseAgreement> matrix = PairwiseMatrix(data, Weights::kQuadratic);
+    ASSERT_EQ(matrix.size(), 6u);
+    for (const PairwiseAgreement& p : matrix) {
+      PairedValues pairs = PairValues(data, p.coder_a, p.coder_b);
+      EXPECT_EQ(p.units, static_cast<int64_t>(pairs.a.size()));
+      Coefficient expected = CohenKappa(pairs, Weights::kQuadratic);
+      ASSERT_TRUE(p.cohen_kappa.defined());
+      EXPECT_NEAR(*p.cohen_kappa.value, *expected.value, 1e-12);
+      int agree = 0;
+      for (size_t i = 0; i < pairs.a.size(); ++i) agree += pairs.a[i] == pairs.b[i];
+      EXPECT_DOUBLE_EQ(*p.percent_agreement, static_cast<double>(agree) / p.units);
+    }
+  }
 }
 
 // The bootstrap: same seed, same numbers; different seed, different draws;

@@ -350,7 +350,9 @@ SpanSet RandomSet(std::mt19937& rng, int m, int q, int docs, int max_length) {
 void ExpectSame(const Coefficient& fast, const std::optional<double>& brute, const char* what) {
   SCOPED_TRACE(what);
   ASSERT_EQ(fast.defined(), brute.has_value()) << fast.name << ": " << fast.reason;
-  if (brute) EXPECT_NEAR(*fast.value, *brute, 1e-9 * std::max(1.0, std::abs(*brute)));
+  if (brute) {
+    EXPECT_NEAR(*fast.value, *brute, 1e-9 * std::max(1.0, std::abs(*brute)));
+  }
 }
 
 const Coefficient& Find(const std::vector<Coefficient>& v, const std::string& name) {
@@ -576,7 +578,9 @@ TEST(SpanAgreementInvariantTest, PerCodeValuesAgreeWithARunRestrictedToThatCode)
         const Coefficient& a = Find(all->per_code[c].coefficients, name);
         const Coefficient& b = Find(restricted->coefficients, name);
         ASSERT_EQ(a.defined(), b.defined()) << name;
-        if (a.defined()) EXPECT_NEAR(*a.value, *b.value, 1e-12) << name;
+        if (a.defined()) {
+          EXPECT_NEAR(*a.value, *b.value, 1e-12) << name;
+        }
       }
       EXPECT_EQ(all->per_code[c].matched_segments, restricted->matched_segments);
     }

@@ -89,6 +89,25 @@ TEST_F(SpanStatsTest, JsonHasEveryCoefficientOverallAndPerCode) {
   EXPECT_EQ(j["per_code"][1]["matched_segments"], 0);
   EXPECT_EQ(j["per_code"][1]["unmatched_segments"], 2);
   EXPECT_DOUBLE_EQ(c1["coefficients"][4]["value"].get<double>(), 1.0);
+  // Worked by hand. Segment units: 2 matched pairs (c1), ann's [20,30) and
+  // bob's [40,50) (c2) unmatched. Overall Cohen: agreement 2/4, chance
+  // (2*2 + 1*1 + 1*1)/16 = 0.375, kappa 0.2. Brennan-Prediger: 4 of 6
+  // segments matched, q = 2: (2/3 - 1/2)/(1/2) = 1/3. c2 collapses to
+  // (0, 1, 1, 2): (0.5 - 0.625)/0.375 = -1/3.
+  auto value = [](const nlohmann::json& coefficients, const std::string& name) {
+    for (const auto& c : coefficients)
+      if (c["name"] == name) return c["value"].get<double>();
+    ADD_FAILURE() << name;
+    return 0.0;
+  };
+  EXPECT_NEAR(value(j["coefficients"], "overlap_cohen_kappa"), 0.2, 1e-12);
+  EXPECT_NEAR(value(j["coefficients"], "overlap_kappa"), 1.0 / 3, 1e-12);
+  EXPECT_NEAR(value(j["coefficients"], "overlap_percent_agreement"), 4.0 / 6, 1e-12);
+  EXPECT_NEAR(value(j["per_code"][1]["coefficients"], "overlap_cohen_kappa"), -1.0 / 3, 1e-12);
+  // c1 code points over both documents: both 13, ann only 1, neither 58 of
+  // 72: p_o = 71/72, p_e = (14*13 + 58*59)/72^2, kappa = 1508/1580.
+  EXPECT_NEAR(value(c1["coefficients"], "character_percent_agreement"), 71.0 / 72, 1e-12);
+  EXPECT_NEAR(value(c1["coefficients"], "character_kappa"), 1508.0 / 1580, 1e-12);
   EXPECT_EQ(c1["documents"].size(), 2u);
   EXPECT_EQ(c1["documents"][0]["coefficients"][0]["name"], "character_percent_agreement");
   EXPECT_FALSE(j["notes"].empty());

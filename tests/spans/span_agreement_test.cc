@@ -69,7 +69,6 @@ struct Brute {
   std::vector<int64_t> offset;  // global start of each document
   // units[code][coder] = merged units, global positions, tagged with document
   std::vector<std::vector<std::vector<std::pair<int64_t, int64_t>>>> units;
-  std::vector<std::vector<int>> unit_doc;  // unused helper
   // coded[code][coder][x]
   std::vector<std::vector<std::vector<char>>> coded;
 

@@ -80,6 +80,43 @@ class Parser {
   bool bom_checked_ = false;
 };
 
+// The common case, a file without any quote character, split directly: the
+// same records as libcsv gives (CR, LF or CRLF end a record; empty and blank
+// lines are skipped; spaces and tabs around a field are dropped), several
+// times faster. Files with quotes go through libcsv.
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+
+absl::Status SplitUnquoted(std::string_view text,
+                           const std::function<absl::Status(const CsvRecord&)>& on_record) {
+  CsvRecord record;
+  size_t pos = 0;
+  const size_t size = text.size();
+  while (pos < size) {
+    size_t end = pos;
+    while (end < size && text[end] != '\n' && text[end] != '\r') ++end;
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    size_t first = 0;
+    while (first < line.size() && IsBlank(line[first])) ++first;
+    if (first == line.size()) continue;  // empty or blank line
+    record.fields.clear();
+    size_t start = 0;
+    while (true) {
+      size_t comma = line.find(',', start);
+      std::string_view field =
+          line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      while (!field.empty() && IsBlank(field.front())) field.remove_prefix(1);
+      while (!field.empty() && IsBlank(field.back())) field.remove_suffix(1);
+      record.fields.push_back(field);
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    ++record.line;
+    if (absl::Status s = on_record(record); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CsvError(const std::string& path, int64_t line, absl::string_view message) {
@@ -88,6 +125,10 @@ absl::Status CsvError(const std::string& path, int64_t line, absl::string_view m
 
 absl::Status ReadCsvText(std::string_view text, const std::string& name,
                          const std::function<absl::Status(const CsvRecord&)>& on_record) {
+  if (text.find('"') == std::string_view::npos) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    return SplitUnquoted(text, on_record);
+  }
   ParseState state;
   state.on_record = &on_record;
   Parser parser;
@@ -101,17 +142,13 @@ absl::Status ReadCsvFile(const std::string& path,
   if (file == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open"));
   }
-  ParseState state;
-  state.on_record = &on_record;
-  Parser parser;
+  // The whole file in memory, then one parse (unquoted files take the fast
+  // split in ReadCsvText).
+  std::string text;
   std::vector<char> buffer(1 << 20);
   while (true) {
     size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-    if (n > 0) {
-      if (absl::Status s = parser.Feed(std::string_view(buffer.data(), n), state, path); !s.ok()) {
-        return s;
-      }
-    }
+    text.append(buffer.data(), n);
     if (n < buffer.size()) {
       if (std::ferror(file.get())) {
         return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
@@ -119,7 +156,7 @@ absl::Status ReadCsvFile(const std::string& path,
       break;
     }
   }
-  return parser.Finish(state, path);
+  return ReadCsvText(text, path, on_record);
 }
 
 }  // namespace icr::client

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "client/csv_reader.h"
@@ -17,20 +18,35 @@ using agreement::ReliabilityData;
 
 absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-// Interns names (units, coders) to dense ids in first-appearance order.
+// Interns names (units, coders) to dense ids in first-appearance order. The
+// index is keyed by the names' 64-bit hashes (an integer key is much cheaper
+// than a string key for a million units); names whose hash collides with a
+// different name's go to a string-keyed overflow map.
 class NameTable {
  public:
   // The id of `name` and whether it is new.
   std::pair<int64_t, bool> Intern(std::string_view name) {
-    auto [it, inserted] = ids_.try_emplace(AbslView(name), static_cast<int64_t>(names_.size()));
-    if (inserted) names_.emplace_back(name);
-    return {it->second, inserted};
+    const uint64_t hash = absl::Hash<absl::string_view>{}(AbslView(name));
+    const int64_t next = static_cast<int64_t>(names_.size());
+    auto [it, inserted] = by_hash_.try_emplace(hash, next);
+    if (inserted) {
+      names_.emplace_back(name);
+      return {next, true};
+    }
+    if (names_[it->second] == name) return {it->second, false};
+    auto [over, new_name] = overflow_.try_emplace(AbslView(name), next);
+    if (new_name) names_.emplace_back(name);
+    return {over->second, new_name};
   }
   std::vector<std::string>& names() { return names_; }
-  void Reserve(size_t n) { ids_.reserve(n); }
+  void Reserve(size_t n) {
+    by_hash_.reserve(n);
+    names_.reserve(n);
+  }
 
  private:
-  absl::flat_hash_map<std::string, int64_t> ids_;
+  absl::flat_hash_map<uint64_t, int64_t> by_hash_;
+  absl::flat_hash_map<std::string, int64_t> overflow_;
   std::vector<std::string> names_;
 };
 
@@ -58,6 +74,25 @@ class CategoryLines {
   std::vector<int64_t> lines_;
 };
 
+// Category ids of short labels (up to 7 bytes) by their bytes packed into an
+// integer: a cheaper lookup than hashing a string, for the common case of
+// codes like "3" or "yes".
+class ShortLabelCache {
+ public:
+  int32_t Intern(std::string_view label, ReliabilityData& data) {
+    if (label.size() > 7) return data.InternValue(label);
+    uint64_t key = label.size();
+    for (char c : label) key = (key << 8) | static_cast<unsigned char>(c);
+    key |= uint64_t{1} << 63;
+    auto [it, inserted] = ids_.try_emplace(key, 0);
+    if (inserted) it->second = data.InternValue(label);
+    return it->second;
+  }
+
+ private:
+  absl::flat_hash_map<uint64_t, int32_t> ids_;
+};
+
 using ReadFn = std::function<absl::Status(const std::function<absl::Status(const CsvRecord&)>&)>;
 
 absl::StatusOr<LoadedData> LoadWide(const ReadFn& read, const std::string& name, bool set_valued) {
@@ -65,8 +100,10 @@ absl::StatusOr<LoadedData> LoadWide(const ReadFn& read, const std::string& name,
   NameTable units;
   units.Reserve(1 << 16);
   std::vector<int32_t> cells;
+  cells.reserve(1 << 20);
   std::vector<int64_t> unit_line;
   ReliabilityData interner;  // categories only; the table is built at the end
+  ShortLabelCache cache;
   CategoryLines lines;
   size_t width = 0;
   absl::Status status = read([&](const CsvRecord& r) -> absl::Status {
@@ -104,7 +141,7 @@ absl::StatusOr<LoadedData> LoadWide(const ReadFn& read, const std::string& name,
         if (set_valued) {
           id = interner.InternSet(SplitSet(cell));
         } else {
-          id = interner.InternValue(cell);
+          id = cache.Intern(cell, interner);
         }
         lines.Note(id, r.line);
       }
@@ -145,6 +182,7 @@ absl::StatusOr<LoadedData> LoadLong(const ReadFn& read, const std::string& name,
   };
   std::vector<Row> rows;
   ReliabilityData values;  // plain categories, or the set elements as categories
+  ShortLabelCache cache;
   bool header_seen = false;
   absl::Status status = read([&](const CsvRecord& r) -> absl::Status {
     if (r.line == 1) {
@@ -164,7 +202,7 @@ absl::StatusOr<LoadedData> LoadLong(const ReadFn& read, const std::string& name,
     const int64_t unit = units.Intern(r.fields[0]).first;
     const int64_t coder = coders.Intern(r.fields[1]).first;
     if (r.fields[2].empty()) return absl::OkStatus();  // no value
-    rows.push_back({unit, coder, values.InternValue(r.fields[2]), r.line});
+    rows.push_back({unit, coder, cache.Intern(r.fields[2], values), r.line});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "client/csv_reader.h"
 #include "client/global_options.h"
 #include "client/stats/coefficient_format.h"
 #include "client/stats/stats_command.h"
@@ -255,6 +256,36 @@ TEST(CoefficientFormat, UndefinedAndBootstrapFields) {
   EXPECT_EQ(row.size(), CoefficientTableHeader().size());
   EXPECT_EQ(row[1], "0.5000");
   EXPECT_EQ(row[3], "[0.4000, 0.6000]");
+}
+
+}  // namespace
+}  // namespace icr::client
+
+namespace icr::client {
+namespace {
+
+// The unquoted fast path of ReadCsvText must give the records libcsv gives.
+// A trailing quoted record sends the same text through libcsv.
+std::vector<std::pair<int64_t, std::vector<std::string>>> Records(std::string_view text) {
+  std::vector<std::pair<int64_t, std::vector<std::string>>> out;
+  absl::Status s = ReadCsvText(text, "t.csv", [&](const CsvRecord& r) {
+    out.push_back({r.line, std::vector<std::string>(r.fields.begin(), r.fields.end())});
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+TEST(CsvFastPath, SameRecordsAsLibcsv) {
+  for (std::string text : {std::string("unit,A,B\nu1,1,2\n\nu2, 3 ,\t4\r\nu3,,\r\n  \nu4,5,6"),
+                           std::string("\xEF\xBB\xBFunit,A\r\r\nu1,x y\n"),
+                           std::string("a\n,\n,,\n")}) {
+    auto fast = Records(text);
+    auto slow = Records(text + "\n\"q\"\n");
+    ASSERT_EQ(slow.size(), fast.size() + 1) << text;
+    slow.pop_back();
+    EXPECT_EQ(fast, slow) << text;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,218 @@
+// The real icr-server binary on a free port and the real icr binary, used
+// as a lead and coders would: users, a project, members, a codebook,
+// documents and a round; then a graceful restart, and a kill -9, after which
+// every list shows what was there.
+
+#include <fstream>
+#include <regex>
+#include <sys/stat.h>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace icr {
+namespace {
+
+using nlohmann::json;
+using testing::CommandResult;
+
+class CliEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  void StartServer() {
+    server_ = std::make_unique<testing::Background>(std::vector<std::string>{
+        ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", dir_.path() + "/data"});
+    ASSERT_TRUE(server_->started());
+    std::string line = server_->WaitForLine("listening on port");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(line, match, std::regex("port ([0-9]+)"))) << server_->output();
+    port_ = match[1];
+  }
+
+  // Runs `icr ARGS...` against the server as the holder of `token_file`.
+  CommandResult Icr(std::vector<std::string> args, const std::string& token_file = "") {
+    std::vector<std::string> full = {ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_,
+                                     "--token_file",
+                                     token_file.empty() ? AdminTokenFile() : token_file};
+    full.insert(full.end(), args.begin(), args.end());
+    return testing::Run(full);
+  }
+
+  json IcrJson(std::vector<std::string> args, const std::string& token_file = "") {
+    args.push_back("--output");
+    args.push_back("json");
+    CommandResult result = Icr(args, token_file);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  }
+
+  std::string AdminTokenFile() const { return dir_.path() + "/data/admin.token"; }
+
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  // Creates a user and stores its token in a file; returns the file.
+  std::string CreateUser(const std::string& user) {
+    json created = IcrJson({"user", "create", user});
+    return WriteFile(user + ".token", created["token"].get<std::string>());
+  }
+
+  std::vector<std::string> Ids(const json& list, const std::string& field) {
+    std::vector<std::string> ids;
+    for (const json& item : list[field]) ids.push_back(item["id"]);
+    return ids;
+  }
+
+  // Everything the walk-through created, as the lists show it.
+  std::string Snapshot() {
+    json codes = IcrJson({"code", "list", "study", "--all"});
+    json docs = IcrJson({"doc", "list", "study"});
+    json rounds = IcrJson({"round", "list", "study"});
+    json members = IcrJson({"member", "list", "study"});
+    json domains = IcrJson({"domain", "list", "study"});
+    json users = IcrJson({"user", "list"});
+    return codes.dump() + docs.dump() + rounds.dump() + members.dump() + domains.dump() +
+           users.dump();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::Background> server_;
+  std::string port_;
+};
+
+TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
+  // The admin token file is private.
+  struct stat info;
+  ASSERT_EQ(::stat(AdminTokenFile().c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  EXPECT_EQ(server_->output().find("icr_"), std::string::npos) << "a token reached the log";
+
+  const std::string lead = CreateUser("lead");
+  CreateUser("alice");
+  CreateUser("bob");
+  ASSERT_EQ(IcrJson({"project", "create", "study", "--title", "Peer mentoring"}, lead)["project"]["id"],
+            "study");
+  for (auto [user, role] : std::vector<std::pair<std::string, std::string>>{
+           {"alice", "coder"}, {"bob", "coder"}}) {
+    ASSERT_EQ(Icr({"member", "add", "study", user, "--role", role}, lead).exit_code, 0);
+  }
+  // The admin is not a member but acts as owner everywhere.
+  ASSERT_EQ(Icr({"member", "add", "study", "lead", "--role", "lead"}).exit_code, 0);
+
+  // A hierarchical codebook: theme -> category -> codes; an edit; a merge.
+  ASSERT_EQ(Icr({"code", "add", "study", "support", "--name", "Support"}, lead).exit_code, 0);
+  ASSERT_EQ(Icr({"code", "add", "study", "mentor", "--name", "Mentor", "--parent", "support"}, lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"code", "add", "study", "avail", "--name", "Availability", "--parent", "mentor",
+                 "--definition", "Whether the mentor had time", "--inclusion", "time, schedule"},
+                lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"code", "add", "study", "busy", "--name", "Busy", "--parent", "mentor"}, lead)
+                .exit_code,
+            0);
+  json edited = IcrJson({"code", "edit", "study", "busy", "--definition", "Mentor too busy"}, lead);
+  EXPECT_EQ(edited["code"]["definition"], "Mentor too busy");
+  EXPECT_EQ(edited["code"]["name"], "Busy");
+  ASSERT_EQ(Icr({"code", "merge", "study", "busy", "avail"}, lead).exit_code, 0);
+  json codes = IcrJson({"code", "list", "study"}, lead);
+  EXPECT_EQ(Ids(codes, "codes"), (std::vector<std::string>{"avail", "mentor", "support"}));
+
+  ASSERT_EQ(Icr({"code", "add", "study", "low", "--name", "Low", "--value", "1"}, lead).exit_code, 0);
+  ASSERT_EQ(Icr({"code", "add", "study", "high", "--name", "High", "--value", "2"}, lead).exit_code, 0);
+  ASSERT_EQ(Icr({"domain", "create", "study", "intensity", "--level", "ordinal", "--codes", "low,high"},
+                lead)
+                .exit_code,
+            0);
+
+  // A document with a character outside the BMP and CRLF line ends.
+  const std::string text = "I felt \xF0\x9F\x98\x80 supported.\r\nReally.\r\n\r\nMy mentor was busy.";
+  ASSERT_EQ(Icr({"doc", "add", "study", "int-01", "--file", WriteFile("int-01.txt", text),
+                 "--segment", "paragraph"},
+                lead)
+                .exit_code,
+            0);
+  json shown = IcrJson({"doc", "show", "study", "int-01", "--units", "utf16"}, lead);
+  EXPECT_EQ(shown["document"]["segments"][1]["start"], "33");  // int64 as a JSON string
+  EXPECT_EQ(shown["document"]["sha256"],
+            "77fdbd61ed0586dffe1c1df20a11f86939e1b716649da31df0f4d20709cdc4aa");
+  ASSERT_EQ(Icr({"doc", "add", "study", "int-02", "--file", WriteFile("int-02.txt", "a\nb\nc"),
+                 "--segment", "line"},
+                lead)
+                .exit_code,
+            0);
+
+  // A blind round, advanced through its states.
+  ASSERT_EQ(Icr({"round", "create", "study", "pilot", "--docs", "int-01,int-02", "--coders",
+                 "alice,bob", "--blind"},
+                lead)
+                .exit_code,
+            0);
+  EXPECT_EQ(IcrJson({"round", "advance", "study", "pilot"}, lead)["round"]["state"], "RECONCILING");
+  EXPECT_EQ(IcrJson({"round", "advance", "study", "pilot"}, lead)["round"]["state"], "CLOSED");
+  CommandResult closed = Icr({"round", "advance", "study", "pilot"}, lead);
+  EXPECT_EQ(closed.exit_code, 1);
+  EXPECT_NE(closed.err.find("FAILED_PRECONDITION"), std::string::npos) << closed.err;
+
+  // A coder may read the codebook but not change it, nor read the trail.
+  const std::string alice = dir_.path() + "/alice.token";
+  EXPECT_EQ(Icr({"code", "list", "study"}, alice).exit_code, 0);
+  CommandResult denied = Icr({"code", "add", "study", "x", "--name", "X"}, alice);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos);
+  EXPECT_EQ(Icr({"audit", "events", "study"}, alice).exit_code, 1);
+
+  // Usage and input errors exit 2 and name what is wrong.
+  CommandResult usage = Icr({"code", "add", "study", "x"}, lead);
+  EXPECT_EQ(usage.exit_code, 2);
+  EXPECT_NE(usage.err.find("--name"), std::string::npos);
+  CommandResult missing_file = Icr({"doc", "add", "study", "d", "--file", "/nonexistent"}, lead);
+  EXPECT_EQ(missing_file.exit_code, 2);
+  EXPECT_NE(missing_file.err.find("/nonexistent"), std::string::npos);
+  CommandResult latin1 = Icr({"doc", "add", "study", "d", "--file", WriteFile("latin1.txt", "caf\xE9")},
+                             lead);
+  EXPECT_EQ(latin1.exit_code, 1);
+  EXPECT_NE(latin1.err.find("text: not valid UTF-8"), std::string::npos) << latin1.err;
+
+  json events = IcrJson({"audit", "events", "study"}, lead);
+  const size_t event_count = events["events"].size();
+  EXPECT_EQ(event_count, 18u);  // one per successful mutation, none for the failures
+
+  // Graceful restart: everything is still there.
+  const std::string before = Snapshot();
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+  StartServer();
+  EXPECT_EQ(Snapshot(), before);
+
+  // kill -9 after an acknowledged write: still there.
+  ASSERT_EQ(Icr({"code", "add", "study", "late", "--name", "Late"}, lead).exit_code, 0);
+  EXPECT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
+  StartServer();
+  json after_kill = IcrJson({"code", "list", "study"}, lead);
+  EXPECT_EQ(Ids(after_kill, "codes").size(), 6u);
+  EXPECT_EQ(IcrJson({"audit", "events", "study"}, lead)["events"].size(), event_count + 1);
+  // No second admin token was made on restart.
+  EXPECT_EQ(server_->output().find("created user admin"), std::string::npos);
+}
+
+TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
+  CommandResult help = testing::Run({ICR_CLI_BINARY, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("round"), std::string::npos);
+  CommandResult sub_help = testing::Run({ICR_CLI_BINARY, "code", "add", "--help"});
+  EXPECT_EQ(sub_help.exit_code, 0);
+  EXPECT_NE(sub_help.out.find("--parent"), std::string::npos);
+  EXPECT_EQ(testing::Run({ICR_CLI_BINARY, "frobnicate"}).exit_code, 2);
+  CommandResult server_help = testing::Run({ICR_SERVER_BINARY, "--help"});
+  EXPECT_NE((server_help.out + server_help.err).find("--data_dir"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace icr

@@ -9,7 +9,6 @@
 #include "absl/strings/str_join.h"
 #include "client/command.h"
 #include "client/output.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace icr::client {
 namespace {
@@ -38,10 +37,6 @@ std::vector<std::string> Keys(const std::map<std::string, Enum>& map) {
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string Time(const google::protobuf::Timestamp& t) {
-  return google::protobuf::util::TimeUtil::ToString(t);
 }
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
@@ -109,7 +104,7 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
       Rows rows = {{"user", "display_name", "role", "created"}};
       for (const v1::User& u : response->users()) {
         rows.push_back({u.id(), u.display_name(), v1::ServerRole_Name(u.role()),
-                        Time(u.create_time())});
+                        FormatTime(u.create_time())});
       }
       Print(ctx.globals, std::cout, *response, rows);
       return absl::OkStatus();
@@ -159,7 +154,7 @@ Rows ProjectRows(const RepeatedPtrField<v1::Project>& projects) {
   Rows rows = {{"project", "title", "blind_by_default", "codebook_revision", "created"}};
   for (const v1::Project& p : projects) {
     rows.push_back({p.id(), p.title(), p.blind_by_default() ? "yes" : "no",
-                    std::to_string(p.codebook_revision()), Time(p.create_time())});
+                    std::to_string(p.codebook_revision()), FormatTime(p.create_time())});
   }
   return rows;
 }
@@ -712,41 +707,6 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
   });
 }
 
-// --- audit -----------------------------------------------------------------
-
-void AddAuditCommands(CLI::App& app, const Context& ctx) {
-  CLI::App* audit = app.add_subcommand("audit", "the audit trail");
-  audit->require_subcommand(1);
-  auto project = std::make_shared<std::string>();
-  auto pages = std::make_shared<PageFlags>();
-  CLI::App* e = audit->add_subcommand("events", "list a project's audit events");
-  e->add_option("PROJECT", *project, "project id (_server for server-level events)")->required();
-  pages->AddTo(e);
-  e->callback([=] {
-    ctx.Run([&](Connection& connection) -> absl::Status {
-      v1::ListEventsRequest request;
-      request.set_project(*project);
-      auto response = ListPages<v1::ListEventsRequest, v1::ListEventsResponse>(
-          *pages, request, [&](const v1::ListEventsRequest& r) {
-            return connection.Call(&v1::AuditService::Stub::ListEvents, connection.audit(), r);
-          });
-      if (!response.ok()) return response.status();
-      Rows rows = {{"seq", "time", "actor", "method", "summary"}};
-      for (const v1::EventRecord& record : response->events()) {
-        const v1::AuditEvent& event = record.event();
-        std::string method = event.method();
-        if (size_t slash = method.rfind('/'); slash != std::string::npos) {
-          method = method.substr(slash + 1);
-        }
-        rows.push_back({std::to_string(event.seq()), Time(event.time()), event.actor(), method,
-                        event.result_summary()});
-      }
-      Print(ctx.globals, std::cout, *response, rows);
-      return absl::OkStatus();
-    });
-  });
-}
-
 }  // namespace
 
 void AddCatalogCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
@@ -756,7 +716,6 @@ void AddCatalogCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   AddCodeCommands(app, ctx);
   AddDocumentCommands(app, ctx);
   AddRoundCommands(app, ctx);
-  AddAuditCommands(app, ctx);
 }
 
 }  // namespace icr::client

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "CLI/CLI.hpp"
+#include "client/audit_commands.h"
 #include "client/catalog_commands.h"
 #include "client/global_options.h"
 #include "client/stats/stats_command.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls_key", globals.tls_key, "client private key (PEM), for mTLS");
 
   icr::client::AddCatalogCommands(app, globals, &exit_code);
+  icr::client::AddAuditCommands(app, globals, &exit_code);
   icr::client::AddStatsCommand(app, globals, &exit_code);
 
   try {

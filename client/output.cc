@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace icr::client {
 namespace {
@@ -24,6 +25,10 @@ size_t Width(const std::string& s) {
 }
 
 }  // namespace
+
+std::string FormatTime(const google::protobuf::Timestamp& time) {
+  return google::protobuf::util::TimeUtil::ToString(time);
+}
 
 std::string MessageToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;

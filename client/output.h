@@ -10,6 +10,7 @@
 
 #include "client/global_options.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace icr::client {
 
@@ -22,6 +23,9 @@ std::string MessageToJson(const google::protobuf::Message& message);
 // Prints `message` as JSON when --output json, else `rows` as a table or CSV.
 void Print(const GlobalOptions& globals, std::ostream& out,
            const google::protobuf::Message& message, const Rows& rows);
+
+// A timestamp as RFC 3339 text.
+std::string FormatTime(const google::protobuf::Timestamp& time);
 
 // `rows` as an aligned table or as CSV (RFC 4180 quoting).
 void PrintRows(OutputFormat format, std::ostream& out, const Rows& rows);

@@ -16,7 +16,9 @@
 #include "grpcpp/server_builder.h"
 #include "server/catalog/catalog.h"
 #include "server/service/authorizer.h"
-#include "server/service/services.h"
+#include "server/service/admin_service.h"
+#include "server/service/audit_service.h"
+#include "server/service/project_service.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 

@@ -1,12 +1,10 @@
-#ifndef ICR_SERVER_SERVICE_SERVICES_H_
-#define ICR_SERVER_SERVICE_SERVICES_H_
+#ifndef ICR_SERVER_SERVICE_PROJECT_SERVICE_H_
+#define ICR_SERVER_SERVICE_PROJECT_SERVICE_H_
 
-// The gRPC services (synchronous API: gRPC runs handlers on its own bounded
-// thread pool, so a handler waiting for a synced write blocks no event loop;
-// DESIGN §6). Each handler is thin: authorize, call the catalog, map errors.
+// ProjectService: projects, members, codebook, documents, rounds. Synchronous gRPC API: gRPC runs
+// handlers on its own bounded thread pool, so a handler waiting for a synced write blocks no event
+// loop (DESIGN §6). Each handler is thin: authorize, call the domain, map errors.
 
-#include "icr/v1/admin.grpc.pb.h"
-#include "icr/v1/audit.grpc.pb.h"
 #include "icr/v1/project.grpc.pb.h"
 #include "server/catalog/catalog.h"
 #include "server/common/status_macros.h"
@@ -14,48 +12,6 @@
 #include "server/service/handler.h"
 
 namespace icr::service {
-
-class AdminServiceImpl final : public v1::AdminService::Service {
- public:
-  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer)
-      : catalog_(catalog), authorizer_(authorizer) {}
-
-  grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
-                          v1::CreateUserResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateUser", "", response,
-                  [&](const CallContext& c) { return catalog_.CreateUser(c.actor, *request); });
-  }
-
-  grpc::Status ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
-                         v1::ListUsersResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/ListUsers", "", response,
-                  [&](const CallContext& c) { return catalog_.ListUsers(*request); });
-  }
-
-  grpc::Status CreateToken(grpc::ServerContext* context, const v1::CreateTokenRequest* request,
-                           v1::CreateTokenResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateToken", "", response,
-                  [&](const CallContext& c) { return catalog_.CreateToken(c.actor, *request); });
-  }
-
-  grpc::Status GetCurrentUser(grpc::ServerContext* context,
-                              const v1::GetCurrentUserRequest* request,
-                              v1::GetCurrentUserResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/GetCurrentUser", "", response,
-                  [&](const CallContext& c) -> absl::StatusOr<v1::GetCurrentUserResponse> {
-                    ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
-                                         catalog_.GetUser(c.actor.user));
-                    if (!user) return absl::NotFoundError("user");
-                    v1::GetCurrentUserResponse answer;
-                    *answer.mutable_user() = *std::move(user);
-                    return answer;
-                  });
-  }
-
- private:
-  catalog::Catalog& catalog_;
-  const Authorizer& authorizer_;
-};
 
 class ProjectServiceImpl final : public v1::ProjectService::Service {
  public:
@@ -191,25 +147,6 @@ class ProjectServiceImpl final : public v1::ProjectService::Service {
   const Authorizer& authorizer_;
 };
 
-class AuditServiceImpl final : public v1::AuditService::Service {
- public:
-  AuditServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer)
-      : catalog_(catalog), authorizer_(authorizer) {}
-
-  grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
-                          v1::ListEventsResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AuditService/ListEvents", request->project(),
-                  response, [&](const CallContext&) {
-                    return catalog_.ListEvents(request->project(), request->page_size(),
-                                               request->page_token());
-                  });
-  }
-
- private:
-  catalog::Catalog& catalog_;
-  const Authorizer& authorizer_;
-};
-
 }  // namespace icr::service
 
-#endif  // ICR_SERVER_SERVICE_SERVICES_H_
+#endif  // ICR_SERVER_SERVICE_PROJECT_SERVICE_H_

@@ -1,0 +1,61 @@
+#ifndef ICR_SERVER_SERVICE_ADMIN_SERVICE_H_
+#define ICR_SERVER_SERVICE_ADMIN_SERVICE_H_
+
+// AdminService: users and API tokens. Synchronous gRPC API: gRPC runs handlers on its
+// own bounded thread pool, so a handler waiting for a synced write blocks no
+// event loop (DESIGN §6). Each handler is thin: authorize, call the domain,
+// map errors.
+
+#include "icr/v1/admin.grpc.pb.h"
+#include "server/catalog/catalog.h"
+#include "server/common/status_macros.h"
+#include "server/service/authorizer.h"
+#include "server/service/handler.h"
+
+namespace icr::service {
+
+class AdminServiceImpl final : public v1::AdminService::Service {
+ public:
+  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer)
+      : catalog_(catalog), authorizer_(authorizer) {}
+
+  grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
+                          v1::CreateUserResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateUser", "", response,
+                  [&](const CallContext& c) { return catalog_.CreateUser(c.actor, *request); });
+  }
+
+  grpc::Status ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
+                         v1::ListUsersResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/ListUsers", "", response,
+                  [&](const CallContext& c) { return catalog_.ListUsers(*request); });
+  }
+
+  grpc::Status CreateToken(grpc::ServerContext* context, const v1::CreateTokenRequest* request,
+                           v1::CreateTokenResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateToken", "", response,
+                  [&](const CallContext& c) { return catalog_.CreateToken(c.actor, *request); });
+  }
+
+  grpc::Status GetCurrentUser(grpc::ServerContext* context,
+                              const v1::GetCurrentUserRequest* request,
+                              v1::GetCurrentUserResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/GetCurrentUser", "", response,
+                  [&](const CallContext& c) -> absl::StatusOr<v1::GetCurrentUserResponse> {
+                    ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
+                                         catalog_.GetUser(c.actor.user));
+                    if (!user) return absl::NotFoundError("user");
+                    v1::GetCurrentUserResponse answer;
+                    *answer.mutable_user() = *std::move(user);
+                    return answer;
+                  });
+  }
+
+ private:
+  catalog::Catalog& catalog_;
+  const Authorizer& authorizer_;
+};
+
+}  // namespace icr::service
+
+#endif  // ICR_SERVER_SERVICE_ADMIN_SERVICE_H_

@@ -171,6 +171,8 @@ struct BadInput {
   const char* message;  // expected in stderr after "icr stats: <path>"
 };
 
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
+
 class StatsBadInputTest : public testing::TestWithParam<BadInput> {};
 
 TEST_P(StatsBadInputTest, ExitsTwoNamingFileAndLine) {

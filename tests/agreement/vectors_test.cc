@@ -52,6 +52,8 @@ struct Case {
   json body;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file << ": " << c.body["name"]; }
+
 std::string Label(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 std::vector<Case> LoadCases() {

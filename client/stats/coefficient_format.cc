@@ -18,13 +18,19 @@ std::string FormatNumber(double value, int decimals) {
 std::string Interpretation(const agreement::Coefficient& c) {
   if (!c.value) return "";
   const double v = *c.value;
-  if (c.name == "krippendorff_alpha" || c.name == "unitizing_alpha" || c.name == "cu_alpha" ||
-      c.name == "Cu_alpha") {
+  auto ends_with = [&](std::string_view suffix) {
+    return c.name.size() >= suffix.size() &&
+           c.name.compare(c.name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  // Krippendorff's bands for every member of the alpha family; none for
+  // percent agreement, which has no chance correction to band; Landis & Koch
+  // for the kappa family.
+  if (ends_with("_alpha")) {
     if (v >= 0.800) return "reliable";
     if (v >= 0.667) return "tentative";
     return "unreliable";
   }
-  if (c.name == "percent_agreement") return "";
+  if (ends_with("percent_agreement")) return "";
   if (v < 0) return "poor";
   if (v <= 0.20) return "slight";
   if (v <= 0.40) return "fair";

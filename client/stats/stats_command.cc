@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "client/csv_reader.h"
+#include "client/span_stats/span_stats.h"
 #include "client/stats/coefficient_format.h"
 #include "client/stats/stats_input.h"
 #include "nlohmann/json.hpp"
@@ -181,11 +182,26 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
 
 void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code) {
   auto options = std::make_shared<StatsOptions>();
+  auto span_options = std::make_shared<SpanStatsOptions>();
   CLI::App* stats = app.add_subcommand(
       "stats", "Agreement coefficients on a CSV of reliability data, offline (no server)");
-  stats->add_option("--input", options->input, "CSV file: long (unit,coder,value) or wide "
-                                               "(unit,CODER1,CODER2,...)")
-      ->required();
+  CLI::Option* input = stats->add_option("--input", options->input,
+                                         "CSV file: long (unit,coder,value) or wide "
+                                         "(unit,CODER1,CODER2,...)");
+  // Free-span agreement (unitizing alpha, overlap matching, character level).
+  CLI::Option* spans = stats->add_option(
+      "--spans", span_options->spans_path,
+      "CSV of free spans: document,coder,code,start,end (code points, end exclusive)");
+  CLI::Option* lengths = stats->add_option("--lengths", span_options->lengths_path,
+                                           "CSV of document lengths for --spans: document,length");
+  stats->add_option("--overlap", span_options->overlap,
+                    "with --spans: share of the longer span two spans must overlap to match")
+      ->capture_default_str();
+  stats->add_flag("--overlap_of_either", span_options->overlap_of_either,
+                  "with --spans: the overlap may cover that share of either span");
+  input->excludes(spans);
+  spans->needs(lengths);
+  lengths->needs(spans);
   stats->add_option("--layout", options->layout, "long|wide (default: by the header)")
       ->check(CLI::IsMember({"auto", "long", "wide"}));
   stats->add_option("--level", options->level, "nominal|ordinal|interval|ratio")
@@ -215,8 +231,15 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
                     "number of categories for Brennan-Prediger (default: those observed)");
   stats->add_option("--order", options->order, "ordinal order of the values, low to high: a,b,c")
       ->delimiter(',');
-  stats->callback([options, &globals, exit_code] {
-    *exit_code = RunStats(*options, globals, std::cout, std::cerr);
+  stats->callback([options, span_options, &globals, exit_code] {
+    if (!span_options->spans_path.empty()) {
+      *exit_code = RunSpanStats(*span_options, globals, std::cout, std::cerr);
+    } else if (options->input.empty()) {
+      std::cerr << "icr stats: give --input F.csv, or --spans F.csv --lengths L.csv\n";
+      *exit_code = kExitUsageError;
+    } else {
+      *exit_code = RunStats(*options, globals, std::cout, std::cerr);
+    }
   });
 }
 

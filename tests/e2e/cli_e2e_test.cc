@@ -214,5 +214,45 @@ TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
   EXPECT_NE((server_help.out + server_help.err).find("--data_dir"), std::string::npos);
 }
 
+// `icr stats` needs no server and no token: Krippendorff (2011) section C,
+// 4 coders with missing data, alpha = 0.743; and free spans.
+TEST(CliStatsTest, OfflineCalculatorThroughTheRealBinary) {
+  testing::TempDir dir;
+  const std::string wide = dir.path() + "/wide.csv";
+  std::ofstream(wide) << "unit,A,B,C,D\n"
+                         "u1,1,1,,1\nu2,2,2,3,2\nu3,3,3,3,3\nu4,3,3,3,3\nu5,2,2,2,2\n"
+                         "u6,1,2,3,4\nu7,4,4,4,4\nu8,1,1,2,1\nu9,2,2,2,2\nu10,,5,5,5\n"
+                         "u11,,,1,1\nu12,,3,,\n";
+  CommandResult result = testing::Run({ICR_CLI_BINARY, "stats", "--input", wide, "--output", "json",
+                                       "--coefficients", "krippendorff_alpha"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json stats = json::parse(result.out);
+  ASSERT_EQ(stats["coefficients"][0]["name"], "krippendorff_alpha");
+  EXPECT_NEAR(stats["coefficients"][0]["value"].get<double>(), 0.743, 0.0005);
+
+  const std::string spans = dir.path() + "/spans.csv";
+  const std::string lengths = dir.path() + "/lengths.csv";
+  std::ofstream(spans) << "document,coder,code,start,end\nd1,a,x,0,10\nd1,b,x,0,10\n";
+  std::ofstream(lengths) << "document,length\nd1,50\n";
+  result = testing::Run(
+      {ICR_CLI_BINARY, "stats", "--spans", spans, "--lengths", lengths, "--output", "json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  json span_stats = json::parse(result.out);
+  bool found = false;
+  for (const json& c : span_stats["coefficients"]) {
+    if (c["name"] == "unitizing_alpha") {
+      EXPECT_DOUBLE_EQ(c["value"].get<double>(), 1.0);
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << result.out;
+
+  // A span past the document's end: exit 2 naming the file and line.
+  std::ofstream(spans) << "document,coder,code,start,end\nd1,a,x,0,10\nd1,b,x,40,60\n";
+  result = testing::Run({ICR_CLI_BINARY, "stats", "--spans", spans, "--lengths", lengths});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(spans + ":3"), std::string::npos) << result.err;
+}
+
 }  // namespace
 }  // namespace icr

@@ -147,6 +147,8 @@ absl::Status ValidateCodeFields(const v1::Code& code, bool check_name) {
   ICR_RETURN_IF_ERROR(ValidateText("code.exclusion_criteria", code.exclusion_criteria()));
   ICR_RETURN_IF_ERROR(ValidateText("code.example", code.example()));
   if (!code.parent().empty()) ICR_RETURN_IF_ERROR(ValidateId("code.parent", code.parent()));
+  ICR_RETURN_IF_ERROR(ValidateText("code.guid", code.guid(), 64));
+  ICR_RETURN_IF_ERROR(ValidateText("code.color", code.color(), 16));
   return absl::OkStatus();
 }
 
@@ -496,7 +498,7 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
                                                            const v1::UpdateCodeRequest& request) {
   static const std::set<std::string> kEditable = {
       "name", "definition", "inclusion_criteria", "exclusion_criteria", "example", "parent",
-      "value"};
+      "value", "guid", "color"};
   ICR_RETURN_IF_ERROR(ValidateId("code.id", request.code().id()));
   std::set<std::string> mask(request.update_mask().begin(), request.update_mask().end());
   for (const std::string& field : mask) {
@@ -533,6 +535,8 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
     if (mask.count("inclusion_criteria")) code.set_inclusion_criteria(edit.inclusion_criteria());
     if (mask.count("exclusion_criteria")) code.set_exclusion_criteria(edit.exclusion_criteria());
     if (mask.count("example")) code.set_example(edit.example());
+    if (mask.count("guid")) code.set_guid(edit.guid());
+    if (mask.count("color")) code.set_color(edit.color());
     if (mask.count("value")) {
       code.set_has_value(edit.has_value());
       code.set_value(edit.value());

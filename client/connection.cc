@@ -91,6 +91,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const GlobalOptions
   connection->admin_ = v1::AdminService::NewStub(connection->channel_);
   connection->project_ = v1::ProjectService::NewStub(connection->channel_);
   connection->audit_ = v1::AuditService::NewStub(connection->channel_);
+  connection->coding_ = v1::CodingService::NewStub(connection->channel_);
   return connection;
 }
 

@@ -16,6 +16,7 @@
 #include "grpcpp/client_context.h"
 #include "icr/v1/admin.grpc.pb.h"
 #include "icr/v1/audit.grpc.pb.h"
+#include "icr/v1/coding.grpc.pb.h"
 #include "icr/v1/project.grpc.pb.h"
 
 namespace icr::client {
@@ -57,6 +58,7 @@ class Connection {
   v1::AdminService::Stub& admin() { return *admin_; }
   v1::ProjectService::Stub& project() { return *project_; }
   v1::AuditService::Stub& audit() { return *audit_; }
+  v1::CodingService::Stub& coding() { return *coding_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
@@ -67,6 +69,7 @@ class Connection {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::ProjectService::Stub> project_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<v1::CodingService::Stub> coding_;
 };
 
 // Fills globals.token: from env ICR_TOKEN when set, else from --token_file,

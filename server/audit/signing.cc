@@ -1,0 +1,180 @@
+#include "server/audit/signing.h"
+
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "server/audit/hash.h"
+
+namespace icr::audit {
+namespace {
+
+void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+}
+
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+
+std::string BioText(BIO* bio) {
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio, &data);
+  return std::string(data, static_cast<size_t>(length));
+}
+
+bool IsEd25519(EVP_PKEY* key) { return key != nullptr && EVP_PKEY_id(key) == EVP_PKEY_ED25519; }
+
+absl::Status WriteFile(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
+  if (fd < 0) return absl::InternalError(absl::StrCat("cannot write ", path));
+  ::fchmod(fd, mode);
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::fsync(fd);
+  ::close(fd);
+  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string TreeHeadSignedBytes(const TreeHead& head) {
+  std::string out(kTreeHeadFormat);
+  AppendBigEndian(out, head.chain.size(), 2);
+  out += head.chain;
+  AppendBigEndian(out, static_cast<uint64_t>(head.tree_size), 8);
+  AppendBigEndian(out, static_cast<uint64_t>(head.timestamp_ms), 8);
+  out += head.root_hash;
+  return out;
+}
+
+// --- PublicKey ---------------------------------------------------------------
+
+struct PublicKey::Key {
+  EVP_PKEY* pkey = nullptr;
+  ~Key() { EVP_PKEY_free(pkey); }
+};
+
+PublicKey::PublicKey(std::unique_ptr<Key> key) : key_(std::move(key)) {}
+PublicKey::PublicKey(PublicKey&&) noexcept = default;
+PublicKey& PublicKey::operator=(PublicKey&&) noexcept = default;
+PublicKey::~PublicKey() = default;
+
+absl::StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  auto key = std::make_unique<Key>();
+  key->pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+  if (!IsEd25519(key->pkey)) {
+    return absl::InvalidArgumentError("not a PEM Ed25519 public key");
+  }
+  return PublicKey(std::move(key));
+}
+
+bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
+  if (signature.size() != 64) return false;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  bool ok = EVP_DigestVerifyInit(context, nullptr, nullptr, nullptr, key_->pkey) == 1 &&
+            EVP_DigestVerify(
+                context, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  EVP_MD_CTX_free(context);
+  return ok;
+}
+
+std::string PublicKey::RawBytes() const {
+  size_t length = 0;
+  EVP_PKEY_get_raw_public_key(key_->pkey, nullptr, &length);
+  std::string raw(length, '\0');
+  EVP_PKEY_get_raw_public_key(key_->pkey, reinterpret_cast<unsigned char*>(raw.data()), &length);
+  return raw;
+}
+
+std::string PublicKey::KeyId() const { return HexEncode(Sha256(RawBytes())); }
+
+std::string PublicKey::Pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PUBKEY(bio.get(), key_->pkey);
+  return BioText(bio.get());
+}
+
+// --- SigningKey --------------------------------------------------------------
+
+struct SigningKey::Key {
+  EVP_PKEY* pkey = nullptr;
+  ~Key() { EVP_PKEY_free(pkey); }
+};
+
+SigningKey::SigningKey(std::unique_ptr<Key> key, PublicKey public_key)
+    : key_(std::move(key)), public_key_(std::move(public_key)) {}
+SigningKey::SigningKey(SigningKey&&) noexcept = default;
+SigningKey& SigningKey::operator=(SigningKey&&) noexcept = default;
+SigningKey::~SigningKey() = default;
+
+absl::StatusOr<SigningKey> SigningKey::Generate() {
+  EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  if (pkey == nullptr) return absl::InternalError("cannot generate an Ed25519 key");
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PrivateKey(bio.get(), pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  EVP_PKEY_free(pkey);
+  return FromPem(BioText(bio.get()));
+}
+
+absl::StatusOr<SigningKey> SigningKey::FromPem(std::string_view pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  auto key = std::make_unique<Key>();
+  key->pkey = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  if (!IsEd25519(key->pkey)) return absl::InvalidArgumentError("not a PEM Ed25519 private key");
+  BioPtr public_bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PUBKEY(public_bio.get(), key->pkey);
+  absl::StatusOr<PublicKey> public_key = PublicKey::FromPem(BioText(public_bio.get()));
+  if (!public_key.ok()) return public_key.status();
+  return SigningKey(std::move(key), *std::move(public_key));
+}
+
+absl::StatusOr<SigningKey> SigningKey::LoadOrCreate(const std::string& private_key_path,
+                                                    const std::string& public_key_path) {
+  absl::StatusOr<SigningKey> key = absl::UnknownError("");
+  std::ifstream in(private_key_path, std::ios::binary);
+  if (in) {
+    std::stringstream text;
+    text << in.rdbuf();
+    key = FromPem(text.str());
+    if (!key.ok()) {
+      return absl::DataLossError(absl::StrCat(private_key_path, ": ", key.status().message()));
+    }
+  } else {
+    key = Generate();
+    if (!key.ok()) return key.status();
+    if (absl::Status s = WriteFile(private_key_path, key->PrivateKeyPem(), 0600); !s.ok()) return s;
+  }
+  if (absl::Status s = WriteFile(public_key_path, key->public_key().Pem(), 0644); !s.ok()) return s;
+  return key;
+}
+
+std::string SigningKey::Sign(std::string_view message) const {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::string signature(64, '\0');
+  size_t length = signature.size();
+  EVP_DigestSignInit(context, nullptr, nullptr, nullptr, key_->pkey);
+  EVP_DigestSign(context, reinterpret_cast<unsigned char*>(signature.data()), &length,
+                 reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  EVP_MD_CTX_free(context);
+  signature.resize(length);
+  return signature;
+}
+
+std::string SigningKey::PrivateKeyPem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PrivateKey(bio.get(), key_->pkey, nullptr, nullptr, 0, nullptr, nullptr);
+  return BioText(bio.get());
+}
+
+}  // namespace icr::audit

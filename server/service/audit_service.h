@@ -1,23 +1,30 @@
 #ifndef ICR_SERVER_SERVICE_AUDIT_SERVICE_H_
 #define ICR_SERVER_SERVICE_AUDIT_SERVICE_H_
 
-// AuditService: the audit trail (DESIGN §5). Synchronous gRPC API: gRPC runs handlers on its
-// own bounded thread pool, so a handler waiting for a synced write blocks no
-// event loop (DESIGN §6). Each handler is thin: authorize, call the domain,
-// map errors.
+// AuditService: the audit trail and its verifiable log (DESIGN §5).
+// Synchronous gRPC API: gRPC runs handlers on its own bounded thread pool, so
+// a handler waiting for a synced write blocks no event loop (DESIGN §6). Each
+// handler is thin: authorize, call the domain (catalog::Catalog for events,
+// audit::AuditLog for heads and proofs), map errors.
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/support/sync_stream.h"
 #include "icr/v1/audit.grpc.pb.h"
+#include "server/audit/audit_log.h"
 #include "server/catalog/catalog.h"
 #include "server/common/status_macros.h"
 #include "server/service/authorizer.h"
 #include "server/service/handler.h"
+#include "server/storage/keys.h"
 
 namespace icr::service {
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  AuditServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer)
-      : catalog_(catalog), authorizer_(authorizer) {}
+  AuditServiceImpl(catalog::Catalog& catalog, audit::AuditLog& log, const Authorizer& authorizer)
+      : catalog_(catalog), log_(log), authorizer_(authorizer) {}
 
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override {
@@ -28,8 +35,96 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                   });
   }
 
+  grpc::Status GetSignedHead(grpc::ServerContext* context, const v1::GetSignedHeadRequest* request,
+                             v1::GetSignedHeadResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AuditService/GetSignedHead", request->project(),
+                  response, [&](const CallContext&) -> absl::StatusOr<v1::GetSignedHeadResponse> {
+                    ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+                    v1::GetSignedHeadResponse out;
+                    ICR_ASSIGN_OR_RETURN(*out.mutable_head(), log_.SignedHead(request->project()));
+                    return out;
+                  });
+  }
+
+  grpc::Status GetInclusionProof(grpc::ServerContext* context,
+                                 const v1::GetInclusionProofRequest* request,
+                                 v1::GetInclusionProofResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AuditService/GetInclusionProof",
+                  request->project(), response,
+                  [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
+                    ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+                    return log_.InclusionProof(request->project(), request->seq(),
+                                               request->tree_size());
+                  });
+  }
+
+  grpc::Status GetConsistencyProof(grpc::ServerContext* context,
+                                   const v1::GetConsistencyProofRequest* request,
+                                   v1::GetConsistencyProofResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AuditService/GetConsistencyProof",
+                  request->project(), response,
+                  [&](const CallContext&) -> absl::StatusOr<v1::GetConsistencyProofResponse> {
+                    ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+                    return log_.ConsistencyProof(request->project(), request->first_tree_size(),
+                                                 request->second_tree_size());
+                  });
+  }
+
+  grpc::Status GetPublicKey(grpc::ServerContext* context, const v1::GetPublicKeyRequest* request,
+                            v1::GetPublicKeyResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AuditService/GetPublicKey", "", response,
+                  [&](const CallContext&) -> absl::StatusOr<v1::GetPublicKeyResponse> {
+                    v1::GetPublicKeyResponse out;
+                    out.set_public_key_pem(log_.key().public_key().Pem());
+                    out.set_algorithm("Ed25519");
+                    out.set_key_id(log_.key().public_key().KeyId());
+                    return out;
+                  });
+  }
+
+  // Streams the events the head covers in batches, then the head: the head
+  // is signed first, so events committed during the export are not sent.
+  grpc::Status ExportAudit(grpc::ServerContext* context, const v1::ExportAuditRequest* request,
+                           grpc::ServerWriter<v1::ExportAuditResponse>* writer) override {
+    absl::StatusOr<CallContext> caller =
+        authorizer_.Check(*context, "/icr.v1.AuditService/ExportAudit", request->project());
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    if (absl::Status s = CheckChain(request->project()); !s.ok()) return ToGrpcStatus(s);
+    absl::StatusOr<v1::SignedTreeHead> head = log_.SignedHead(request->project());
+    if (!head.ok()) return ToGrpcStatus(head.status());
+    constexpr int kBatch = 256;
+    v1::ExportAuditResponse batch;
+    bool cancelled = false;
+    absl::Status read = log_.ReadEvents(request->project(), head->tree_size(),
+                                        [&](v1::EventRecord& record) {
+                                          *batch.add_events() = std::move(record);
+                                          if (batch.events_size() < kBatch) return true;
+                                          cancelled = !writer->Write(batch);
+                                          batch.Clear();
+                                          return !cancelled;
+                                        });
+    if (!read.ok()) return ToGrpcStatus(read);
+    if (cancelled || context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+    }
+    *batch.mutable_head() = *std::move(head);
+    if (!writer->Write(batch)) return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+    return grpc::Status::OK;
+  }
+
  private:
+  // NOT_FOUND for a project that does not exist (a server admin passes the
+  // table for any name); the server chain is always there.
+  absl::Status CheckChain(const std::string& project) const {
+    if (project == storage::kServerChain) return absl::OkStatus();
+    if (project.empty()) return absl::InvalidArgumentError("project: required");
+    ICR_ASSIGN_OR_RETURN(std::optional<v1::Project> found, catalog_.GetProject(project));
+    if (!found.has_value()) return absl::NotFoundError(absl::StrCat("project ", project));
+    return absl::OkStatus();
+  }
+
   catalog::Catalog& catalog_;
+  audit::AuditLog& log_;
   const Authorizer& authorizer_;
 };
 

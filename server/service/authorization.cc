@@ -45,9 +45,23 @@ const std::vector<MethodRule>& AuthorizationTable() {
       {"/icr.v1.ProjectService/ListRounds", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
       {"/icr.v1.ProjectService/AdvanceRound", Access::kProject, {OWNER, LEAD}},
 
+      // Codings: the coder is the caller (a lead may submit for a coder);
+      // who may retract or read which codings is decided with the data
+      // (their own coding; the blind rules).
+      {"/icr.v1.CodingService/SubmitCodings", Access::kProject, {OWNER, LEAD, CODER}},
+      {"/icr.v1.CodingService/ImportCodings", Access::kProject, {OWNER, LEAD, CODER}},
+      {"/icr.v1.CodingService/RetractCoding", Access::kProject, {OWNER, LEAD, CODER}},
+      {"/icr.v1.CodingService/ListCodings", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+
       // Coders do not read the trail: during a blind round it would show
       // them the other coders' work.
       {"/icr.v1.AuditService/ListEvents", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      {"/icr.v1.AuditService/ExportAudit", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      {"/icr.v1.AuditService/GetSignedHead", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      {"/icr.v1.AuditService/GetInclusionProof", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      {"/icr.v1.AuditService/GetConsistencyProof", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      // The key verifies heads; it is public.
+      {"/icr.v1.AuditService/GetPublicKey", Access::kAnyUser, {}},
   };
   return *kTable;
 }

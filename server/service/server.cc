@@ -14,10 +14,14 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/audit/audit_log.h"
+#include "server/audit/signing.h"
 #include "server/catalog/catalog.h"
+#include "server/coding/codings.h"
 #include "server/service/authorizer.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
+#include "server/service/coding_service.h"
 #include "server/service/project_service.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
@@ -28,10 +32,14 @@ struct IcrServer::Parts {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<storage::Writer> writer;
   std::unique_ptr<catalog::Catalog> catalog;
+  std::unique_ptr<coding::Codings> codings;
+  std::optional<audit::SigningKey> signing_key;
+  std::unique_ptr<audit::AuditLog> audit_log;
   std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<ProjectServiceImpl> project_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<CodingServiceImpl> coding_service;
 };
 
 namespace {
@@ -79,11 +87,21 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   catalog::CatalogOptions catalog_options;
   catalog_options.max_document_bytes = options.max_document_bytes;
   parts->catalog = std::make_unique<catalog::Catalog>(*parts->store, *parts->writer, catalog_options);
+  parts->codings = std::make_unique<coding::Codings>(*parts->store, *parts->writer,
+                                                     coding::CodingsOptions{});
   parts->authorizer = std::make_unique<Authorizer>(*parts->catalog);
+  // The Ed25519 key that signs tree heads (DESIGN §5): created on first
+  // start, private key mode 0600; the public key is written beside
+  // admin.token for reviewers.
+  absl::StatusOr<audit::SigningKey> signing_key = audit::SigningKey::LoadOrCreate(
+      options.data_dir + "/audit-signing-key.pem", options.data_dir + "/audit-public-key.pem");
+  if (!signing_key.ok()) return signing_key.status();
+  parts->signing_key.emplace(*std::move(signing_key));
+  parts->audit_log = std::make_unique<audit::AuditLog>(*parts->store, *parts->signing_key);
   parts->admin_service = std::make_unique<AdminServiceImpl>(*parts->catalog, *parts->authorizer);
   parts->project_service =
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
-  parts->audit_service = std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->authorizer);
+  parts->audit_service = std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
 
   std::optional<std::string> created_token_file;
   absl::StatusOr<std::optional<std::string>> admin_token = parts->catalog->BootstrapAdmin();
@@ -107,6 +125,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   builder.RegisterService(parts->admin_service.get());
   builder.RegisterService(parts->project_service.get());
   builder.RegisterService(parts->audit_service.get());
+  builder.RegisterService(parts->coding_service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
@@ -129,6 +148,7 @@ void IcrServer::Shutdown() {
   server_->Wait();
   // The writer commits what is queued before the store closes.
   parts_->writer.reset();
+  parts_->audit_log.reset();
   parts_->store.reset();
 }
 

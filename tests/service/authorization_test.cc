@@ -78,6 +78,11 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       {"/icr.v1.ProjectService/ListRounds", members},
       {"/icr.v1.ProjectService/AdvanceRound", leads},
       {"/icr.v1.AuditService/ListEvents", auditors},
+      {"/icr.v1.AuditService/ExportAudit", auditors},
+      {"/icr.v1.AuditService/GetSignedHead", auditors},
+      {"/icr.v1.AuditService/GetInclusionProof", auditors},
+      {"/icr.v1.AuditService/GetConsistencyProof", auditors},
+      {"/icr.v1.AuditService/GetPublicKey", everyone},
   };
 }();
 

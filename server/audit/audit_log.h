@@ -1,0 +1,74 @@
+#ifndef ICR_SERVER_AUDIT_AUDIT_LOG_H_
+#define ICR_SERVER_AUDIT_AUDIT_LOG_H_
+
+// The server side of the verifiable log (DESIGN §5): per chain, the Merkle
+// tree over its stored events, signed heads, inclusion and consistency proofs
+// (RFC 9162), and a consistent read of the events a head covers.
+//
+// Cost: a chain's tree is built from its events on first use (one scan), then
+// kept in memory (MerkleTree: 64 bytes per event) and extended with only the
+// events appended since, so GetSignedHead and the proofs cost O(log^2 n) hash
+// operations plus a scan of the new events — never a rescan of the chain.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "icr/v1/audit.pb.h"
+#include "server/audit/merkle.h"
+#include "server/audit/signing.h"
+#include "server/storage/store.h"
+
+namespace icr::audit {
+
+class AuditLog {
+ public:
+  // `store` and `key` must outlive the log.
+  AuditLog(const storage::Store& store, const SigningKey& key);
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // A head over every event of `chain` committed so far, signed now.
+  absl::StatusOr<v1::SignedTreeHead> SignedHead(const std::string& chain);
+
+  // The audit path of event `seq` (1-based) in the tree of `tree_size` events
+  // (0: the current size). INVALID_ARGUMENT naming the field when out of range.
+  absl::StatusOr<v1::GetInclusionProofResponse> InclusionProof(const std::string& chain,
+                                                               int64_t seq, int64_t tree_size);
+
+  // The consistency proof from `first` to `second` events (0: current size).
+  absl::StatusOr<v1::GetConsistencyProofResponse> ConsistencyProof(const std::string& chain,
+                                                                   int64_t first, int64_t second);
+
+  // Calls `visit` with events 1..`last_seq` of `chain` in order, until it
+  // returns false.
+  absl::Status ReadEvents(const std::string& chain, int64_t last_seq,
+                          const std::function<bool(v1::EventRecord&)>& visit) const;
+
+  const SigningKey& key() const { return key_; }
+
+ private:
+  struct Chain {
+    std::mutex mutex;
+    MerkleTree tree ABSL_GUARDED_BY(mutex);
+  };
+  // The chain's entry, its tree extended to the events stored now; runs
+  // `use` under the chain's lock.
+  absl::Status WithTree(const std::string& chain,
+                        const std::function<absl::Status(const MerkleTree&)>& use);
+
+  const storage::Store& store_;
+  const SigningKey& key_;
+  std::mutex chains_mutex_;
+  std::map<std::string, std::unique_ptr<Chain>> chains_ ABSL_GUARDED_BY(chains_mutex_);
+};
+
+}  // namespace icr::audit
+
+#endif  // ICR_SERVER_AUDIT_AUDIT_LOG_H_

@@ -13,6 +13,7 @@
 #include "server/catalog/validation.h"
 #include "server/common/status_macros.h"
 #include "server/storage/keys.h"
+#include "server/storage/proto_io.h"
 #include "server/text/segmentation.h"
 #include "server/text/utf8.h"
 
@@ -46,27 +47,15 @@ std::string NextEtag(std::string_view etag) {
 }
 
 template <typename Message>
-absl::StatusOr<std::optional<Message>> Parse(absl::StatusOr<std::optional<std::string>> bytes,
-                                             std::string_view what) {
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  Message message;
-  if (!message.ParseFromString(**bytes)) {
-    return absl::DataLossError(absl::StrCat("unreadable ", V(what)));
-  }
-  return message;
-}
-
-template <typename Message>
 absl::StatusOr<std::optional<Message>> Read(const MutationContext& context, Family family,
                                             const std::string& key) {
-  return Parse<Message>(context.Get(family, key), key);
+  return storage::ReadProto<Message>(context, family, key);
 }
 
 template <typename Message>
 absl::StatusOr<std::optional<Message>> Read(const storage::Store& store, Family family,
                                             const std::string& key) {
-  return Parse<Message>(store.Get(family, key), key);
+  return storage::ReadProto<Message>(store, family, key);
 }
 
 // Reads one page of `prefix` in key order. The page token is the id (the key

@@ -40,6 +40,28 @@ std::string EventKey(std::string_view chain, int64_t seq) {
   return key;
 }
 
+std::string CodingPrefix(std::string_view project, std::string_view round) {
+  return absl::StrCat("c/", V(project), "/", V(round), "/");
+}
+std::string CodingKey(std::string_view project, std::string_view round, int64_t seq) {
+  std::string key = CodingPrefix(project, round);
+  AppendBigEndian64(key, static_cast<uint64_t>(seq));
+  return key;
+}
+std::string CoderIndexPrefix(std::string_view project, std::string_view round,
+                             std::string_view coder) {
+  return absl::StrCat("x/", V(project), "/", V(round), "/", V(coder), "/");
+}
+std::string CoderIndexKey(std::string_view project, std::string_view round,
+                          std::string_view coder, int64_t seq) {
+  std::string key = CoderIndexPrefix(project, round, coder);
+  AppendBigEndian64(key, static_cast<uint64_t>(seq));
+  return key;
+}
+std::string CodingCounterKey(std::string_view project, std::string_view round) {
+  return absl::StrCat("n/", V(project), "/", V(round));
+}
+
 std::string IdempotencyKey(std::string_view actor, std::string_view request_id) {
   return absl::StrCat(V(actor), "/", V(request_id));
 }

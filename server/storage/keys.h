@@ -17,6 +17,9 @@
 //   texts CF        {sha256 hex}                document text, stored once
 //   events CF       {chain}/{seq: 8 bytes BE}   StoredEvent
 //   idempotency CF  {actor}/{request_id}        IdempotencyRecord
+//   codings CF      c/{p}/{r}/{seq: 8 bytes BE}          Coding
+//                   x/{p}/{r}/{coder}/{seq: 8 bytes BE}  "" (index by coder)
+//                   n/{p}/{r}                            last seq (8 bytes BE)
 
 #include <cstdint>
 #include <string>
@@ -38,6 +41,15 @@ std::string DocumentKey(std::string_view project, std::string_view document);
 std::string RoundKey(std::string_view project, std::string_view round);
 std::string EventKey(std::string_view chain, int64_t seq);
 std::string IdempotencyKey(std::string_view actor, std::string_view request_id);
+
+// Codings of a round (see the layout above).
+std::string CodingKey(std::string_view project, std::string_view round, int64_t seq);
+std::string CodingPrefix(std::string_view project, std::string_view round);
+std::string CoderIndexKey(std::string_view project, std::string_view round,
+                          std::string_view coder, int64_t seq);
+std::string CoderIndexPrefix(std::string_view project, std::string_view round,
+                             std::string_view coder);
+std::string CodingCounterKey(std::string_view project, std::string_view round);
 
 // The prefix of every key of one kind within a project: "code/{p}/".
 std::string ProjectScopedPrefix(std::string_view kind, std::string_view project);

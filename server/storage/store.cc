@@ -8,7 +8,7 @@
 namespace icr::storage {
 namespace {
 
-constexpr const char* kFamilyNames[] = {"default", "texts", "events", "idempotency"};
+constexpr const char* kFamilyNames[] = {"default", "texts", "events", "idempotency", "codings"};
 static_assert(std::size(kFamilyNames) == static_cast<size_t>(Family::kCount));
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }

@@ -20,7 +20,7 @@
 
 namespace icr::storage {
 
-enum class Family { kMetadata = 0, kTexts, kEvents, kIdempotency, kCount };
+enum class Family { kMetadata = 0, kTexts, kEvents, kIdempotency, kCodings, kCount };
 
 struct StoreOptions {
   // Sync the WAL before a write is acknowledged. Default true: an

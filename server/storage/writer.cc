@@ -86,6 +86,7 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
   std::vector<absl::StatusOr<std::string>> answers;
   answers.reserve(group.size());
   std::map<std::string, ChainHead> new_heads;  // heads as this group leaves them
+  std::vector<std::function<void()>> on_committed;
   const absl::Time now = absl::Now();
 
   std::lock_guard<std::mutex> heads_lock(heads_mutex_);
@@ -158,6 +159,7 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
       record.set_response(result->replay_response.value_or(result->response));
       context.Put(Family::kIdempotency, idempotency_key, record.SerializeAsString());
     }
+    if (result->on_committed) on_committed.push_back(std::move(result->on_committed));
     answers.push_back(std::move(result->response));
   }
 
@@ -165,6 +167,7 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
   if (batch.GetWriteBatch()->Count() > 0) written = store_.Write(batch.GetWriteBatch());
   if (written.ok()) {
     for (auto& [chain, head] : new_heads) heads_[chain] = head;
+    for (auto& callback : on_committed) callback();
   }
   for (size_t i = 0; i < group.size(); ++i) {
     if (!written.ok() && answers[i].ok()) {

@@ -53,6 +53,9 @@ struct MutationResult {
   // What a retry with the same request_id answers, when it must differ from
   // `response` (a secret shown once is never stored).
   std::optional<std::string> replay_response;
+  // Run on the writer thread once the group is durable, in commit order
+  // (for derived in-memory state that must follow the log exactly).
+  std::function<void()> on_committed;
 };
 
 struct Mutation {

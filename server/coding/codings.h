@@ -1,0 +1,85 @@
+#ifndef ICR_SERVER_CODING_CODINGS_H_
+#define ICR_SERVER_CODING_CODINGS_H_
+
+// Codings in rounds (DESIGN §2): submitting batches, retracting, listing
+// with the blind rules. Every batch is validated in full before it is
+// queued (naming the offending item's index and field), then committed
+// through the Writer as one atomic, audited, idempotent mutation; the round
+// being OPEN is re-checked inside the commit, so a batch never lands in a
+// round that has just left OPEN.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "icr/v1/coding.pb.h"
+#include "server/catalog/catalog.h"
+#include "server/storage/store.h"
+#include "server/storage/writer.h"
+
+namespace icr::coding {
+
+struct CodingsOptions {
+  // Most codings in one SubmitCodings batch or one ImportCodings chunk.
+  int max_batch = 10000;
+  // Largest memo, in bytes.
+  size_t max_memo_bytes = 10000;
+};
+
+// Who is calling and with which project role (from the authorization step).
+struct Caller {
+  catalog::Actor actor;
+  v1::MemberRole role = v1::MEMBER_ROLE_UNSPECIFIED;
+  bool is_lead() const { return role == v1::OWNER || role == v1::LEAD; }
+};
+
+// What changed, for listeners that keep derived state (live agreement).
+struct CodingsChange {
+  std::string project;
+  std::string round;
+  std::vector<v1::Coding> added;
+  std::vector<v1::Coding> retracted;
+};
+
+class Codings {
+ public:
+  Codings(storage::Store& store, storage::Writer& writer, const CodingsOptions& options);
+  Codings(const Codings&) = delete;
+  Codings& operator=(const Codings&) = delete;
+
+  absl::StatusOr<v1::SubmitCodingsResponse> Submit(const Caller& caller,
+                                                   const v1::SubmitCodingsRequest& request);
+  // One chunk of an ImportCodings stream: the same rules, audited as an
+  // import.
+  absl::StatusOr<v1::SubmitCodingsResponse> ImportChunk(const Caller& caller,
+                                                        const v1::SubmitCodingsRequest& chunk);
+  absl::StatusOr<v1::RetractCodingResponse> Retract(const Caller& caller,
+                                                    const v1::RetractCodingRequest& request);
+  absl::StatusOr<v1::ListCodingsResponse> List(const Caller& caller,
+                                               const v1::ListCodingsRequest& request) const;
+
+  // Calls `visit` for every stored coding of a round (retracted included),
+  // in id order, until it returns false.
+  absl::Status ForEach(std::string_view project, std::string_view round,
+                       const std::function<bool(const v1::Coding&)>& visit) const;
+
+  // Called after each committed change (from the committing thread).
+  void AddListener(std::function<void(const CodingsChange&)> listener);
+
+ private:
+  absl::StatusOr<v1::SubmitCodingsResponse> SubmitAs(const char* method, const Caller& caller,
+                                                     const v1::SubmitCodingsRequest& request);
+  void Notify(const CodingsChange& change);
+
+  storage::Store& store_;
+  storage::Writer& writer_;
+  const CodingsOptions options_;
+  std::mutex listeners_mutex_;
+  std::vector<std::function<void(const CodingsChange&)>> listeners_;
+};
+
+}  // namespace icr::coding
+
+#endif  // ICR_SERVER_CODING_CODINGS_H_

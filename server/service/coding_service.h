@@ -1,0 +1,89 @@
+#ifndef ICR_SERVER_SERVICE_CODING_SERVICE_H_
+#define ICR_SERVER_SERVICE_CODING_SERVICE_H_
+
+// CodingService: coders submit, read and retract codings (DESIGN §6).
+// Synchronous gRPC API; each handler authorizes, calls the domain, maps
+// errors.
+
+#include "absl/strings/str_cat.h"
+#include "icr/v1/coding.grpc.pb.h"
+#include "server/coding/codings.h"
+#include "server/service/authorizer.h"
+#include "server/service/handler.h"
+
+namespace icr::service {
+
+class CodingServiceImpl final : public v1::CodingService::Service {
+ public:
+  CodingServiceImpl(coding::Codings& codings, const Authorizer& authorizer)
+      : codings_(codings), authorizer_(authorizer) {}
+
+  grpc::Status SubmitCodings(grpc::ServerContext* context, const v1::SubmitCodingsRequest* request,
+                             v1::SubmitCodingsResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.CodingService/SubmitCodings", request->project(),
+                  response, [&](const CallContext& c) {
+                    return codings_.Submit(ToCaller(c), *request);
+                  });
+  }
+
+  grpc::Status ImportCodings(grpc::ServerContext* context,
+                             grpc::ServerReader<v1::ImportCodingsRequest>* reader,
+                             v1::ImportCodingsResponse* response) override {
+    v1::ImportCodingsRequest message;
+    if (!reader->Read(&message)) return grpc::Status::OK;  // an empty import stores nothing
+    absl::StatusOr<CallContext> caller =
+        authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", message.project());
+    if (!caller.ok()) return ToGrpcStatus(caller.status());
+    v1::SubmitCodingsRequest chunk;
+    chunk.set_project(message.project());
+    chunk.set_round(message.round());
+    chunk.set_on_behalf_of(message.on_behalf_of());
+    const std::string request_id = message.request_id();
+    int64_t index = 0;
+    do {
+      if (message.codings_size() == 0) continue;
+      *chunk.mutable_codings() = std::move(*message.mutable_codings());
+      chunk.set_request_id(request_id.empty() ? "" : absl::StrCat(request_id, "/", index));
+      absl::StatusOr<v1::SubmitCodingsResponse> stored =
+          codings_.ImportChunk(ToCaller(*caller), chunk);
+      if (!stored.ok()) {
+        // Chunks before this one are stored; say how far the import got.
+        return ToGrpcStatus(absl::Status(
+            stored.status().code(),
+            absl::StrCat("chunk ", index, " (after ", response->stored(),
+                         " codings stored in ", index, " chunks): ", stored.status().message())));
+      }
+      response->set_stored(response->stored() + stored->coding_ids_size());
+      response->set_chunks(++index);
+    } while (reader->Read(&message));
+    return grpc::Status::OK;
+  }
+
+  grpc::Status RetractCoding(grpc::ServerContext* context, const v1::RetractCodingRequest* request,
+                             v1::RetractCodingResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.CodingService/RetractCoding", request->project(),
+                  response, [&](const CallContext& c) {
+                    return codings_.Retract(ToCaller(c), *request);
+                  });
+  }
+
+  grpc::Status ListCodings(grpc::ServerContext* context, const v1::ListCodingsRequest* request,
+                           v1::ListCodingsResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.CodingService/ListCodings", request->project(),
+                  response, [&](const CallContext& c) {
+                    return codings_.List(ToCaller(c), *request);
+                  });
+  }
+
+ private:
+  static coding::Caller ToCaller(const CallContext& c) {
+    return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
+  }
+
+  coding::Codings& codings_;
+  const Authorizer& authorizer_;
+};
+
+}  // namespace icr::service
+
+#endif  // ICR_SERVER_SERVICE_CODING_SERVICE_H_

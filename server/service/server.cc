@@ -101,7 +101,9 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   parts->admin_service = std::make_unique<AdminServiceImpl>(*parts->catalog, *parts->authorizer);
   parts->project_service =
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
-  parts->audit_service = std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
+  parts->audit_service =
+      std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
+  parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
 
   std::optional<std::string> created_token_file;
   absl::StatusOr<std::optional<std::string>> admin_token = parts->catalog->BootstrapAdmin();

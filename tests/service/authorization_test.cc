@@ -52,6 +52,7 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
   const auto members = row(kDeny, kAllow, kAllow, kAllow, kAllow, kAllow);
   const auto leads = row(kDeny, kDeny, kDeny, kAllow, kAllow, kAllow);
   const auto auditors = row(kDeny, kAllow, kDeny, kAllow, kAllow, kAllow);
+  const auto coders = row(kDeny, kDeny, kAllow, kAllow, kAllow, kAllow);
   return std::map<std::string, std::map<Caller, Expect>>{
       {"/icr.v1.AdminService/CreateUser", admins},
       {"/icr.v1.AdminService/ListUsers", admins},
@@ -77,6 +78,10 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       {"/icr.v1.ProjectService/GetRound", members},
       {"/icr.v1.ProjectService/ListRounds", members},
       {"/icr.v1.ProjectService/AdvanceRound", leads},
+      {"/icr.v1.CodingService/SubmitCodings", coders},
+      {"/icr.v1.CodingService/ImportCodings", coders},
+      {"/icr.v1.CodingService/RetractCoding", coders},
+      {"/icr.v1.CodingService/ListCodings", members},
       {"/icr.v1.AuditService/ListEvents", auditors},
       {"/icr.v1.AuditService/ExportAudit", auditors},
       {"/icr.v1.AuditService/GetSignedHead", auditors},
@@ -152,7 +157,8 @@ class AuthorizationTest : public testing::ServerTest {
 
 TEST_F(AuthorizationTest, TableCoversEveryRpcOfTheApi) {
   std::set<std::string> api;
-  for (const char* name : {"icr.v1.AdminService", "icr.v1.ProjectService", "icr.v1.AuditService"}) {
+  for (const char* name : {"icr.v1.AdminService", "icr.v1.ProjectService", "icr.v1.AuditService",
+                           "icr.v1.CodingService"}) {
     const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
     for (int i = 0; i < service->method_count(); ++i) {

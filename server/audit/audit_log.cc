@@ -22,21 +22,21 @@ absl::Status AuditLog::WithTree(const std::string& chain,
   const std::string prefix = storage::EventPrefix(chain);
   const std::string start_after = tree.size() > 0 ? storage::EventKey(chain, tree.size()) : "";
   absl::Status status;
-  absl::Status scanned = store_.Scan(
-      storage::Family::kEvents, prefix, start_after,
-      [&](std::string_view key, std::string_view value) {
-        const int64_t seq =
-            static_cast<int64_t>(storage::ReadBigEndian64(key.substr(prefix.size())));
-        v1::StoredEvent stored;
-        if (seq != tree.size() + 1 ||
-            !stored.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          status = absl::DataLossError(
-              absl::StrCat("audit chain ", chain, ": event ", tree.size() + 1, " unreadable"));
-          return false;
-        }
-        tree.AppendLeafHash(LeafHash(stored.event()));
-        return true;
-      });
+  absl::Status scanned =
+      store_.Scan(storage::Family::kEvents, prefix, start_after,
+                  [&](std::string_view key, std::string_view value) {
+                    const int64_t seq =
+                        static_cast<int64_t>(storage::ReadBigEndian64(key.substr(prefix.size())));
+                    v1::StoredEvent stored;
+                    if (seq != tree.size() + 1 ||
+                        !stored.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+                      status = absl::DataLossError(absl::StrCat("audit chain ", chain, ": event ",
+                                                                tree.size() + 1, " unreadable"));
+                      return false;
+                    }
+                    tree.AppendLeafHash(LeafHash(stored.event()));
+                    return true;
+                  });
   if (!scanned.ok()) return scanned;
   if (!status.ok()) return status;
   return use(tree);
@@ -91,8 +91,9 @@ absl::StatusOr<v1::GetInclusionProofResponse> AuditLog::InclusionProof(const std
   return out;
 }
 
-absl::StatusOr<v1::GetConsistencyProofResponse> AuditLog::ConsistencyProof(
-    const std::string& chain, int64_t first, int64_t second) {
+absl::StatusOr<v1::GetConsistencyProofResponse> AuditLog::ConsistencyProof(const std::string& chain,
+                                                                           int64_t first,
+                                                                           int64_t second) {
   v1::GetConsistencyProofResponse out;
   absl::Status status = WithTree(chain, [&](const MerkleTree& tree) -> absl::Status {
     const int64_t size = second == 0 ? tree.size() : second;
@@ -120,24 +121,24 @@ absl::Status AuditLog::ReadEvents(const std::string& chain, int64_t last_seq,
                                   const std::function<bool(v1::EventRecord&)>& visit) const {
   absl::Status status;
   int64_t expected = 1;
-  absl::Status scanned = store_.Scan(
-      storage::Family::kEvents, storage::EventPrefix(chain), "",
-      [&](std::string_view, std::string_view value) {
-        if (expected > last_seq) return false;
-        v1::StoredEvent stored;
-        v1::EventRecord record;
-        if (!stored.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
-            !record.mutable_event()->ParseFromString(stored.event()) ||
-            record.event().seq() != expected) {
-          status = absl::DataLossError(
-              absl::StrCat("audit chain ", chain, ": event ", expected, " unreadable"));
-          return false;
-        }
-        record.set_seq(expected++);
-        record.set_event_bytes(stored.event());
-        record.set_hash(stored.hash());
-        return visit(record);
-      });
+  absl::Status scanned =
+      store_.Scan(storage::Family::kEvents, storage::EventPrefix(chain), "",
+                  [&](std::string_view, std::string_view value) {
+                    if (expected > last_seq) return false;
+                    v1::StoredEvent stored;
+                    v1::EventRecord record;
+                    if (!stored.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+                        !record.mutable_event()->ParseFromString(stored.event()) ||
+                        record.event().seq() != expected) {
+                      status = absl::DataLossError(
+                          absl::StrCat("audit chain ", chain, ": event ", expected, " unreadable"));
+                      return false;
+                    }
+                    record.set_seq(expected++);
+                    record.set_event_bytes(stored.event());
+                    record.set_hash(stored.hash());
+                    return visit(record);
+                  });
   if (!scanned.ok()) return scanned;
   return status;
 }

@@ -49,13 +49,12 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   grpc::Status GetInclusionProof(grpc::ServerContext* context,
                                  const v1::GetInclusionProofRequest* request,
                                  v1::GetInclusionProofResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AuditService/GetInclusionProof",
-                  request->project(), response,
-                  [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
-                    ICR_RETURN_IF_ERROR(CheckChain(request->project()));
-                    return log_.InclusionProof(request->project(), request->seq(),
-                                               request->tree_size());
-                  });
+    return Handle(
+        authorizer_, context, "/icr.v1.AuditService/GetInclusionProof", request->project(),
+        response, [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
+          ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+          return log_.InclusionProof(request->project(), request->seq(), request->tree_size());
+        });
   }
 
   grpc::Status GetConsistencyProof(grpc::ServerContext* context,
@@ -95,20 +94,21 @@ class AuditServiceImpl final : public v1::AuditService::Service {
     constexpr int kBatch = 256;
     v1::ExportAuditResponse batch;
     bool cancelled = false;
-    absl::Status read = log_.ReadEvents(request->project(), head->tree_size(),
-                                        [&](v1::EventRecord& record) {
-                                          *batch.add_events() = std::move(record);
-                                          if (batch.events_size() < kBatch) return true;
-                                          cancelled = !writer->Write(batch);
-                                          batch.Clear();
-                                          return !cancelled;
-                                        });
+    absl::Status read =
+        log_.ReadEvents(request->project(), head->tree_size(), [&](v1::EventRecord& record) {
+          *batch.add_events() = std::move(record);
+          if (batch.events_size() < kBatch) return true;
+          cancelled = !writer->Write(batch);
+          batch.Clear();
+          return !cancelled;
+        });
     if (!read.ok()) return ToGrpcStatus(read);
     if (cancelled || context->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
     }
     *batch.mutable_head() = *std::move(head);
-    if (!writer->Write(batch)) return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+    if (!writer->Write(batch))
+      return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
     return grpc::Status::OK;
   }
 

@@ -40,6 +40,14 @@ std::string EventKey(std::string_view chain, int64_t seq) {
   return key;
 }
 
+std::string ResolutionPrefix(std::string_view project, std::string_view round) {
+  return absl::StrCat("r/", V(project), "/", V(round), "/");
+}
+std::string ResolutionKey(std::string_view project, std::string_view round,
+                          std::string_view disagreement) {
+  return absl::StrCat(ResolutionPrefix(project, round), V(disagreement));
+}
+
 std::string CodingPrefix(std::string_view project, std::string_view round) {
   return absl::StrCat("c/", V(project), "/", V(round), "/");
 }

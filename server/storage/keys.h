@@ -20,6 +20,7 @@
 //   codings CF      c/{p}/{r}/{seq: 8 bytes BE}          Coding
 //                   x/{p}/{r}/{coder}/{seq: 8 bytes BE}  "" (index by coder)
 //                   n/{p}/{r}                            last seq (8 bytes BE)
+//                   r/{p}/{r}/{disagreement id}          Resolution (agreement.proto)
 
 #include <cstdint>
 #include <string>
@@ -50,6 +51,10 @@ std::string CoderIndexKey(std::string_view project, std::string_view round,
 std::string CoderIndexPrefix(std::string_view project, std::string_view round,
                              std::string_view coder);
 std::string CodingCounterKey(std::string_view project, std::string_view round);
+// Resolutions of a round's disagreements, one key per disagreement id.
+std::string ResolutionKey(std::string_view project, std::string_view round,
+                          std::string_view disagreement);
+std::string ResolutionPrefix(std::string_view project, std::string_view round);
 
 // The prefix of every key of one kind within a project: "code/{p}/".
 std::string ProjectScopedPrefix(std::string_view kind, std::string_view project);

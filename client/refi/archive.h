@@ -1,0 +1,48 @@
+#ifndef ICR_CLIENT_REFI_ARCHIVE_H_
+#define ICR_CLIENT_REFI_ARCHIVE_H_
+
+// REFI-QDA files on disk: the `.qdpx` project archive (a zip holding one
+// `.qde` project file and the source files) and the `.qdc` codebook, read
+// and written with libzip and libxml2.
+//
+// Reading tolerates what the tools differ in: the `.qde` may have any name
+// (one per archive; one at the top level wins over nested ones), source
+// files may sit in `Sources/`, `sources/` or at the top level, and text files
+// may carry a byte-order mark (UTF-8, or UTF-16 which is converted to
+// UTF-8). Errors are INVALID_ARGUMENT "FILE: where: reason".
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "client/refi/model.h"
+
+namespace icr::refi {
+
+// No entry of an archive may inflate to more than this.
+inline constexpr int64_t kMaxEntryBytes = int64_t{256} << 20;
+
+// Reads a `.qdpx` held in memory; `where` names it in errors.
+absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where);
+absl::StatusOr<Project> ReadQdpxFile(const std::string& path);
+
+// Reads a `.qdc` codebook file (XML).
+absl::StatusOr<Codebook> ReadQdcFile(const std::string& path);
+
+// Writes `project` as a `.qdpx` at `path` (via a temporary file renamed into
+// place): "project.qde" plus, for every source with a plain_text_path
+// "internal://NAME", its text as "sources/NAME".
+absl::Status WriteQdpxFile(const Project& project, const std::string& path);
+
+// Decodes a source file's bytes to UTF-8 text: drops a UTF-8 byte-order
+// mark, converts UTF-16 with a byte-order mark, and refuses anything else
+// that is not valid UTF-8.
+absl::StatusOr<std::string> DecodeSourceText(std::string_view bytes);
+
+// Reads a whole file.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace icr::refi
+
+#endif  // ICR_CLIENT_REFI_ARCHIVE_H_

@@ -1,0 +1,633 @@
+#include "client/refi/xml.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <climits>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace icr::refi {
+namespace {
+
+struct DocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+using DocPtr = std::unique_ptr<xmlDoc, DocDeleter>;
+
+struct ParserDeleter {
+  void operator()(xmlParserCtxt* context) const { xmlFreeParserCtxt(context); }
+};
+
+const char* Chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
+const xmlChar* XmlChars(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+
+// Reads a whole XML document into a tree. No DTD, no network, no entity
+// substitution; libxml2's messages are kept, not printed.
+absl::StatusOr<DocPtr> ReadXml(std::string_view xml, const std::string& where) {
+  if (xml.size() > static_cast<size_t>(INT_MAX)) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": too large for an XML document"));
+  }
+  std::unique_ptr<xmlParserCtxt, ParserDeleter> context(xmlNewParserCtxt());
+  if (context == nullptr) return absl::ResourceExhaustedError("libxml2: out of memory");
+  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+  DocPtr doc(xmlCtxtReadMemory(context.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
+                               nullptr, options));
+  if (doc == nullptr || !context->wellFormed) {
+    const xmlError* error = xmlCtxtGetLastError(context.get());
+    std::string reason = "not well-formed XML";
+    int line = 0;
+    if (error != nullptr && error->message != nullptr) {
+      reason =
+          absl::StrCat("not well-formed XML: ", absl::StripTrailingAsciiWhitespace(error->message));
+      line = error->line;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(where, ":", line, ": ", reason));
+  }
+  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ":1: a document type declaration (DOCTYPE) is not allowed"));
+  }
+  return doc;
+}
+
+// Walks elements of one namespace.
+class Walker {
+ public:
+  Walker(std::string where, const char* ns) : where_(std::move(where)), ns_(ns) {}
+
+  // True when `node` is an element of the namespace named `name`.
+  bool Is(const xmlNode* node, const char* name) const {
+    return node->type == XML_ELEMENT_NODE && InNamespace(node) &&
+           std::strcmp(Chars(node->name), name) == 0;
+  }
+  bool InNamespace(const xmlNode* node) const {
+    return node->ns != nullptr && node->ns->href != nullptr &&
+           std::strcmp(Chars(node->ns->href), ns_) == 0;
+  }
+
+  std::string Attribute(const xmlNode* node, const char* name) const {
+    xmlChar* value = xmlGetNoNsProp(node, XmlChars(name));
+    if (value == nullptr) return "";
+    std::string result = Chars(value);
+    xmlFree(value);
+    return result;
+  }
+
+  std::string Text(const xmlNode* node) const {
+    xmlChar* value = xmlNodeGetContent(node);
+    if (value == nullptr) return "";
+    std::string result = Chars(value);
+    xmlFree(value);
+    return result;
+  }
+
+  int Line(const xmlNode* node) const { return static_cast<int>(xmlGetLineNo(node)); }
+
+  absl::Status Error(const xmlNode* node, absl::string_view what) const {
+    return absl::InvalidArgumentError(absl::StrCat(where_, ":", Line(node), ": ", what));
+  }
+
+  // An element's label for errors: `PlainTextSelection 8A1...` or the name.
+  std::string Label(const xmlNode* node) const {
+    std::string guid = Attribute(node, "guid");
+    std::string label = Chars(node->name);
+    if (!guid.empty()) absl::StrAppend(&label, " ", guid);
+    return label;
+  }
+
+  absl::StatusOr<std::string> RequiredGuid(const xmlNode* node) const {
+    std::string guid(absl::StripAsciiWhitespace(Attribute(node, "guid")));
+    if (guid.empty()) return Error(node, absl::StrCat(Chars(node->name), ": missing guid"));
+    return guid;
+  }
+
+  absl::StatusOr<int64_t> RequiredInteger(const xmlNode* node, const char* name) const {
+    std::string text = Attribute(node, name);
+    int64_t value = 0;
+    if (text.empty()) return Error(node, absl::StrCat(Label(node), ": missing ", name));
+    if (!absl::SimpleAtoi(text, &value)) {
+      return Error(node,
+                   absl::StrCat(Label(node), ": ", name, " \"", text, "\" is not an integer"));
+    }
+    return value;
+  }
+
+  const std::string& where() const { return where_; }
+
+ private:
+  std::string where_;
+  const char* ns_;
+};
+
+// Element children of `node` (in any namespace).
+template <typename F>
+absl::Status ForEachChild(const xmlNode* node, F&& f) {
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE) continue;
+    absl::Status status = f(child);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+bool ParseBool(const std::string& text, bool fallback) {
+  std::string t(absl::StripAsciiWhitespace(text));
+  if (t == "true" || t == "1") return true;
+  if (t == "false" || t == "0") return false;
+  return fallback;
+}
+
+absl::StatusOr<Code> ParseCode(const Walker& w, const xmlNode* node, int depth,
+                               std::set<std::string>& guids) {
+  if (depth > 64) return w.Error(node, "Code: nested more than 64 levels deep");
+  Code code;
+  code.line = w.Line(node);
+  absl::StatusOr<std::string> guid = w.RequiredGuid(node);
+  if (!guid.ok()) return guid.status();
+  code.guid = *guid;
+  if (!guids.insert(code.guid).second) {
+    return w.Error(node, absl::StrCat("Code ", code.guid, ": guid used by another code"));
+  }
+  code.name = w.Attribute(node, "name");
+  if (absl::StripAsciiWhitespace(code.name).empty()) {
+    return w.Error(node, absl::StrCat("Code ", code.guid, ": missing name"));
+  }
+  code.color = std::string(absl::StripAsciiWhitespace(w.Attribute(node, "color")));
+  code.codable = ParseBool(w.Attribute(node, "isCodable"), true);
+  absl::Status status = ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
+    if (w.Is(child, "Description")) {
+      code.description = w.Text(child);
+    } else if (w.Is(child, "Code")) {
+      absl::StatusOr<Code> sub = ParseCode(w, child, depth + 1, guids);
+      if (!sub.ok()) return sub.status();
+      code.children.push_back(*std::move(sub));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return code;
+}
+
+absl::Status ParseCodes(const Walker& w, const xmlNode* codes_node, std::vector<Code>& out,
+                        std::set<std::string>& guids) {
+  return ForEachChild(codes_node, [&](const xmlNode* child) -> absl::Status {
+    if (!w.Is(child, "Code")) return absl::OkStatus();
+    absl::StatusOr<Code> code = ParseCode(w, child, 0, guids);
+    if (!code.ok()) return code.status();
+    out.push_back(*std::move(code));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Coding> ParseCoding(const Walker& w, const xmlNode* node) {
+  Coding coding;
+  coding.line = w.Line(node);
+  absl::StatusOr<std::string> guid = w.RequiredGuid(node);
+  if (!guid.ok()) return guid.status();
+  coding.guid = *guid;
+  coding.creating_user = std::string(absl::StripAsciiWhitespace(w.Attribute(node, "creatingUser")));
+  coding.creation_date_time = w.Attribute(node, "creationDateTime");
+  absl::Status status = ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
+    if (w.Is(child, "CodeRef")) {
+      coding.code_guid = std::string(absl::StripAsciiWhitespace(w.Attribute(child, "targetGUID")));
+    } else if (w.Is(child, "NoteRef")) {
+      coding.note_refs.push_back(
+          std::string(absl::StripAsciiWhitespace(w.Attribute(child, "targetGUID"))));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (coding.code_guid.empty()) {
+    return w.Error(node, absl::StrCat("Coding ", coding.guid, ": no CodeRef with a targetGUID"));
+  }
+  return coding;
+}
+
+absl::StatusOr<TextSelection> ParseSelection(const Walker& w, const xmlNode* node) {
+  TextSelection selection;
+  selection.line = w.Line(node);
+  absl::StatusOr<std::string> guid = w.RequiredGuid(node);
+  if (!guid.ok()) return guid.status();
+  selection.guid = *guid;
+  selection.name = w.Attribute(node, "name");
+  selection.creating_user =
+      std::string(absl::StripAsciiWhitespace(w.Attribute(node, "creatingUser")));
+  absl::StatusOr<int64_t> start = w.RequiredInteger(node, "startPosition");
+  if (!start.ok()) return start.status();
+  absl::StatusOr<int64_t> end = w.RequiredInteger(node, "endPosition");
+  if (!end.ok()) return end.status();
+  selection.start = *start;
+  selection.end = *end;
+  if (selection.start < 0) {
+    return w.Error(node, absl::StrCat("PlainTextSelection ", selection.guid, ": startPosition ",
+                                      selection.start, " < 0"));
+  }
+  if (selection.start > selection.end) {
+    return w.Error(node, absl::StrCat("PlainTextSelection ", selection.guid, ": startPosition ",
+                                      selection.start, " > endPosition ", selection.end));
+  }
+  absl::Status status = ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
+    if (w.Is(child, "Description")) {
+      selection.description = w.Text(child);
+    } else if (w.Is(child, "Coding")) {
+      absl::StatusOr<Coding> coding = ParseCoding(w, child);
+      if (!coding.ok()) return coding.status();
+      selection.codings.push_back(*std::move(coding));
+    } else if (w.Is(child, "NoteRef")) {
+      selection.note_refs.push_back(
+          std::string(absl::StripAsciiWhitespace(w.Attribute(child, "targetGUID"))));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return selection;
+}
+
+absl::StatusOr<TextSource> ParseTextSource(const Walker& w, const xmlNode* node,
+                                           const TextResolver& resolve) {
+  TextSource source;
+  source.line = w.Line(node);
+  absl::StatusOr<std::string> guid = w.RequiredGuid(node);
+  if (!guid.ok()) return guid.status();
+  source.guid = *guid;
+  source.name = w.Attribute(node, "name");
+  source.creating_user = std::string(absl::StripAsciiWhitespace(w.Attribute(node, "creatingUser")));
+  source.plain_text_path =
+      std::string(absl::StripAsciiWhitespace(w.Attribute(node, "plainTextPath")));
+  bool has_content = false;
+  absl::Status status = ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
+    if (w.Is(child, "PlainTextContent")) {
+      source.text = w.Text(child);
+      has_content = true;
+    } else if (w.Is(child, "PlainTextSelection")) {
+      absl::StatusOr<TextSelection> selection = ParseSelection(w, child);
+      if (!selection.ok()) return selection.status();
+      source.selections.push_back(*std::move(selection));
+    } else if (w.Is(child, "Coding")) {
+      absl::StatusOr<Coding> coding = ParseCoding(w, child);
+      if (!coding.ok()) return coding.status();
+      source.whole_source_codings.push_back(*std::move(coding));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!has_content) {
+    if (source.plain_text_path.empty()) {
+      return w.Error(node, absl::StrCat("TextSource ", source.guid,
+                                        ": neither PlainTextContent nor plainTextPath"));
+    }
+    absl::StatusOr<std::string> text = resolve(source.plain_text_path);
+    if (!text.ok()) {
+      return w.Error(node, absl::StrCat("TextSource ", source.guid, ": plainTextPath \"",
+                                        source.plain_text_path, "\": ", text.status().message()));
+    }
+    source.text = *std::move(text);
+  } else {
+    source.plain_text_path.clear();
+  }
+  return source;
+}
+
+// Counts the selections under a source icr does not import.
+void CountSkipped(const xmlNode* node, std::map<std::string, int64_t>& counts, int depth = 0) {
+  if (depth > 32) return;
+  for (const xmlNode* child = node->children; child != nullptr; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE) continue;
+    std::string_view name = Chars(child->name);
+    if (name.size() >= 9 && name.substr(name.size() - 9) == "Selection") {
+      ++counts[std::string(name)];
+    }
+    CountSkipped(child, counts, depth + 1);
+  }
+}
+
+absl::Status CheckRoot(const Walker& w, const xmlNode* root, const char* name, const char* ns) {
+  if (root == nullptr) return absl::InvalidArgumentError(absl::StrCat(w.where(), ":1: empty"));
+  if (!w.InNamespace(root)) {
+    std::string found = root->ns != nullptr && root->ns->href != nullptr
+                            ? absl::StrCat("\"", Chars(root->ns->href), "\"")
+                            : std::string("no namespace");
+    return w.Error(root, absl::StrCat("root element <", Chars(root->name), "> is in ", found,
+                                      ", not the REFI-QDA namespace \"", ns, "\""));
+  }
+  if (std::strcmp(Chars(root->name), name) != 0) {
+    return w.Error(root,
+                   absl::StrCat("root element is <", Chars(root->name), ">, not <", name, ">"));
+  }
+  return absl::OkStatus();
+}
+
+// --- writing -------------------------------------------------------------
+
+// Replaces what XML 1.0 cannot carry (control characters other than tab,
+// newline and carriage return; U+FFFE, U+FFFF; ill-formed UTF-8) by U+FFFD.
+std::string XmlSafe(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  constexpr char kReplacement[] = "\xEF\xBF\xBD";
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        out += kReplacement;
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    int length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || i + length > in.size()) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    uint32_t cp = c & (0xFF >> (length + 1));
+    bool ok = true;
+    for (int k = 1; k < length; ++k) {
+      unsigned char next = static_cast<unsigned char>(in[i + k]);
+      if ((next & 0xC0) != 0x80) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (!ok || cp < kMin[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    out.append(in.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
+class Writer {
+ public:
+  explicit Writer(const char* root_name, const char* ns_href) {
+    doc_.reset(xmlNewDoc(XmlChars("1.0")));
+    root_ = xmlNewDocNode(doc_.get(), nullptr, XmlChars(root_name), nullptr);
+    xmlDocSetRootElement(doc_.get(), root_);
+    ns_ = xmlNewNs(root_, XmlChars(ns_href), nullptr);
+    xmlSetNs(root_, ns_);
+  }
+
+  xmlNode* root() { return root_; }
+
+  xmlNode* Child(xmlNode* parent, const char* name) {
+    return xmlNewChild(parent, ns_, XmlChars(name), nullptr);
+  }
+
+  xmlNode* TextChild(xmlNode* parent, const char* name, std::string_view text) {
+    xmlNode* node = Child(parent, name);
+    std::string safe = XmlSafe(text);
+    xmlNodeAddContentLen(node, XmlChars(safe.c_str()), static_cast<int>(safe.size()));
+    return node;
+  }
+
+  void Attribute(xmlNode* node, const char* name, std::string_view value) {
+    std::string safe = XmlSafe(value);
+    xmlNewProp(node, XmlChars(name), XmlChars(safe.c_str()));
+  }
+  void OptionalAttribute(xmlNode* node, const char* name, std::string_view value) {
+    if (!value.empty()) Attribute(node, name, value);
+  }
+
+  std::string Serialize() {
+    xmlChar* buffer = nullptr;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(doc_.get(), &buffer, &size, "UTF-8", 1);
+    std::string out(Chars(buffer), size);
+    xmlFree(buffer);
+    return out;
+  }
+
+ private:
+  DocPtr doc_;
+  xmlNode* root_ = nullptr;
+  xmlNs* ns_ = nullptr;
+};
+
+bool IsRgb(std::string_view color) {
+  if (color.size() != 7 && color.size() != 4) return false;
+  if (color[0] != '#') return false;
+  for (char c : color.substr(1)) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+void WriteCodes(Writer& w, xmlNode* parent, const std::vector<Code>& codes) {
+  for (const Code& code : codes) {
+    xmlNode* node = w.Child(parent, "Code");
+    w.Attribute(node, "guid", code.guid);
+    w.Attribute(node, "name", code.name);
+    w.Attribute(node, "isCodable", code.codable ? "true" : "false");
+    if (IsRgb(code.color)) w.Attribute(node, "color", code.color);
+    if (!code.description.empty()) w.TextChild(node, "Description", code.description);
+    WriteCodes(w, node, code.children);
+  }
+}
+
+void WriteCoding(Writer& w, xmlNode* parent, const Coding& coding) {
+  xmlNode* node = w.Child(parent, "Coding");
+  w.Attribute(node, "guid", coding.guid);
+  w.OptionalAttribute(node, "creatingUser", coding.creating_user);
+  w.OptionalAttribute(node, "creationDateTime", coding.creation_date_time);
+  xmlNode* ref = w.Child(node, "CodeRef");
+  w.Attribute(ref, "targetGUID", coding.code_guid);
+  for (const std::string& note : coding.note_refs) {
+    w.Attribute(w.Child(node, "NoteRef"), "targetGUID", note);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Codebook> ParseCodebookXml(std::string_view xml, const std::string& where) {
+  absl::StatusOr<DocPtr> doc = ReadXml(xml, where);
+  if (!doc.ok()) return doc.status();
+  Walker w(where, kCodebookNamespace);
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  absl::Status status = CheckRoot(w, root, "CodeBook", kCodebookNamespace);
+  if (!status.ok()) return status;
+  Codebook codebook;
+  codebook.origin = w.Attribute(root, "origin");
+  std::set<std::string> guids;
+  bool has_codes = false;
+  status = ForEachChild(root, [&](const xmlNode* child) -> absl::Status {
+    if (!w.Is(child, "Codes")) return absl::OkStatus();
+    has_codes = true;
+    return ParseCodes(w, child, codebook.codes, guids);
+  });
+  if (!status.ok()) return status;
+  if (!has_codes) return w.Error(root, "CodeBook: no <Codes> element");
+  return codebook;
+}
+
+absl::StatusOr<Project> ParseProjectXml(std::string_view xml, const std::string& where,
+                                        const TextResolver& resolve) {
+  absl::StatusOr<DocPtr> doc = ReadXml(xml, where);
+  if (!doc.ok()) return doc.status();
+  Walker w(where, kProjectNamespace);
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  absl::Status status = CheckRoot(w, root, "Project", kProjectNamespace);
+  if (!status.ok()) return status;
+  Project project;
+  project.name = w.Attribute(root, "name");
+  project.origin = w.Attribute(root, "origin");
+  project.creating_user =
+      std::string(absl::StripAsciiWhitespace(w.Attribute(root, "creatingUserGUID")));
+  std::set<std::string> code_guids;
+  std::set<std::string> source_guids;
+  status = ForEachChild(root, [&](const xmlNode* section) -> absl::Status {
+    if (w.Is(section, "Users")) {
+      return ForEachChild(section, [&](const xmlNode* node) -> absl::Status {
+        if (!w.Is(node, "User")) return absl::OkStatus();
+        absl::StatusOr<std::string> guid = w.RequiredGuid(node);
+        if (!guid.ok()) return guid.status();
+        project.users.push_back({*guid, w.Attribute(node, "name"), w.Attribute(node, "id")});
+        return absl::OkStatus();
+      });
+    }
+    if (w.Is(section, "CodeBook")) {
+      return ForEachChild(section, [&](const xmlNode* node) -> absl::Status {
+        if (!w.Is(node, "Codes")) return absl::OkStatus();
+        return ParseCodes(w, node, project.codes, code_guids);
+      });
+    }
+    if (w.Is(section, "Sources")) {
+      return ForEachChild(section, [&](const xmlNode* node) -> absl::Status {
+        if (!w.InNamespace(node)) return absl::OkStatus();
+        if (w.Is(node, "TextSource")) {
+          absl::StatusOr<TextSource> source = ParseTextSource(w, node, resolve);
+          if (!source.ok()) return source.status();
+          if (!source_guids.insert(source->guid).second) {
+            return w.Error(
+                node, absl::StrCat("TextSource ", source->guid, ": guid used by another source"));
+          }
+          project.sources.push_back(*std::move(source));
+        } else {
+          ++project.skipped_sources[Chars(node->name)];
+          CountSkipped(node, project.skipped_selections);
+        }
+        return absl::OkStatus();
+      });
+    }
+    if (w.Is(section, "Notes")) {
+      return ForEachChild(section, [&](const xmlNode* node) -> absl::Status {
+        if (!w.Is(node, "Note")) return absl::OkStatus();
+        Note note;
+        note.guid = std::string(absl::StripAsciiWhitespace(w.Attribute(node, "guid")));
+        note.name = w.Attribute(node, "name");
+        note.creating_user = w.Attribute(node, "creatingUser");
+        ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
+          if (w.Is(child, "PlainTextContent")) note.text = w.Text(child);
+          return absl::OkStatus();
+        }).IgnoreError();
+        project.notes.push_back(std::move(note));
+        return absl::OkStatus();
+      });
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  // Every CodeRef must resolve within the file's codebook.
+  for (const TextSource& source : project.sources) {
+    auto check = [&](const Coding& coding, const std::string& selection) -> absl::Status {
+      if (code_guids.count(coding.code_guid) > 0) return absl::OkStatus();
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ":", coding.line, ": ", selection, "Coding ", coding.guid,
+                       ": CodeRef \"", coding.code_guid, "\" names no code of the codebook"));
+    };
+    for (const TextSelection& selection : source.selections) {
+      for (const Coding& coding : selection.codings) {
+        status = check(coding, absl::StrCat("PlainTextSelection ", selection.guid, ": "));
+        if (!status.ok()) return status;
+      }
+    }
+    for (const Coding& coding : source.whole_source_codings) {
+      status = check(coding, absl::StrCat("TextSource ", source.guid, ": "));
+      if (!status.ok()) return status;
+    }
+  }
+  return project;
+}
+
+std::string WriteProjectXml(const Project& project) {
+  Writer w("Project", kProjectNamespace);
+  xmlNode* root = w.root();
+  w.Attribute(root, "name", project.name);
+  w.OptionalAttribute(root, "origin", project.origin);
+  w.OptionalAttribute(root, "creatingUserGUID", project.creating_user);
+  if (!project.users.empty()) {
+    xmlNode* users = w.Child(root, "Users");
+    for (const User& user : project.users) {
+      xmlNode* node = w.Child(users, "User");
+      w.Attribute(node, "guid", user.guid);
+      w.OptionalAttribute(node, "name", user.name);
+      w.OptionalAttribute(node, "id", user.id);
+    }
+  }
+  if (!project.codes.empty()) {
+    xmlNode* codes = w.Child(w.Child(root, "CodeBook"), "Codes");
+    WriteCodes(w, codes, project.codes);
+  }
+  if (!project.sources.empty()) {
+    xmlNode* sources = w.Child(root, "Sources");
+    for (const TextSource& source : project.sources) {
+      xmlNode* node = w.Child(sources, "TextSource");
+      w.Attribute(node, "guid", source.guid);
+      w.OptionalAttribute(node, "name", source.name);
+      w.OptionalAttribute(node, "plainTextPath", source.plain_text_path);
+      w.OptionalAttribute(node, "creatingUser", source.creating_user);
+      if (source.plain_text_path.empty()) w.TextChild(node, "PlainTextContent", source.text);
+      for (const TextSelection& selection : source.selections) {
+        xmlNode* s = w.Child(node, "PlainTextSelection");
+        w.Attribute(s, "guid", selection.guid);
+        w.OptionalAttribute(s, "name", selection.name);
+        w.Attribute(s, "startPosition", std::to_string(selection.start));
+        w.Attribute(s, "endPosition", std::to_string(selection.end));
+        w.OptionalAttribute(s, "creatingUser", selection.creating_user);
+        if (!selection.description.empty()) w.TextChild(s, "Description", selection.description);
+        for (const Coding& coding : selection.codings) WriteCoding(w, s, coding);
+        for (const std::string& note : selection.note_refs) {
+          w.Attribute(w.Child(s, "NoteRef"), "targetGUID", note);
+        }
+      }
+      for (const Coding& coding : source.whole_source_codings) WriteCoding(w, node, coding);
+    }
+  }
+  if (!project.notes.empty()) {
+    xmlNode* notes = w.Child(root, "Notes");
+    for (const Note& note : project.notes) {
+      xmlNode* node = w.Child(notes, "Note");
+      w.Attribute(node, "guid", note.guid);
+      w.OptionalAttribute(node, "name", note.name);
+      w.OptionalAttribute(node, "creatingUser", note.creating_user);
+      w.TextChild(node, "PlainTextContent", note.text);
+    }
+  }
+  return w.Serialize();
+}
+
+std::string WriteCodebookXml(const Codebook& codebook) {
+  Writer w("CodeBook", kCodebookNamespace);
+  w.OptionalAttribute(w.root(), "origin", codebook.origin);
+  xmlNode* codes = w.Child(w.root(), "Codes");
+  WriteCodes(w, codes, codebook.codes);
+  return w.Serialize();
+}
+
+}  // namespace icr::refi

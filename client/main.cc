@@ -8,6 +8,7 @@
 #include "CLI/CLI.hpp"
 #include "client/audit_commands.h"
 #include "client/catalog_commands.h"
+#include "client/coding_commands.h"
 #include "client/global_options.h"
 #include "client/stats/stats_command.h"
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls_key", globals.tls_key, "client private key (PEM), for mTLS");
 
   icr::client::AddCatalogCommands(app, globals, &exit_code);
+  icr::client::AddCodingCommands(app, globals, &exit_code);
   icr::client::AddAuditCommands(app, globals, &exit_code);
   icr::client::AddStatsCommand(app, globals, &exit_code);
 

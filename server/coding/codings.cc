@@ -30,9 +30,9 @@ constexpr int32_t kMaxPageSize = 10000;
 
 absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
                                     const std::string& round) {
-  ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> stored,
-                       ReadProto<v1::Round>(store, Family::kMetadata,
-                                            storage::RoundKey(project, round)));
+  ICR_ASSIGN_OR_RETURN(
+      std::optional<v1::Round> stored,
+      ReadProto<v1::Round>(store, Family::kMetadata, storage::RoundKey(project, round)));
   if (!stored) return absl::NotFoundError(absl::StrCat("round ", round));
   return *std::move(stored);
 }
@@ -43,8 +43,9 @@ bool IsCoderOf(const v1::Round& round, std::string_view user) {
 
 absl::Status RequireOpen(const v1::Round& round) {
   if (round.state() != v1::OPEN) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", round.id(), " is ", v1::RoundState_Name(round.state()), "; codings change only while it is OPEN"));
+    return absl::FailedPreconditionError(absl::StrCat("round ", round.id(), " is ",
+                                                      v1::RoundState_Name(round.state()),
+                                                      "; codings change only while it is OPEN"));
   }
   return absl::OkStatus();
 }
@@ -78,8 +79,8 @@ class BatchValidator {
                                                      "\" is not a document of this round"));
     }
     if (input.memo().size() > options_.max_memo_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ".memo: longer than ",
-                                                     options_.max_memo_bytes, " bytes"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".memo: longer than ", options_.max_memo_bytes, " bytes"));
     }
     if (!text::IsValidUtf8(input.memo())) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".memo: not valid UTF-8"));
@@ -88,30 +89,30 @@ class BatchValidator {
     switch (input.unit_case()) {
       case v1::CodingInput::kSegment:
         if (input.segment() < 0 || input.segment() >= document->segments_size()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ".segment: ", input.segment(), " is out of range; document ",
-              input.document(), " has ", document->segments_size(), " segments"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ".segment: ", input.segment(), " is out of range; document ",
+                           input.document(), " has ", document->segments_size(), " segments"));
         }
         break;
       case v1::CodingInput::kSpan:
         if (input.span().start() < 0 || input.span().start() >= input.span().end() ||
             input.span().end() > document->length_code_points()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ".span: [", input.span().start(), ", ", input.span().end(),
-              ") must be non-empty and within the document's ", document->length_code_points(),
-              " code points"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ".span: [", input.span().start(), ", ", input.span().end(),
+                           ") must be non-empty and within the document's ",
+                           document->length_code_points(), " code points"));
         }
         break;
       default:
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ": give a segment or a span"));
+        return absl::InvalidArgumentError(absl::StrCat(where, ": give a segment or a span"));
     }
     ICR_RETURN_IF_ERROR(CheckCode(where, input.code()));
     // The same coding twice in one batch is a client error, not a retry.
-    auto key = std::make_tuple(input.document(), input.code(),
-                               input.unit_case() == v1::CodingInput::kSegment ? input.segment() : -1,
-                               input.unit_case() == v1::CodingInput::kSpan ? input.span().start() : -1,
-                               input.unit_case() == v1::CodingInput::kSpan ? input.span().end() : -1);
+    auto key =
+        std::make_tuple(input.document(), input.code(),
+                        input.unit_case() == v1::CodingInput::kSegment ? input.segment() : -1,
+                        input.unit_case() == v1::CodingInput::kSpan ? input.span().start() : -1,
+                        input.unit_case() == v1::CodingInput::kSpan ? input.span().end() : -1);
     auto [it, inserted] = seen_.emplace(std::move(key), index);
     if (!inserted) {
       return absl::InvalidArgumentError(
@@ -124,10 +125,11 @@ class BatchValidator {
   absl::StatusOr<const v1::Document*> Document(const std::string& id) {
     auto it = documents_.find(id);
     if (it == documents_.end()) {
-      ICR_ASSIGN_OR_RETURN(std::optional<v1::Document> stored,
-                           ReadProto<v1::Document>(store_, Family::kMetadata,
-                                                   storage::DocumentKey(project_, id)));
-      if (!stored) return absl::DataLossError(absl::StrCat("document ", id, " of the round is missing"));
+      ICR_ASSIGN_OR_RETURN(
+          std::optional<v1::Document> stored,
+          ReadProto<v1::Document>(store_, Family::kMetadata, storage::DocumentKey(project_, id)));
+      if (!stored)
+        return absl::DataLossError(absl::StrCat("document ", id, " of the round is missing"));
       it = documents_.emplace(id, *std::move(stored)).first;
     }
     return &it->second;
@@ -136,9 +138,9 @@ class BatchValidator {
   absl::Status CheckCode(const std::string& where, const std::string& code) {
     auto it = codes_.find(code);
     if (it == codes_.end()) {
-      ICR_ASSIGN_OR_RETURN(std::optional<v1::Code> stored,
-                           ReadProto<v1::Code>(store_, Family::kMetadata,
-                                               storage::CodeKey(project_, code)));
+      ICR_ASSIGN_OR_RETURN(
+          std::optional<v1::Code> stored,
+          ReadProto<v1::Code>(store_, Family::kMetadata, storage::CodeKey(project_, code)));
       std::string problem;
       if (!stored) {
         problem = "is not in the codebook";
@@ -148,8 +150,7 @@ class BatchValidator {
       it = codes_.emplace(code, problem).first;
     }
     if (!it->second.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ".code: \"", code, "\" ", it->second));
+      return absl::InvalidArgumentError(absl::StrCat(where, ".code: \"", code, "\" ", it->second));
     }
     return absl::OkStatus();
   }
@@ -178,8 +179,8 @@ void Codings::Notify(const CodingsChange& change) {
   for (const auto& listener : listeners_) listener(change);
 }
 
-absl::StatusOr<v1::SubmitCodingsResponse> Codings::Submit(
-    const Caller& caller, const v1::SubmitCodingsRequest& request) {
+absl::StatusOr<v1::SubmitCodingsResponse> Codings::Submit(const Caller& caller,
+                                                          const v1::SubmitCodingsRequest& request) {
   return SubmitAs(kSubmitMethod, caller, request);
 }
 
@@ -196,10 +197,9 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
     return absl::InvalidArgumentError("codings: the batch is empty");
   }
   if (request.codings_size() > options_.max_batch) {
-    return absl::ResourceExhaustedError(absl::StrCat("codings: ", request.codings_size(),
-                                                     " in one batch, over the limit of ",
-                                                     options_.max_batch,
-                                                     "; use ImportCodings for bulk loads"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("codings: ", request.codings_size(), " in one batch, over the limit of ",
+                     options_.max_batch, "; use ImportCodings for bulk loads"));
   }
   const std::string& project = request.project();
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
@@ -240,14 +240,14 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
   mutation.apply = [this, &request, project, coder, submitted_by, round_id = round.id()](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {
     // The round may have advanced since validation.
-    ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> current,
-                         ReadProto<v1::Round>(context, Family::kMetadata,
-                                              storage::RoundKey(project, round_id)));
+    ICR_ASSIGN_OR_RETURN(
+        std::optional<v1::Round> current,
+        ReadProto<v1::Round>(context, Family::kMetadata, storage::RoundKey(project, round_id)));
     if (!current) return absl::NotFoundError(absl::StrCat("round ", round_id));
     ICR_RETURN_IF_ERROR(RequireOpen(*current));
-    ICR_ASSIGN_OR_RETURN(std::optional<v1::Project> stored_project,
-                         ReadProto<v1::Project>(context, Family::kMetadata,
-                                                storage::ProjectKey(project)));
+    ICR_ASSIGN_OR_RETURN(
+        std::optional<v1::Project> stored_project,
+        ReadProto<v1::Project>(context, Family::kMetadata, storage::ProjectKey(project)));
     const int64_t revision = stored_project ? stored_project->codebook_revision() : 0;
 
     const std::string counter_key = storage::CodingCounterKey(project, round_id);
@@ -328,8 +328,8 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
   mutation.event.set_method(kRetractMethod);
   mutation.event.set_request_id(request.request_id());
   mutation.event.set_request(request.SerializeAsString());
-  mutation.apply = [this, &request, &caller, project, seq](
-                       MutationContext& context) -> absl::StatusOr<MutationResult> {
+  mutation.apply = [this, &request, &caller, project,
+                    seq](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> round,
                          ReadProto<v1::Round>(context, Family::kMetadata,
                                               storage::RoundKey(project, request.round())));
@@ -390,8 +390,9 @@ absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
   std::string coder = request.coder();
   if (round.blind() && round.state() == v1::OPEN && !caller.is_lead()) {
     if (caller.role == v1::REVIEWER) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "round ", round.id(), " is blind and OPEN; reviewers read codings once it has left OPEN"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("round ", round.id(),
+                       " is blind and OPEN; reviewers read codings once it has left OPEN"));
     }
     if (!coder.empty() && coder != caller.actor.user) {
       return absl::PermissionDeniedError(absl::StrCat(
@@ -400,8 +401,8 @@ absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
     coder = caller.actor.user;
   }
 
-  const int32_t page_size = request.page_size() == 0 ? kDefaultPageSize
-                                                     : std::min(request.page_size(), kMaxPageSize);
+  const int32_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   v1::ListCodingsResponse response;
   absl::Status failure;
   auto keep = [&](v1::Coding coding) {
@@ -418,28 +419,28 @@ absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
   if (coder.empty()) {
     const std::string prefix = storage::CodingPrefix(project, round.id());
     const std::string start = after > 0 ? storage::CodingKey(project, round.id(), after) : "";
-    ICR_RETURN_IF_ERROR(store_.Scan(Family::kCodings, prefix, start,
-                                    [&](std::string_view, std::string_view value) {
-                                      v1::Coding coding;
-                                      if (!coding.ParseFromArray(value.data(), value.size())) {
-                                        failure = absl::DataLossError("unreadable coding");
-                                        return false;
-                                      }
-                                      return keep(std::move(coding));
-                                    }));
+    ICR_RETURN_IF_ERROR(
+        store_.Scan(Family::kCodings, prefix, start, [&](std::string_view, std::string_view value) {
+          v1::Coding coding;
+          if (!coding.ParseFromArray(value.data(), value.size())) {
+            failure = absl::DataLossError("unreadable coding");
+            return false;
+          }
+          return keep(std::move(coding));
+        }));
   } else {
     const std::string prefix = storage::CoderIndexPrefix(project, round.id(), coder);
     const std::string start =
         after > 0 ? storage::CoderIndexKey(project, round.id(), coder, after) : "";
-    ICR_RETURN_IF_ERROR(store_.Scan(
-        Family::kCodings, prefix, start, [&](std::string_view key, std::string_view) {
+    ICR_RETURN_IF_ERROR(
+        store_.Scan(Family::kCodings, prefix, start, [&](std::string_view key, std::string_view) {
           const int64_t seq =
               static_cast<int64_t>(storage::ReadBigEndian64(key.substr(prefix.size())));
           auto coding = ReadProto<v1::Coding>(store_, Family::kCodings,
                                               storage::CodingKey(project, round.id(), seq));
           if (!coding.ok() || !coding->has_value()) {
-            failure = coding.ok() ? absl::DataLossError("coding index points nowhere")
-                                  : coding.status();
+            failure =
+                coding.ok() ? absl::DataLossError("coding index points nowhere") : coding.status();
             return false;
           }
           return keep(**std::move(coding));

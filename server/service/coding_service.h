@@ -21,9 +21,8 @@ class CodingServiceImpl final : public v1::CodingService::Service {
   grpc::Status SubmitCodings(grpc::ServerContext* context, const v1::SubmitCodingsRequest* request,
                              v1::SubmitCodingsResponse* response) override {
     return Handle(authorizer_, context, "/icr.v1.CodingService/SubmitCodings", request->project(),
-                  response, [&](const CallContext& c) {
-                    return codings_.Submit(ToCaller(c), *request);
-                  });
+                  response,
+                  [&](const CallContext& c) { return codings_.Submit(ToCaller(c), *request); });
   }
 
   grpc::Status ImportCodings(grpc::ServerContext* context,
@@ -50,8 +49,8 @@ class CodingServiceImpl final : public v1::CodingService::Service {
         // Chunks before this one are stored; say how far the import got.
         return ToGrpcStatus(absl::Status(
             stored.status().code(),
-            absl::StrCat("chunk ", index, " (after ", response->stored(),
-                         " codings stored in ", index, " chunks): ", stored.status().message())));
+            absl::StrCat("chunk ", index, " (after ", response->stored(), " codings stored in ",
+                         index, " chunks): ", stored.status().message())));
       }
       response->set_stored(response->stored() + stored->coding_ids_size());
       response->set_chunks(++index);
@@ -62,17 +61,15 @@ class CodingServiceImpl final : public v1::CodingService::Service {
   grpc::Status RetractCoding(grpc::ServerContext* context, const v1::RetractCodingRequest* request,
                              v1::RetractCodingResponse* response) override {
     return Handle(authorizer_, context, "/icr.v1.CodingService/RetractCoding", request->project(),
-                  response, [&](const CallContext& c) {
-                    return codings_.Retract(ToCaller(c), *request);
-                  });
+                  response,
+                  [&](const CallContext& c) { return codings_.Retract(ToCaller(c), *request); });
   }
 
   grpc::Status ListCodings(grpc::ServerContext* context, const v1::ListCodingsRequest* request,
                            v1::ListCodingsResponse* response) override {
     return Handle(authorizer_, context, "/icr.v1.CodingService/ListCodings", request->project(),
-                  response, [&](const CallContext& c) {
-                    return codings_.List(ToCaller(c), *request);
-                  });
+                  response,
+                  [&](const CallContext& c) { return codings_.List(ToCaller(c), *request); });
   }
 
  private:

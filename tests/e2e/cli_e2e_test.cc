@@ -202,6 +202,86 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
   EXPECT_EQ(server_->output().find("created user admin"), std::string::npos);
 }
 
+TEST_F(CliEndToEndTest, CodersSubmitListAndRetractThroughTheCli) {
+  const std::string lead = CreateUser("lead");
+  const std::string alice = CreateUser("alice");
+  const std::string bob = CreateUser("bob");
+  ASSERT_EQ(Icr({"project", "create", "study", "--title", "S"}, lead).exit_code, 0);
+  for (const char* coder : {"alice", "bob"}) {
+    ASSERT_EQ(Icr({"member", "add", "study", coder, "--role", "coder"}, lead).exit_code, 0);
+  }
+  for (const char* code : {"c1", "c2"}) {
+    ASSERT_EQ(Icr({"code", "add", "study", code, "--name", code}, lead).exit_code, 0);
+  }
+  ASSERT_EQ(Icr({"doc", "add", "study", "d1", "--file",
+                 WriteFile("d1.txt", "one\n\ntwo\n\nthree")},
+                lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"round", "create", "study", "r1", "--docs", "d1", "--coders", "alice,bob",
+                 "--blind"},
+                lead)
+                .exit_code,
+            0);
+
+  json stored = IcrJson({"coding", "submit", "study", "r1", "--file",
+                         WriteFile("alice.csv", "document,code,segment,memo\nd1,c1,0,first\n"
+                                                "d1,c2,1,\"quoted, with comma\"\nd1,c1,2,\n")},
+                        alice);
+  EXPECT_EQ(stored["stored"], 3);
+  EXPECT_EQ(IcrJson({"coding", "submit", "study", "r1", "--file",
+                     WriteFile("bob.csv", "document,code,start,end\nd1,c1,0,3\nd1,c2,5,8\n")},
+                    bob)["stored"],
+            2);
+  // The lead submits for bob with a coder column.
+  EXPECT_EQ(IcrJson({"coding", "submit", "study", "r1", "--file",
+                     WriteFile("lead.csv", "document,code,segment,coder\nd1,c2,2,bob\n")},
+                    lead)["stored"],
+            1);
+
+  // Blind: alice sees her three; the lead sees all six, in DESIGN §10's shape.
+  json mine = IcrJson({"coding", "list", "study", "r1"}, alice);
+  ASSERT_EQ(mine["codings"].size(), 3u);
+  EXPECT_EQ(mine["codings"][1]["memo"], "quoted, with comma");
+  json all = IcrJson({"coding", "list", "study", "r1"}, lead);
+  ASSERT_EQ(all["codings"].size(), 6u);
+  EXPECT_EQ(all["codings"][3]["coder"], "bob");
+  EXPECT_EQ(all["codings"][3]["start"], 0);
+  EXPECT_EQ(all["codings"][3]["end"], 3);
+  EXPECT_EQ(all["codings"][0]["segment"], 0);
+  EXPECT_EQ(all["codings"][5]["submitted_by"], "lead");
+  EXPECT_EQ(IcrJson({"coding", "list", "study", "r1", "--coder", "bob", "--code", "c2"}, lead)
+                ["codings"]
+                    .size(),
+            2u);
+
+  // Retract one; it stays in the record.
+  const std::string first_id = all["codings"][0]["id"];
+  EXPECT_EQ(Icr({"coding", "retract", "study", "r1", first_id, "--reason", "wrong code"}, alice)
+                .exit_code,
+            0);
+  EXPECT_EQ(IcrJson({"coding", "list", "study", "r1"}, alice)["codings"].size(), 2u);
+  json with_retracted = IcrJson({"coding", "list", "study", "r1", "--all"}, alice);
+  EXPECT_EQ(with_retracted["codings"][0]["state"], "RETRACTED");
+
+  // Bad files exit 2 naming file and line; a bad row the server finds exits
+  // 1 naming the file line too, and stores nothing.
+  const std::string ragged = WriteFile("ragged.csv", "document,code,segment\nd1,c1\n");
+  CommandResult result = Icr({"coding", "submit", "study", "r1", "--file", ragged}, alice);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(ragged + ":2"), std::string::npos) << result.err;
+  const std::string header = WriteFile("header.csv", "doc,code,segment\nd1,c1,0\n");
+  result = Icr({"coding", "submit", "study", "r1", "--file", header}, alice);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(header + ":1"), std::string::npos) << result.err;
+  const std::string unknown =
+      WriteFile("unknown.csv", "document,code,segment\nd1,c1,1\nd1,c1,2\nd1,zz,0\n");
+  result = Icr({"coding", "submit", "study", "r1", "--file", unknown}, alice);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find(unknown + ":4: codings[2].code"), std::string::npos) << result.err;
+  EXPECT_EQ(IcrJson({"coding", "list", "study", "r1"}, alice)["codings"].size(), 2u);
+}
+
 TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
   CommandResult help = testing::Run({ICR_CLI_BINARY, "--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -1,0 +1,31 @@
+#ifndef ICR_CLIENT_CODING_FILE_H_
+#define ICR_CLIENT_CODING_FILE_H_
+
+// The CSV file of `icr coding submit`: header `document,code,segment` or
+// `document,code,start,end`, optional `memo` and `coder` columns (the coder
+// column is for leads submitting for coders). Every row is checked before
+// anything is sent; errors name the file and line.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "icr/v1/coding.pb.h"
+
+namespace icr::client {
+
+struct CodingRow {
+  int64_t line = 0;
+  v1::CodingInput input;
+};
+
+// Rows grouped by coder ("" where the file has no coder column: the caller).
+using CodingsByCoder = std::map<std::string, std::vector<CodingRow>>;
+
+absl::StatusOr<CodingsByCoder> ReadCodingFile(const std::string& path);
+
+}  // namespace icr::client
+
+#endif  // ICR_CLIENT_CODING_FILE_H_

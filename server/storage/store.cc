@@ -65,17 +65,6 @@ absl::StatusOr<std::optional<std::string>> Store::Get(Family family, std::string
   return value;
 }
 
-absl::StatusOr<std::optional<std::string>> Store::GetThrough(rocksdb::WriteBatchWithIndex& batch,
-                                                             Family family,
-                                                             std::string_view key) const {
-  std::string value;
-  rocksdb::Status s = batch.GetFromBatchAndDB(db_.get(), rocksdb::ReadOptions(), handle(family),
-                                              ToSlice(key), &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (!s.ok()) return FromRocks(s);
-  return value;
-}
-
 absl::Status Store::Scan(
     Family family, std::string_view prefix, std::string_view start_after,
     const std::function<bool(std::string_view, std::string_view)>& visit) const {

@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 
 namespace icr::storage {
 
@@ -40,11 +40,6 @@ class Store {
 
   // The value under `key`, or nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const;
-
-  // Like Get, but sees the writes pending in `batch` first.
-  absl::StatusOr<std::optional<std::string>> GetThrough(rocksdb::WriteBatchWithIndex& batch,
-                                                        Family family,
-                                                        std::string_view key) const;
 
   // Calls `visit(key, value)` for keys starting with `prefix`, in key order,
   // beginning after `start_after` when it is non-empty, until `visit`

@@ -8,9 +8,48 @@
 
 namespace icr::storage {
 
+std::string MutationContext::OverlayKey(Family family, std::string_view key) {
+  std::string overlay_key(1, static_cast<char>(family));
+  overlay_key.append(key);
+  return overlay_key;
+}
+
+absl::StatusOr<std::optional<std::string>> MutationContext::Get(Family family,
+                                                                std::string_view key) const {
+  if (auto it = overlay_.find(OverlayKey(family, key)); it != overlay_.end()) return it->second;
+  return store_.Get(family, key);
+}
+
 void MutationContext::Put(Family family, std::string_view key, std::string_view value) {
   batch_.Put(store_.handle(family), rocksdb::Slice(key.data(), key.size()),
              rocksdb::Slice(value.data(), value.size()));
+  std::string overlay_key = OverlayKey(family, key);
+  auto [it, inserted] = overlay_.try_emplace(overlay_key);
+  undo_.emplace_back(std::move(overlay_key),
+                     inserted ? std::nullopt : std::optional<std::string>(std::move(it->second)));
+  it->second.assign(value.data(), value.size());
+}
+
+void MutationContext::Begin() {
+  batch_.SetSavePoint();
+  undo_.clear();
+}
+
+void MutationContext::Rollback() {
+  batch_.RollbackToSavePoint();
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (it->second) {
+      overlay_[it->first] = *std::move(it->second);
+    } else {
+      overlay_.erase(it->first);
+    }
+  }
+  undo_.clear();
+}
+
+void MutationContext::Keep() {
+  batch_.PopSavePoint();
+  undo_.clear();
 }
 
 Writer::Writer(Store& store, const WriterOptions& options)
@@ -81,7 +120,7 @@ void Writer::Run() {
 }
 
 void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  rocksdb::WriteBatch batch;
   MutationContext context(store_, batch);
   std::vector<absl::StatusOr<std::string>> answers;
   answers.reserve(group.size());
@@ -118,10 +157,10 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
       }
     }
 
-    batch.SetSavePoint();
+    context.Begin();
     absl::StatusOr<MutationResult> result = mutation.apply(context);
     if (!result.ok()) {
-      batch.RollbackToSavePoint();
+      context.Rollback();
       answers.push_back(result.status());
       continue;
     }
@@ -132,13 +171,12 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
     } else {
       absl::StatusOr<ChainHead> loaded = LoadHead(mutation.chain);
       if (!loaded.ok()) {
-        batch.RollbackToSavePoint();
+        context.Rollback();
         answers.push_back(loaded.status());
         continue;
       }
       head = *loaded;
     }
-    batch.PopSavePoint();
     event.set_format_version(1);
     event.set_seq(head.seq + 1);
     event.mutable_time()->set_seconds(absl::ToUnixSeconds(now));
@@ -160,11 +198,12 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
       context.Put(Family::kIdempotency, idempotency_key, record.SerializeAsString());
     }
     if (result->on_committed) on_committed.push_back(std::move(result->on_committed));
+    context.Keep();
     answers.push_back(std::move(result->response));
   }
 
   absl::Status written = absl::OkStatus();
-  if (batch.GetWriteBatch()->Count() > 0) written = store_.Write(batch.GetWriteBatch());
+  if (batch.Count() > 0) written = store_.Write(&batch);
   if (written.ok()) {
     for (auto& [chain, head] : new_heads) heads_[chain] = head;
     for (auto& callback : on_committed) callback();

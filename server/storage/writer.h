@@ -2,8 +2,9 @@
 #define ICR_SERVER_STORAGE_WRITER_H_
 
 // The single writer of DESIGN §4/§5. Every mutation is queued here; one
-// thread takes whatever is waiting, applies each mutation to one
-// WriteBatchWithIndex (so later mutations of the group read earlier ones),
+// thread takes whatever is waiting, applies each mutation to one WriteBatch
+// (with an in-memory overlay, so later mutations of the group read what
+// earlier ones wrote),
 // appends each one's audit event to its chain, records its idempotency
 // answer, and commits the group with one synced write (application-level
 // group commit). A mutation's state change, its event and its idempotency
@@ -23,6 +24,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "icr/v1/resources.pb.h"
 #include "server/storage/store.h"
@@ -30,21 +32,32 @@
 namespace icr::storage {
 
 // What `apply` sees: reads through the pending group, and writes into it.
+// The group's writes are kept in a hash map beside the batch (rather than a
+// WriteBatchWithIndex, whose sorted index dominated the cost of large coding
+// batches), with an undo log so a failed mutation leaves no trace.
 class MutationContext {
  public:
-  MutationContext(Store& store, rocksdb::WriteBatchWithIndex& batch)
-      : store_(store), batch_(batch) {}
+  MutationContext(Store& store, rocksdb::WriteBatch& batch) : store_(store), batch_(batch) {}
 
-  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const {
-    return store_.GetThrough(batch_, family, key);
-  }
+  // The value under `key`: as written earlier in this group, else stored.
+  absl::StatusOr<std::optional<std::string>> Get(Family family, std::string_view key) const;
   void Put(Family family, std::string_view key, std::string_view value);
 
   const Store& store() const { return store_; }
 
+  // Savepoints around one mutation (the writer's business).
+  void Begin();
+  void Rollback();
+  void Keep();
+
  private:
+  static std::string OverlayKey(Family family, std::string_view key);
+
   Store& store_;
-  rocksdb::WriteBatchWithIndex& batch_;
+  rocksdb::WriteBatch& batch_;
+  absl::flat_hash_map<std::string, std::string> overlay_;
+  // Overlay entries the current mutation replaced (nullopt: were absent).
+  std::vector<std::pair<std::string, std::optional<std::string>>> undo_;
 };
 
 struct MutationResult {

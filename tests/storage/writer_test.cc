@@ -190,5 +190,46 @@ TEST(WriterTest, LaterMutationsOfAGroupSeeEarlierOnes) {
   EXPECT_EQ(CountEvents(**store, "p"), 1);
 }
 
+TEST(WriterTest, AFailedMutationIsInvisibleToTheRestOfItsGroup) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path(), StoreOptions{});
+  ASSERT_TRUE(store.ok());
+  Writer writer(**store, WriterOptions{});
+  std::atomic<int> saw_ghost{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        Mutation mutation;
+        mutation.chain = "p";
+        mutation.event.set_method("/test/Ghost");
+        const bool fail = (t + i) % 2 == 0;
+        mutation.apply = [&, fail](MutationContext& context) -> absl::StatusOr<MutationResult> {
+          auto ghost = context.Get(Family::kMetadata, "ghost");
+          if (!ghost.ok()) return ghost.status();
+          if (ghost->has_value()) ++saw_ghost;
+          // Overwrite a real key too: the failure must restore its value.
+          context.Put(Family::kMetadata, "real", fail ? "bad" : "good");
+          if (fail) {
+            context.Put(Family::kMetadata, "ghost", "boo");
+            return absl::AbortedError("fails after writing");
+          }
+          return MutationResult{"", "ok", std::nullopt};
+        };
+        (void)writer.Commit(std::move(mutation));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(saw_ghost.load(), 0);
+  auto ghost = (*store)->Get(Family::kMetadata, "ghost");
+  ASSERT_TRUE(ghost.ok());
+  EXPECT_FALSE(ghost->has_value());
+  auto real = (*store)->Get(Family::kMetadata, "real");
+  ASSERT_TRUE(real.ok());
+  EXPECT_EQ(real->value_or(""), "good");
+  EXPECT_EQ(CountEvents(**store, "p"), 16 * 10);
+}
+
 }  // namespace
 }  // namespace icr::storage

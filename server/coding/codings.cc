@@ -62,11 +62,13 @@ int64_t ParseSeq(std::string_view id) {
 
 // The checks of one batch against the round, documents and codebook, with
 // documents and codes looked up once per batch.
+}  // namespace
+
 class BatchValidator {
  public:
-  BatchValidator(const storage::Store& store, const std::string& project, const v1::Round& round,
-                 const CodingsOptions& options)
-      : store_(store), project_(project), options_(options) {
+  BatchValidator(Codings& codings, const storage::Store& store, const std::string& project,
+                 const v1::Round& round, const CodingsOptions& options)
+      : codings_(codings), store_(store), project_(project), options_(options) {
     round_documents_.insert(round.documents().begin(), round.documents().end());
   }
 
@@ -85,22 +87,23 @@ class BatchValidator {
     if (!text::IsValidUtf8(input.memo())) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".memo: not valid UTF-8"));
     }
-    ICR_ASSIGN_OR_RETURN(const v1::Document* document, Document(input.document()));
+    ICR_ASSIGN_OR_RETURN(const Codings::DocumentShape document,
+                         codings_.Shape(project_, input.document()));
     switch (input.unit_case()) {
       case v1::CodingInput::kSegment:
-        if (input.segment() < 0 || input.segment() >= document->segments_size()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(where, ".segment: ", input.segment(), " is out of range; document ",
-                           input.document(), " has ", document->segments_size(), " segments"));
+        if (input.segment() < 0 || input.segment() >= document.segments) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              where, ".segment: ", input.segment(), " is out of range; document ",
+              input.document(), " has ", document.segments, " segments"));
         }
         break;
       case v1::CodingInput::kSpan:
         if (input.span().start() < 0 || input.span().start() >= input.span().end() ||
-            input.span().end() > document->length_code_points()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(where, ".span: [", input.span().start(), ", ", input.span().end(),
-                           ") must be non-empty and within the document's ",
-                           document->length_code_points(), " code points"));
+            input.span().end() > document.length_code_points) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              where, ".span: [", input.span().start(), ", ", input.span().end(),
+              ") must be non-empty and within the document's ", document.length_code_points,
+              " code points"));
         }
         break;
       default:
@@ -122,19 +125,6 @@ class BatchValidator {
   }
 
  private:
-  absl::StatusOr<const v1::Document*> Document(const std::string& id) {
-    auto it = documents_.find(id);
-    if (it == documents_.end()) {
-      ICR_ASSIGN_OR_RETURN(
-          std::optional<v1::Document> stored,
-          ReadProto<v1::Document>(store_, Family::kMetadata, storage::DocumentKey(project_, id)));
-      if (!stored)
-        return absl::DataLossError(absl::StrCat("document ", id, " of the round is missing"));
-      it = documents_.emplace(id, *std::move(stored)).first;
-    }
-    return &it->second;
-  }
-
   absl::Status CheckCode(const std::string& where, const std::string& code) {
     auto it = codes_.find(code);
     if (it == codes_.end()) {
@@ -155,16 +145,30 @@ class BatchValidator {
     return absl::OkStatus();
   }
 
+  Codings& codings_;
   const storage::Store& store_;
   const std::string& project_;
   const CodingsOptions& options_;
   std::set<std::string> round_documents_;
-  std::map<std::string, v1::Document> documents_;
   std::map<std::string, std::string> codes_;  // code -> problem ("" when usable)
   std::map<std::tuple<std::string, std::string, int64_t, int64_t, int64_t>, int> seen_;
 };
 
-}  // namespace
+absl::StatusOr<Codings::DocumentShape> Codings::Shape(const std::string& project,
+                                                      const std::string& document) {
+  const std::string key = storage::DocumentKey(project, document);
+  {
+    std::lock_guard<std::mutex> lock(shapes_mutex_);
+    if (auto it = shapes_.find(key); it != shapes_.end()) return it->second;
+  }
+  ICR_ASSIGN_OR_RETURN(std::optional<v1::Document> stored,
+                       ReadProto<v1::Document>(store_, Family::kMetadata, key));
+  if (!stored) return absl::DataLossError(absl::StrCat("document ", document, " of the round is missing"));
+  DocumentShape shape{stored->segments_size(), stored->length_code_points()};
+  std::lock_guard<std::mutex> lock(shapes_mutex_);
+  shapes_.emplace(key, shape);
+  return shape;
+}
 
 Codings::Codings(storage::Store& store, storage::Writer& writer, const CodingsOptions& options)
     : store_(store), writer_(writer), options_(options) {}
@@ -223,7 +227,7 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
   }
   ICR_RETURN_IF_ERROR(RequireOpen(round));
 
-  BatchValidator validator(store_, project, round, options_);
+  BatchValidator validator(*this, store_, project, round, options_);
   for (int i = 0; i < request.codings_size(); ++i) {
     ICR_RETURN_IF_ERROR(validator.Check(i, request.codings(i)));
   }

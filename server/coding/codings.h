@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "icr/v1/coding.pb.h"
 #include "server/catalog/catalog.h"
@@ -45,6 +46,7 @@ struct CodingsChange {
 
 class Codings {
  public:
+  friend class BatchValidator;
   Codings(storage::Store& store, storage::Writer& writer, const CodingsOptions& options);
   Codings(const Codings&) = delete;
   Codings& operator=(const Codings&) = delete;
@@ -72,6 +74,17 @@ class Codings {
   absl::StatusOr<v1::SubmitCodingsResponse> SubmitAs(const char* method, const Caller& caller,
                                                      const v1::SubmitCodingsRequest& request);
   void Notify(const CodingsChange& change);
+
+  // What validation needs of a document. Documents never change once
+  // created, so this is cached: parsing a document's segment list on every
+  // request dominated single-coding submissions.
+  struct DocumentShape {
+    int64_t segments = 0;
+    int64_t length_code_points = 0;
+  };
+  absl::StatusOr<DocumentShape> Shape(const std::string& project, const std::string& document);
+  std::mutex shapes_mutex_;
+  absl::flat_hash_map<std::string, DocumentShape> shapes_;
 
   storage::Store& store_;
   storage::Writer& writer_;

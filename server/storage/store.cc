@@ -1,6 +1,7 @@
 #include "server/storage/store.h"
 
 #include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
@@ -30,11 +31,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // Bound memory: all column families' memtables share 64 MiB (DESIGN §4
+  // memory target: a server holding a million codings stays well under
+  // 300 MB resident).
+  db_options.db_write_buffer_size = 64 << 20;
   // The metadata family is the one the server's reads depend on; a block
   // cache and bloom filters keep point lookups off the disk.
   rocksdb::BlockBasedTableOptions table_options;
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table_options.block_cache = rocksdb::NewLRUCache(32 << 20);
   rocksdb::ColumnFamilyOptions cf_options(db_options);
+  cf_options.write_buffer_size = 16 << 20;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;

@@ -10,6 +10,7 @@
 #include "client/catalog_commands.h"
 #include "client/coding_commands.h"
 #include "client/global_options.h"
+#include "client/report_commands.h"
 #include "client/stats/stats_command.h"
 
 int main(int argc, char** argv) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   icr::client::AddCatalogCommands(app, globals, &exit_code);
   icr::client::AddCodingCommands(app, globals, &exit_code);
   icr::client::AddAuditCommands(app, globals, &exit_code);
+  icr::client::AddReportCommands(app, globals, &exit_code);
   icr::client::AddStatsCommand(app, globals, &exit_code);
 
   try {

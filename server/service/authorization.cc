@@ -62,6 +62,9 @@ const std::vector<MethodRule>& AuthorizationTable() {
       {"/icr.v1.AuditService/GetConsistencyProof", Access::kProject, {OWNER, LEAD, REVIEWER}},
       // The key verifies heads; it is public.
       {"/icr.v1.AuditService/GetPublicKey", Access::kAnyUser, {}},
+
+      // The report shows every coder's work: not for coders.
+      {"/icr.v1.ReportService/GetReport", Access::kProject, {OWNER, LEAD, REVIEWER}},
   };
   return *kTable;
 }

@@ -21,6 +21,7 @@
 #include "server/service/authorizer.h"
 #include "server/service/admin_service.h"
 #include "server/service/audit_service.h"
+#include "server/service/report_service.h"
 #include "server/service/coding_service.h"
 #include "server/service/project_service.h"
 #include "server/storage/store.h"
@@ -39,6 +40,7 @@ struct IcrServer::Parts {
   std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<ProjectServiceImpl> project_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<CodingServiceImpl> coding_service;
 };
 
@@ -103,6 +105,8 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
   parts->audit_service =
       std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
+  parts->report_service =
+      std::make_unique<ReportServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
   parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
 
   std::optional<std::string> created_token_file;
@@ -127,6 +131,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   builder.RegisterService(parts->admin_service.get());
   builder.RegisterService(parts->project_service.get());
   builder.RegisterService(parts->audit_service.get());
+  builder.RegisterService(parts->report_service.get());
   builder.RegisterService(parts->coding_service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -88,6 +88,7 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       {"/icr.v1.AuditService/GetInclusionProof", auditors},
       {"/icr.v1.AuditService/GetConsistencyProof", auditors},
       {"/icr.v1.AuditService/GetPublicKey", everyone},
+      {"/icr.v1.ReportService/GetReport", auditors},
   };
 }();
 
@@ -157,7 +158,7 @@ class AuthorizationTest : public testing::ServerTest {
 
 TEST_F(AuthorizationTest, TableCoversEveryRpcOfTheApi) {
   std::set<std::string> api;
-  for (const char* name : {"icr.v1.AdminService", "icr.v1.ProjectService", "icr.v1.AuditService",
+  for (const char* name : {"icr.v1.AdminService", "icr.v1.ProjectService", "icr.v1.AuditService", "icr.v1.ReportService",
                            "icr.v1.CodingService"}) {
     const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;

@@ -1,0 +1,78 @@
+#ifndef ICR_SERVER_SERVICE_REPORT_SERVICE_H_
+#define ICR_SERVER_SERVICE_REPORT_SERVICE_H_
+
+// ReportService: the trustworthiness report (DESIGN §5). Thin: authorize,
+// gather the data (report::BuildReport), render it in the asked format.
+
+#include "icr/v1/report.grpc.pb.h"
+#include "server/audit/audit_log.h"
+#include "server/audit/hash.h"
+#include "server/catalog/catalog.h"
+#include "server/common/status_macros.h"
+#include "server/report/builder.h"
+#include "server/report/report.h"
+#include "server/service/authorizer.h"
+#include "server/service/handler.h"
+
+namespace icr::service {
+
+class ReportServiceImpl final : public v1::ReportService::Service {
+ public:
+  ReportServiceImpl(const catalog::Catalog& catalog, audit::AuditLog& log,
+                    const Authorizer& authorizer)
+      : catalog_(catalog), log_(log), authorizer_(authorizer) {}
+
+  grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
+                         v1::GetReportResponse* response) override {
+    return Handle(
+        authorizer_, context, "/icr.v1.ReportService/GetReport", request->project(), response,
+        [&](const CallContext&) -> absl::StatusOr<v1::GetReportResponse> {
+          if (request->format() == v1::REPORT_FORMAT_UNSPECIFIED) {
+            return absl::InvalidArgumentError("format: one of MARKDOWN, HTML, JSON is required");
+          }
+          report::BuildOptions options;
+          options.project = request->project();
+          options.round = request->round();
+          ICR_ASSIGN_OR_RETURN(report::ReportData data,
+                               report::BuildReport(catalog_, log_, options));
+          v1::GetReportResponse out;
+          switch (request->format()) {
+            case v1::MARKDOWN:
+              out.set_content(report::RenderMarkdown(data));
+              out.set_content_type("text/markdown");
+              break;
+            case v1::HTML:
+              out.set_content(report::RenderHtml(data));
+              out.set_content_type("text/html");
+              break;
+            case v1::JSON:
+              out.set_content(report::RenderJson(data));
+              out.set_content_type("application/json");
+              break;
+            default:
+              return absl::InvalidArgumentError("format: not a known format");
+          }
+          auto* head = out.mutable_head();
+          head->set_format("icr.tree_head.v1");
+          head->set_project(data.head.project);
+          head->set_tree_size(data.head.tree_size);
+          head->set_timestamp_ms(data.head.timestamp_ms);
+          head->set_key_id(data.head.key_id);
+          std::string root, signature;
+          audit::HexDecode(data.head.root_hash_hex, &root);
+          audit::HexDecode(data.head.signature_hex, &signature);
+          head->set_root_hash(root);
+          head->set_signature(signature);
+          return out;
+        });
+  }
+
+ private:
+  const catalog::Catalog& catalog_;
+  audit::AuditLog& log_;
+  const Authorizer& authorizer_;
+};
+
+}  // namespace icr::service
+
+#endif  // ICR_SERVER_SERVICE_REPORT_SERVICE_H_

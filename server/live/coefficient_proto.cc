@@ -1,0 +1,46 @@
+#include "server/live/coefficient_proto.h"
+
+namespace icr::live {
+
+v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
+  v1::Coefficient out;
+  out.set_name(c.name);
+  if (c.value) out.set_value(*c.value);
+  out.set_reason(c.reason);
+  out.set_observed(c.observed);
+  out.set_expected(c.expected);
+  out.set_observed_is_disagreement(c.observed_is_disagreement);
+  out.set_units(c.units);
+  out.set_pairable_values(c.pairable_values);
+  out.set_variant(c.variant);
+  if (c.ci) {
+    v1::BootstrapInterval* ci = out.mutable_ci();
+    ci->set_low(c.ci->low);
+    ci->set_high(c.ci->high);
+    ci->set_confidence(c.ci->confidence);
+    ci->set_samples(c.ci->samples);
+  }
+  if (c.p_below_min) out.set_p_below_min(*c.p_below_min);
+  return out;
+}
+
+agreement::Coefficient CoefficientFromProto(const v1::Coefficient& c) {
+  agreement::Coefficient out;
+  out.name = c.name();
+  if (c.has_value()) out.value = c.value();
+  out.reason = c.reason();
+  out.observed = c.observed();
+  out.expected = c.expected();
+  out.observed_is_disagreement = c.observed_is_disagreement();
+  out.units = c.units();
+  out.pairable_values = c.pairable_values();
+  out.variant = c.variant();
+  if (c.has_ci()) {
+    out.ci = agreement::BootstrapInterval{c.ci().low(), c.ci().high(), c.ci().confidence(),
+                                          c.ci().samples()};
+  }
+  if (c.has_p_below_min()) out.p_below_min = c.p_below_min();
+  return out;
+}
+
+}  // namespace icr::live

@@ -92,6 +92,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const GlobalOptions
   connection->project_ = v1::ProjectService::NewStub(connection->channel_);
   connection->audit_ = v1::AuditService::NewStub(connection->channel_);
   connection->coding_ = v1::CodingService::NewStub(connection->channel_);
+  connection->agreement_ = v1::AgreementService::NewStub(connection->channel_);
   return connection;
 }
 

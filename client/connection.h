@@ -15,6 +15,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "icr/v1/admin.grpc.pb.h"
+#include "icr/v1/agreement.grpc.pb.h"
 #include "icr/v1/audit.grpc.pb.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "icr/v1/project.grpc.pb.h"
@@ -59,6 +60,7 @@ class Connection {
   v1::ProjectService::Stub& project() { return *project_; }
   v1::AuditService::Stub& audit() { return *audit_; }
   v1::CodingService::Stub& coding() { return *coding_; }
+  v1::AgreementService::Stub& agreement() { return *agreement_; }
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
@@ -70,6 +72,7 @@ class Connection {
   std::unique_ptr<v1::ProjectService::Stub> project_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::CodingService::Stub> coding_;
+  std::unique_ptr<v1::AgreementService::Stub> agreement_;
 };
 
 // Fills globals.token: from env ICR_TOKEN when set, else from --token_file,

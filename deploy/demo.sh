@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Loads a small demo study into a running icr-server: three coders, a lead,
-# a hierarchical codebook, an ordinal domain, three interview excerpts and a
-# blind pilot round.
+# a two-level codebook (themes and categories), an ordinal domain, six
+# invented interview excerpts from a peer-mentoring study, a blind pilot
+# round, and each coder's codings (submitted with the coder's own token);
+# then prints the pilot round's agreement table.
 #   ICR=path/to/icr deploy/demo.sh [ADMIN_TOKEN_FILE]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,10 +47,27 @@ as_lead code add demo medium --name "Medium" --value 2 >/dev/null
 as_lead code add demo high --name "High" --value 3 >/dev/null
 as_lead domain create demo satisfaction --level ordinal --codes low,medium,high >/dev/null
 
-for doc in int-01 int-02 int-03; do
+docs=(int-01 int-02 int-03 int-04 int-05 int-06)
+for doc in "${docs[@]}"; do
   as_lead doc add demo "$doc" --file "$here/demo/$doc.txt" --segment paragraph >/dev/null
 done
-as_lead round create demo pilot --docs int-01,int-02,int-03 --coders alice,bob,carol --blind >/dev/null
-echo "demo: loaded project 'demo' (lead, alice, bob, carol; 9 codes; 3 documents; round 'pilot')"
+as_lead round create demo pilot --docs "$(IFS=,; echo "${docs[*]}")" --coders alice,bob,carol \
+  --blind >/dev/null
+# Each coder codes blind, with their own token.
+for coder in alice bob carol; do
+  "$icr" --token_file "$work/$coder.token" coding submit demo pilot \
+    --file "$here/demo/codings-$coder.csv" >/dev/null
+done
+echo "demo: loaded project 'demo' (lead, alice, bob, carol; 9 codes; 6 documents;"
+echo "      blind round 'pilot' with the three coders' codings)"
 echo "demo: the demo users' tokens are in $work/"
-as_lead code list demo
+echo
+as_lead agreement demo pilot
+echo
+echo "where to go next (as the lead: --token_file $work/lead.token):"
+echo "  icr agreement demo pilot --by domain        # the ordinal satisfaction domain"
+echo "  icr agreement demo pilot --rollup 1         # themes instead of categories"
+echo "  icr round advance demo pilot                # OPEN -> RECONCILING"
+echo "  icr disagreements demo pilot                # every unit where the coders differ"
+echo "  icr resolve demo pilot ID --value CODE|none --rationale TEXT"
+echo "  icr consensus demo pilot --output csv       # the consensus coding"

@@ -586,12 +586,6 @@ void BinaryWarnings(const PatternTable& table, const std::string& key,
                      "Gwet's AC1 = ", ac1 ? Fixed(*ac1) : "undefined", " beside alpha = ",
                      alpha ? Fixed(*alpha) : "undefined"));
   }
-  if (table.coders >= 2 && table.units < options.few_units) {
-    *row->add_warnings() = Warning(
-        "too_few_units", key,
-        absl::StrCat("only ", table.units, " units: too few for a stable alpha (aim for ",
-                     options.few_units, " or more; --bootstrap shows the interval)"));
-  }
   const std::vector<std::optional<double>> without = AlphaWithoutEachCoder(table);
   InfluenceOf(without, alpha, coders, row);
   for (size_t j = 0; j < without.size(); ++j) {
@@ -617,6 +611,13 @@ absl::Status CodeAnalysis(const RoundData& data, const Codebook& book, const Que
                                : UnitTables(data, rows, q, q.documents, bootstrap ? &columns : nullptr);
   const int64_t units = UnitsIn(data, q.documents);
   response->set_units(units);
+  // Every row has the same units: one warning for the table.
+  if (q.coders.size() >= 2 && units < options.few_units) {
+    *response->add_warnings() = Warning(
+        "too_few_units", "",
+        absl::StrCat("only ", units, " units: too few for a stable alpha (aim for ",
+                     options.few_units, " or more; --bootstrap shows the interval)"));
+  }
   PatternTable pooled;
   pooled.coders = static_cast<int>(q.coders.size());
   for (size_t r = 0; r < rows.keys.size(); ++r) {

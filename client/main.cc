@@ -11,6 +11,7 @@
 #include "client/coding_commands.h"
 #include "client/global_options.h"
 #include "client/report_commands.h"
+#include "client/refi/refi_commands.h"
 #include "client/stats/stats_command.h"
 
 int main(int argc, char** argv) {
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   icr::client::AddAuditCommands(app, globals, &exit_code);
   icr::client::AddReportCommands(app, globals, &exit_code);
   icr::client::AddStatsCommand(app, globals, &exit_code);
+  icr::client::AddRefiCommands(app, globals, &exit_code);
 
   try {
     app.parse(argc, argv);

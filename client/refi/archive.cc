@@ -279,7 +279,9 @@ absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& wher
     if (!data.ok()) return data.status();
     return DecodeSourceText(*data);
   };
-  return ParseProjectXml(*xml, absl::StrCat(where, ": ", *qde), resolve);
+  absl::StatusOr<Project> project = ParseProjectXml(*xml, absl::StrCat(where, ": ", *qde), resolve);
+  if (project.ok()) project->qde_path = *qde;
+  return project;
 }
 
 absl::StatusOr<Project> ReadQdpxFile(const std::string& path) {

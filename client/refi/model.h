@@ -81,6 +81,7 @@ struct Note {
 };
 
 struct Project {
+  std::string qde_path;  // the .qde's name inside the archive, when read from one
   std::string name;
   std::string origin;
   std::string creating_user;  // creatingUserGUID

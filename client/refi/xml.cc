@@ -28,9 +28,14 @@ struct ParserDeleter {
 const char* Chars(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
 const xmlChar* XmlChars(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
 
+void IgnoreGenericError(void*, const char*, ...) {}
+
 // Reads a whole XML document into a tree. No DTD, no network, no entity
 // substitution; libxml2's messages are kept, not printed.
 absl::StatusOr<DocPtr> ReadXml(std::string_view xml, const std::string& where) {
+  // Encoding errors bypass the context's options and go to the generic
+  // handler (stderr by default); the context's last error still has them.
+  xmlSetGenericErrorFunc(nullptr, IgnoreGenericError);
   if (xml.size() > static_cast<size_t>(INT_MAX)) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": too large for an XML document"));
   }

@@ -1,0 +1,899 @@
+#include "client/refi/refi_commands.h"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/command.h"
+#include "client/csv_reader.h"
+#include "client/output.h"
+#include "client/refi/archive.h"
+#include "client/refi/ids.h"
+#include "client/refi/plan.h"
+#include "client/refi/xml.h"
+#include "icr/v1/agreement.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "server/catalog/validation.h"
+#include "server/text/utf8.h"
+
+namespace icr::client {
+namespace {
+
+using nlohmann::json;
+
+// Codings per SubmitCodings batch (the server takes up to 10,000).
+constexpr int kBatchSize = 1000;
+
+// A request_id derived from the imported file and what the call does, so a
+// re-run of the same import repeats the same ids and stores nothing twice.
+std::string DerivedRequestId(const std::string& file_sha256, const std::string& what) {
+  return absl::StrCat("refi-", refi::Sha256Hex(absl::StrCat(file_sha256, "|", what)).substr(0, 40));
+}
+
+// "#RGB" as "#RRGGBB", upper case; "" when not a colour.
+std::string NormalizeColor(const std::string& color) {
+  std::string c(absl::StripAsciiWhitespace(color));
+  if (c.size() == 4 && c[0] == '#')
+    c = absl::StrCat("#", std::string(2, c[1]), std::string(2, c[2]), std::string(2, c[3]));
+  if (c.size() != 7 || c[0] != '#') return "";
+  for (size_t i = 1; i < 7; ++i) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c[i]))) return "";
+  }
+  return absl::AsciiStrToUpper(c);
+}
+
+void PrintSummary(const GlobalOptions& globals, const json& summary, const Rows& rows,
+                  const std::vector<std::string>& notes) {
+  if (globals.output == OutputFormat::kJson) {
+    std::cout << summary.dump(2) << "\n";
+    return;
+  }
+  PrintRows(globals.output, std::cout, rows);
+  if (globals.output == OutputFormat::kTable) {
+    for (const std::string& note : notes) std::cout << note << "\n";
+  }
+}
+
+template <typename Request, typename Response>
+absl::StatusOr<Response> AllPages(
+    Request request, const std::function<absl::StatusOr<Response>(const Request&)>& call) {
+  return ListPages<Request, Response>(PageFlags(), std::move(request), call);
+}
+
+absl::StatusOr<std::vector<v1::Code>> ListAllCodes(Connection& c, const std::string& project) {
+  v1::ListCodesRequest request;
+  request.set_project(project);
+  request.set_include_merged(true);
+  auto response = AllPages<v1::ListCodesRequest, v1::ListCodesResponse>(
+      request, [&](const v1::ListCodesRequest& r) {
+        return c.Call(&v1::ProjectService::Stub::ListCodes, c.project(), r);
+      });
+  if (!response.ok()) return response.status();
+  return std::vector<v1::Code>(response->codes().begin(), response->codes().end());
+}
+
+// --- codebook import -----------------------------------------------------------
+
+// What importing a REFI codebook into a project does, worked out from the
+// project's codes before any change: which codes to create, which to update
+// (and which fields), and the icr code id of every REFI code guid.
+struct CodebookPlan {
+  struct Step {
+    bool create = false;
+    v1::Code code;
+    std::vector<std::string> mask;  // fields to update
+  };
+  std::vector<Step> steps;
+  std::map<std::string, std::string> code_of_guid;
+  int unchanged = 0;
+};
+
+absl::StatusOr<CodebookPlan> PlanCodebook(const std::vector<refi::Code>& codes,
+                                          const std::vector<v1::Code>& existing,
+                                          const std::string& where) {
+  std::map<std::string, const v1::Code*> by_id, by_guid, by_derived_guid;
+  for (const v1::Code& code : existing) {
+    by_id[code.id()] = &code;
+    if (!code.guid().empty()) by_guid[code.guid()] = &code;
+    by_derived_guid[refi::CodeGuid(code.id())] = &code;
+  }
+  // The active code a merged one now counts as.
+  auto follow = [&](const v1::Code* code) {
+    for (int hops = 0; code != nullptr && code->state() == v1::CODE_MERGED && hops < 64; ++hops) {
+      auto it = by_id.find(code->merged_into());
+      code = it == by_id.end() ? nullptr : it->second;
+    }
+    return code;
+  };
+  std::set<std::string> taken;
+  for (const v1::Code& code : existing) taken.insert(code.id());
+
+  CodebookPlan plan;
+  for (const refi::FlatCode& flat : refi::FlattenCodes(codes)) {
+    const refi::Code& code = *flat.code;
+    std::string label = absl::StrCat(where, ":", code.line, ": Code ", code.guid);
+    if (code.name.size() > catalog::kMaxNameLength) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(label, ": name longer than ", catalog::kMaxNameLength, " bytes"));
+    }
+    if (code.description.size() > catalog::kMaxTextFieldLength) {
+      return absl::InvalidArgumentError(absl::StrCat(label, ": description longer than ",
+                                                     catalog::kMaxTextFieldLength, " bytes"));
+    }
+    if (code.guid.size() > 64) {
+      return absl::InvalidArgumentError(absl::StrCat(label, ": guid longer than 64 characters"));
+    }
+    std::string parent = flat.parent_guid.empty() ? "" : plan.code_of_guid.at(flat.parent_guid);
+    std::string color = NormalizeColor(code.color);
+    std::string description(absl::StripTrailingAsciiWhitespace(code.description));
+
+    const v1::Code* match = nullptr;
+    if (auto it = by_guid.find(code.guid); it != by_guid.end()) {
+      match = it->second;
+    } else if (auto it = by_derived_guid.find(code.guid); it != by_derived_guid.end()) {
+      match = it->second;
+    }
+    if (match != nullptr && match->state() == v1::CODE_MERGED) {
+      // Merged since: its codings count as the target's; leave it be.
+      const v1::Code* target = follow(match);
+      if (target == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(label, ": matches code ", match->id(), ", merged into a missing code"));
+      }
+      plan.code_of_guid[code.guid] = target->id();
+      ++plan.unchanged;
+      continue;
+    }
+    if (match != nullptr) {
+      CodebookPlan::Step step;
+      step.code.set_id(match->id());
+      if (match->name() != code.name) step.mask.push_back("name");
+      if (match->definition() != description) step.mask.push_back("definition");
+      if (!color.empty() && match->color() != color) step.mask.push_back("color");
+      if (match->parent() != parent) step.mask.push_back("parent");
+      if (match->guid().empty() && !step.mask.empty()) step.mask.push_back("guid");
+      step.code.set_name(code.name);
+      step.code.set_definition(description);
+      step.code.set_color(color);
+      step.code.set_parent(parent);
+      step.code.set_guid(code.guid);
+      plan.code_of_guid[code.guid] = match->id();
+      if (step.mask.empty()) {
+        ++plan.unchanged;
+      } else {
+        plan.steps.push_back(std::move(step));
+      }
+      continue;
+    }
+    CodebookPlan::Step step;
+    step.create = true;
+    std::string id = refi::UniqueId(code.name, absl::StrCat("code-", code.guid.substr(0, 8)),
+                                    [&](const std::string& id) { return taken.count(id) > 0; });
+    taken.insert(id);
+    step.code.set_id(id);
+    step.code.set_name(code.name);
+    step.code.set_definition(description);
+    step.code.set_color(color);
+    step.code.set_parent(parent);
+    step.code.set_guid(code.guid);
+    plan.code_of_guid[code.guid] = id;
+    plan.steps.push_back(std::move(step));
+  }
+  return plan;
+}
+
+struct CodebookCounts {
+  int created = 0, updated = 0, unchanged = 0;
+};
+
+absl::StatusOr<CodebookCounts> ApplyCodebook(Connection& c, const std::string& project,
+                                             const CodebookPlan& plan,
+                                             const std::string& file_sha256) {
+  CodebookCounts counts;
+  counts.unchanged = plan.unchanged;
+  for (const CodebookPlan::Step& step : plan.steps) {
+    if (step.create) {
+      v1::CreateCodeRequest request;
+      request.set_project(project);
+      *request.mutable_code() = step.code;
+      request.set_request_id(
+          DerivedRequestId(file_sha256, absl::StrCat(project, "|create-code|", step.code.guid())));
+      auto response = c.Call(&v1::ProjectService::Stub::CreateCode, c.project(), request);
+      if (!response.ok()) return response.status();
+      ++counts.created;
+    } else {
+      v1::UpdateCodeRequest request;
+      request.set_project(project);
+      *request.mutable_code() = step.code;
+      for (const std::string& field : step.mask) request.add_update_mask(field);
+      request.set_request_id(DerivedRequestId(
+          file_sha256,
+          absl::StrCat(project, "|update-code|", step.code.id(), "|", absl::StrJoin(step.mask, ","),
+                       "|", step.code.SerializeAsString())));
+      auto response = c.Call(&v1::ProjectService::Stub::UpdateCode, c.project(), request);
+      if (!response.ok()) return response.status();
+      ++counts.updated;
+    }
+  }
+  return counts;
+}
+
+// --- user mapping --------------------------------------------------------------------
+
+// REFI user (guid, or name) -> icr user id, from a CSV "REFI_USER,ICR_USER"
+// (an optional header whose second field is "user" or "icr_user").
+absl::StatusOr<std::map<std::string, std::string>> ReadUserMap(const std::string& path) {
+  std::map<std::string, std::string> map;
+  absl::Status status = ReadCsvFile(path, [&](const CsvRecord& record) -> absl::Status {
+    if (record.fields.size() != 2) {
+      return CsvError(path, record.line, "want two fields: REFI user guid or name, icr user");
+    }
+    std::string key(absl::StripAsciiWhitespace(
+        absl::string_view(record.fields[0].data(), record.fields[0].size())));
+    std::string user(absl::StripAsciiWhitespace(
+        absl::string_view(record.fields[1].data(), record.fields[1].size())));
+    if (record.line == 1 && (user == "user" || user == "icr_user")) return absl::OkStatus();
+    if (!refi::IsValidId(user)) {
+      return CsvError(path, record.line, absl::StrCat("\"", user, "\" is not an icr user id"));
+    }
+    if (key.empty()) return CsvError(path, record.line, "empty REFI user");
+    map[key] = user;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (map.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no users"));
+  return map;
+}
+
+// --- qdpx import ------------------------------------------------------------------------
+
+struct ImportFlags {
+  std::string project, round, file, coder, map_users, offsets = "codepoint";
+};
+
+struct PendingCoding {
+  std::string document;
+  std::string code;
+  int64_t start, end;
+  std::string memo;
+};
+
+absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const ImportFlags& flags) {
+  // 1. Read and check the whole file locally.
+  absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(flags.offsets);
+  if (!unit.ok()) return unit.status();
+  if (flags.coder.empty() == flags.map_users.empty()) {
+    return absl::InvalidArgumentError("give one of --coder USER or --map-users FILE.csv");
+  }
+  absl::StatusOr<std::string> bytes = refi::ReadWholeFile(flags.file);
+  if (!bytes.ok()) return bytes.status();
+  const std::string file_sha256 = refi::Sha256Hex(*bytes);
+  absl::StatusOr<refi::Project> archive = refi::ReadQdpx(*bytes, flags.file);
+  if (!archive.ok()) return archive.status();
+  const std::string where = absl::StrCat(flags.file, ": ", archive->qde_path);
+  absl::StatusOr<refi::ImportPlan> plan = refi::PlanImport(*archive, *unit, where);
+  if (!plan.ok()) return plan.status();
+
+  std::map<std::string, std::string> user_names;  // guid -> name
+  for (const refi::User& user : archive->users) user_names[user.guid] = user.name;
+  std::map<std::string, std::string> user_map;
+  if (!flags.map_users.empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> read = ReadUserMap(flags.map_users);
+    if (!read.ok()) return read.status();
+    user_map = *std::move(read);
+  } else if (!refi::IsValidId(flags.coder)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--coder: \"", flags.coder, "\" is not a user id"));
+  }
+  auto coder_of = [&](const refi::PlannedCoding& coding) -> absl::StatusOr<std::string> {
+    if (!flags.coder.empty()) return flags.coder;
+    if (auto it = user_map.find(coding.user_guid); it != user_map.end()) return it->second;
+    const std::string& name = user_names[coding.user_guid];
+    if (!name.empty()) {
+      if (auto it = user_map.find(name); it != user_map.end()) return it->second;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": PlainTextSelection ", coding.selection_guid, ": Coding ", coding.coding_guid,
+        ": its user ", coding.user_guid.empty() ? "(none given)" : coding.user_guid,
+        name.empty() ? "" : absl::StrCat(" (\"", name, "\")"), " is not in ", flags.map_users));
+  };
+
+  // 2. Read what the server has (no change yet).
+  auto me = c.Call(&v1::AdminService::Stub::GetCurrentUser, c.admin(), v1::GetCurrentUserRequest());
+  if (!me.ok()) return me.status();
+  absl::StatusOr<std::vector<v1::Code>> existing_codes = ListAllCodes(c, flags.project);
+  if (!existing_codes.ok()) return existing_codes.status();
+  absl::StatusOr<CodebookPlan> codebook = PlanCodebook(archive->codes, *existing_codes, where);
+  if (!codebook.ok()) return codebook.status();
+
+  v1::ListDocumentsRequest list_documents;
+  list_documents.set_project(flags.project);
+  auto documents = AllPages<v1::ListDocumentsRequest, v1::ListDocumentsResponse>(
+      list_documents, [&](const v1::ListDocumentsRequest& r) {
+        return c.Call(&v1::ProjectService::Stub::ListDocuments, c.project(), r);
+      });
+  if (!documents.ok()) return documents.status();
+  std::map<std::string, std::string> document_of_hash;
+  std::set<std::string> document_ids;
+  for (const v1::Document& d : documents->documents()) {
+    document_of_hash.emplace(d.sha256(), d.id());
+    document_ids.insert(d.id());
+  }
+  struct NewDocument {
+    std::string id, title, text, guid;
+  };
+  std::vector<NewDocument> new_documents;
+  std::vector<std::string> source_document;  // per plan source
+  int matched_documents = 0;
+  for (const refi::PlannedSource& source : plan->sources) {
+    if (auto it = document_of_hash.find(source.sha256); it != document_of_hash.end()) {
+      source_document.push_back(it->second);
+      ++matched_documents;
+      continue;
+    }
+    std::string base = source.name;
+    if (size_t dot = base.rfind('.'); dot != std::string::npos && dot + 5 >= base.size()) {
+      base = base.substr(0, dot);  // "interview.txt" -> "interview"
+    }
+    std::string id =
+        refi::UniqueId(base, absl::StrCat("doc-", source.sha256.substr(0, 8)),
+                       [&](const std::string& id) { return document_ids.count(id) > 0; });
+    document_ids.insert(id);
+    document_of_hash.emplace(source.sha256, id);
+    source_document.push_back(id);
+    new_documents.push_back({id, source.name.empty() ? id : source.name, source.text, source.guid});
+  }
+
+  // Codings per coder, in file order, duplicates (same coder, document,
+  // code and span) dropped.
+  std::map<std::string, std::vector<PendingCoding>> by_coder;
+  std::set<std::tuple<std::string, std::string, std::string, int64_t, int64_t>> seen;
+  int64_t duplicates = 0;
+  std::set<std::string> coded_documents;
+  for (size_t i = 0; i < plan->sources.size(); ++i) {
+    for (const refi::PlannedCoding& coding : plan->sources[i].codings) {
+      absl::StatusOr<std::string> coder = coder_of(coding);
+      if (!coder.ok()) return coder.status();
+      const std::string& code = codebook->code_of_guid.at(coding.code_guid);
+      if (!seen.emplace(*coder, source_document[i], code, coding.start, coding.end).second) {
+        ++duplicates;
+        continue;
+      }
+      coded_documents.insert(source_document[i]);
+      by_coder[*coder].push_back({source_document[i], code, coding.start, coding.end, coding.memo});
+    }
+  }
+
+  v1::GetRoundRequest get_round;
+  get_round.set_project(flags.project);
+  get_round.set_round(flags.round);
+  auto round = c.Call(&v1::ProjectService::Stub::GetRound, c.project(), get_round);
+  bool create_round = false;
+  if (!round.ok()) {
+    if (round.status().code() != absl::StatusCode::kNotFound) return round.status();
+    create_round = true;
+  } else {
+    if (round->round().state() != v1::OPEN) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("round ", flags.round, " is ", v1::RoundState_Name(round->round().state()),
+                       ": codings can be imported only into an OPEN round; nothing was stored"));
+    }
+    std::set<std::string> round_documents(round->round().documents().begin(),
+                                          round->round().documents().end());
+    std::set<std::string> round_coders(round->round().coders().begin(),
+                                       round->round().coders().end());
+    std::vector<std::string> missing_documents, missing_coders;
+    for (const std::string& d : coded_documents) {
+      if (!round_documents.count(d)) missing_documents.push_back(d);
+    }
+    for (const auto& [coder, codings] : by_coder) {
+      if (!round_coders.count(coder)) missing_coders.push_back(coder);
+    }
+    if (!missing_documents.empty() || !missing_coders.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          where, ": round ", flags.round, " does not include ",
+          missing_documents.empty()
+              ? ""
+              : absl::StrCat("documents ", absl::StrJoin(missing_documents, ", "),
+                             " (new or matched by content)"),
+          !missing_documents.empty() && !missing_coders.empty() ? " and " : "",
+          missing_coders.empty() ? ""
+                                 : absl::StrCat("coders ", absl::StrJoin(missing_coders, ", ")),
+          "; import into a new round name to have it created; nothing was stored"));
+    }
+  }
+
+  // 3. Change things: codebook, documents, round, then the codings.
+  absl::StatusOr<CodebookCounts> codes = ApplyCodebook(c, flags.project, *codebook, file_sha256);
+  if (!codes.ok()) return codes.status();
+  for (const NewDocument& d : new_documents) {
+    v1::CreateDocumentRequest request;
+    request.set_project(flags.project);
+    request.set_id(d.id);
+    request.set_title(d.title);
+    request.set_text(d.text);
+    request.set_segmentation(v1::SEGMENT_NONE);
+    request.set_request_id(DerivedRequestId(
+        file_sha256, absl::StrCat(flags.project, "|document|", d.guid, "|", d.id)));
+    auto response = c.Call(&v1::ProjectService::Stub::CreateDocument, c.project(), request);
+    if (!response.ok()) return response.status();
+  }
+  if (create_round) {
+    v1::GetProjectRequest get_project;
+    get_project.set_project(flags.project);
+    auto project = c.Call(&v1::ProjectService::Stub::GetProject, c.project(), get_project);
+    if (!project.ok()) return project.status();
+    v1::CreateRoundRequest request;
+    request.set_project(flags.project);
+    request.set_id(flags.round);
+    request.set_title(archive->name.empty() ? flags.round : archive->name);
+    for (const std::string& d : source_document) {
+      if (std::find(request.documents().begin(), request.documents().end(), d) ==
+          request.documents().end()) {
+        request.add_documents(d);
+      }
+    }
+    for (const auto& [coder, codings] : by_coder) request.add_coders(coder);
+    request.set_blind(project->project().blind_by_default());
+    request.set_request_id(
+        DerivedRequestId(file_sha256, absl::StrCat(flags.project, "|round|", flags.round)));
+    auto response = c.Call(&v1::ProjectService::Stub::CreateRound, c.project(), request);
+    if (!response.ok()) return response.status();
+  }
+  int batches = 0;
+  json per_coder = json::object();
+  Rows rows = {{"what", "count"}};
+  for (const auto& [coder, codings] : by_coder) {
+    for (size_t first = 0; first < codings.size(); first += kBatchSize) {
+      v1::SubmitCodingsRequest request;
+      request.set_project(flags.project);
+      request.set_round(flags.round);
+      if (coder != me->user().id()) request.set_on_behalf_of(coder);
+      size_t last = std::min(codings.size(), first + kBatchSize);
+      for (size_t i = first; i < last; ++i) {
+        v1::CodingInput* input = request.add_codings();
+        input->set_document(codings[i].document);
+        input->set_code(codings[i].code);
+        input->mutable_span()->set_start(codings[i].start);
+        input->mutable_span()->set_end(codings[i].end);
+        input->set_memo(codings[i].memo);
+      }
+      request.set_request_id(DerivedRequestId(
+          file_sha256,
+          absl::StrCat(flags.project, "|", flags.round, "|codings|", coder, "|", first)));
+      auto response = c.Call(&v1::CodingService::Stub::SubmitCodings, c.coding(), request);
+      if (!response.ok()) {
+        absl::Status error(
+            response.status().code(),
+            absl::StrCat(response.status().message(), " (batch ", batches + 1, " of ", coder,
+                         "'s codings; the batches before it are stored, and "
+                         "re-running the import completes it)"));
+        response.status().ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+          error.SetPayload(url, payload);
+        });
+        return error;
+      }
+      ++batches;
+    }
+    per_coder[coder] = codings.size();
+    rows.push_back({absl::StrCat("codings of ", coder), std::to_string(codings.size())});
+  }
+
+  json skipped = json::object();
+  for (const auto& [kind, count] : plan->skipped_by_kind) skipped[kind] = count;
+  json summary = {
+      {"file", flags.file},
+      {"sha256", file_sha256},
+      {"project", flags.project},
+      {"round", flags.round},
+      {"round_created", create_round},
+      {"offsets", flags.offsets},
+      {"codes",
+       {{"created", codes->created}, {"updated", codes->updated}, {"unchanged", codes->unchanged}}},
+      {"documents", {{"created", new_documents.size()}, {"matched", matched_documents}}},
+      {"selections", plan->selections},
+      {"codings", per_coder},
+      {"duplicates_dropped", duplicates},
+      {"batches", batches},
+      {"skipped_selections", plan->skipped_selections},
+      {"skipped_by_kind", skipped}};
+  rows.insert(rows.begin() + 1,
+              {{"codes created", std::to_string(codes->created)},
+               {"codes updated", std::to_string(codes->updated)},
+               {"codes unchanged", std::to_string(codes->unchanged)},
+               {"documents created", std::to_string(new_documents.size())},
+               {"documents matched by content", std::to_string(matched_documents)},
+               {"text selections", std::to_string(plan->selections)}});
+  rows.push_back({"duplicate codings dropped", std::to_string(duplicates)});
+  rows.push_back({"atomic batches", std::to_string(batches)});
+  std::string skipped_text;
+  for (const auto& [kind, count] : plan->skipped_by_kind) {
+    absl::StrAppend(&skipped_text, skipped_text.empty() ? "" : ", ", kind, " ", count);
+  }
+  rows.push_back({"non-text selections skipped",
+                  absl::StrCat(plan->skipped_selections,
+                               skipped_text.empty() ? "" : absl::StrCat(" (", skipped_text, ")"))});
+  PrintSummary(
+      globals, summary, rows,
+      {absl::StrCat("The whole file was checked before anything was sent. ",
+                    create_round ? absl::StrCat("Round ", flags.round, " was created. ") : "",
+                    "Codings went in ", batches,
+                    " atomic batch(es); their request ids derive from the file's SHA-256, so "
+                    "re-running this import stores nothing twice.")});
+  return absl::OkStatus();
+}
+
+absl::Status ImportQdc(Connection& c, const GlobalOptions& globals, const std::string& project,
+                       const std::string& file) {
+  absl::StatusOr<std::string> bytes = refi::ReadWholeFile(file);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<refi::Codebook> codebook = refi::ParseCodebookXml(*bytes, file);
+  if (!codebook.ok()) return codebook.status();
+  absl::StatusOr<std::vector<v1::Code>> existing = ListAllCodes(c, project);
+  if (!existing.ok()) return existing.status();
+  absl::StatusOr<CodebookPlan> plan = PlanCodebook(codebook->codes, *existing, file);
+  if (!plan.ok()) return plan.status();
+  absl::StatusOr<CodebookCounts> counts = ApplyCodebook(c, project, *plan, refi::Sha256Hex(*bytes));
+  if (!counts.ok()) return counts.status();
+  json codes = json::array();
+  Rows rows = {{"guid", "code", "name"}};
+  for (const refi::FlatCode& flat : refi::FlattenCodes(codebook->codes)) {
+    const std::string& id = plan->code_of_guid.at(flat.code->guid);
+    codes.push_back({{"guid", flat.code->guid}, {"code", id}, {"name", flat.code->name}});
+    rows.push_back({flat.code->guid, id, std::string(2 * flat.depth, ' ') + flat.code->name});
+  }
+  json summary = {{"file", file},
+                  {"project", project},
+                  {"created", counts->created},
+                  {"updated", counts->updated},
+                  {"unchanged", counts->unchanged},
+                  {"codes", codes}};
+  PrintSummary(
+      globals, summary, rows,
+      {absl::StrCat(counts->created, " created, ", counts->updated, " updated, ", counts->unchanged,
+                    " unchanged (each change audited as a codebook "
+                    "change)")});
+  return absl::OkStatus();
+}
+
+// --- export -------------------------------------------------------------------------------
+
+struct ExportFlags {
+  std::string project, round, out, offsets = "codepoint";
+};
+
+absl::StatusOr<std::string> CodeIdFor(const std::map<std::string, v1::Code>& codes,
+                                      std::string id) {
+  for (int hops = 0; hops < 64; ++hops) {
+    auto it = codes.find(id);
+    if (it == codes.end()) return absl::DataLossError(absl::StrCat("coding of unknown code ", id));
+    if (it->second.state() != v1::CODE_MERGED) return id;
+    id = it->second.merged_into();
+  }
+  return absl::DataLossError(absl::StrCat("code ", id, ": merge chain too long"));
+}
+
+std::vector<refi::Code> CodeTree(const std::vector<v1::Code>& codes) {
+  std::map<std::string, std::vector<const v1::Code*>> children;
+  for (const v1::Code& code : codes) {
+    if (code.state() == v1::CODE_MERGED) continue;
+    children[code.parent()].push_back(&code);
+  }
+  std::function<std::vector<refi::Code>(const std::string&, int)> build =
+      [&](const std::string& parent, int depth) {
+        std::vector<refi::Code> out;
+        if (depth > 64) return out;
+        for (const v1::Code* code : children[parent]) {
+          refi::Code c;
+          c.guid = code->guid().empty() ? refi::CodeGuid(code->id()) : code->guid();
+          c.name = code->name().empty() ? code->id() : code->name();
+          c.color = code->color();
+          c.description = code->definition();
+          c.children = build(code->id(), depth + 1);
+          out.push_back(std::move(c));
+        }
+        return out;
+      };
+  return build("", 0);
+}
+
+absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const ExportFlags& flags) {
+  absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(flags.offsets);
+  if (!unit.ok()) return unit.status();
+  v1::GetProjectRequest get_project;
+  get_project.set_project(flags.project);
+  auto project = c.Call(&v1::ProjectService::Stub::GetProject, c.project(), get_project);
+  if (!project.ok()) return project.status();
+  v1::GetRoundRequest get_round;
+  get_round.set_project(flags.project);
+  get_round.set_round(flags.round);
+  auto round = c.Call(&v1::ProjectService::Stub::GetRound, c.project(), get_round);
+  if (!round.ok()) return round.status();
+  absl::StatusOr<std::vector<v1::Code>> codes = ListAllCodes(c, flags.project);
+  if (!codes.ok()) return codes.status();
+  std::map<std::string, v1::Code> code_by_id;
+  for (const v1::Code& code : *codes) code_by_id[code.id()] = code;
+  auto code_guid = [&](const std::string& id) {
+    const v1::Code& code = code_by_id.at(id);
+    return code.guid().empty() ? refi::CodeGuid(id) : code.guid();
+  };
+
+  refi::Project out;
+  out.name = project->project().title().empty() ? flags.project : project->project().title();
+  out.origin = "icr";
+  out.codes = CodeTree(*codes);
+
+  // Sources: the round's documents, text in code points.
+  std::map<std::string, size_t> source_of_document;
+  std::map<std::string, v1::Document> documents;
+  for (const std::string& id : round->round().documents()) {
+    v1::GetDocumentRequest request;
+    request.set_project(flags.project);
+    request.set_document(id);
+    request.set_include_text(true);
+    request.set_offset_unit(v1::CODE_POINTS);
+    auto response = c.Call(&v1::ProjectService::Stub::GetDocument, c.project(), request);
+    if (!response.ok()) return response.status();
+    refi::TextSource source;
+    source.guid = refi::DerivedGuid(absl::StrCat("icr:document:", flags.project, "/", id));
+    source.name = response->document().title().empty() ? id : response->document().title();
+    source.plain_text_path = absl::StrCat("internal://", source.guid, ".txt");
+    source.text = response->document().text();
+    source_of_document[id] = out.sources.size();
+    documents[id] = response->document();
+    out.sources.push_back(std::move(source));
+  }
+
+  // Positions in the unit asked for.
+  auto position = [&](const std::string& document, int64_t start,
+                      int64_t end) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+    if (*unit == refi::PositionUnit::kCodePoints) return std::make_pair(start, end);
+    absl::StatusOr<std::vector<int64_t>> converted = text::ConvertOffsets(
+        out.sources[source_of_document.at(document)].text, text::OffsetUnit::kCodePoints,
+        text::OffsetUnit::kUtf16Units, {start, end});
+    if (!converted.ok()) return converted.status();
+    return std::make_pair((*converted)[0], (*converted)[1]);
+  };
+  auto segment_span = [&](const std::string& document,
+                          int64_t segment) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
+    const v1::Document& d = documents.at(document);
+    if (segment < 0 || segment >= d.segments_size()) {
+      return absl::DataLossError(absl::StrCat("document ", document, " has no segment ", segment));
+    }
+    return std::make_pair(d.segments(segment).start(), d.segments(segment).end());
+  };
+
+  std::set<std::string> users;
+  for (const std::string& coder : round->round().coders()) users.insert(coder);
+  v1::ListCodingsRequest list;
+  list.set_project(flags.project);
+  list.set_round(flags.round);
+  auto codings = AllPages<v1::ListCodingsRequest, v1::ListCodingsResponse>(
+      list, [&](const v1::ListCodingsRequest& r) {
+        return c.Call(&v1::CodingService::Stub::ListCodings, c.coding(), r);
+      });
+  if (!codings.ok()) return codings.status();
+  std::map<std::string, int64_t> per_coder;
+  for (const v1::Coding& coding : codings->codings()) {
+    if (coding.state() == v1::RETRACTED) continue;
+    auto source = source_of_document.find(coding.document());
+    if (source == source_of_document.end()) continue;
+    absl::StatusOr<std::string> code = CodeIdFor(code_by_id, coding.code());
+    if (!code.ok()) return code.status();
+    absl::StatusOr<std::pair<int64_t, int64_t>> span =
+        coding.has_span() ? std::make_pair(coding.span().start(), coding.span().end())
+                          : segment_span(coding.document(), coding.segment());
+    if (!span.ok()) return span.status();
+    absl::StatusOr<std::pair<int64_t, int64_t>> at =
+        position(coding.document(), span->first, span->second);
+    if (!at.ok()) return at.status();
+    const std::string key =
+        absl::StrCat("icr:coding:", flags.project, "/", flags.round, "/", coding.id());
+    refi::TextSelection selection;
+    selection.guid = refi::DerivedGuid(key);
+    selection.start = at->first;
+    selection.end = at->second;
+    selection.creating_user = refi::UserGuid(coding.coder());
+    selection.description = coding.memo();
+    refi::Coding ref;
+    ref.guid = refi::DerivedGuid(key + "/coding");
+    ref.code_guid = code_guid(*code);
+    ref.creating_user = selection.creating_user;
+    if (coding.has_create_time()) ref.creation_date_time = FormatTime(coding.create_time());
+    selection.codings.push_back(std::move(ref));
+    out.sources[source->second].selections.push_back(std::move(selection));
+    users.insert(coding.coder());
+    ++per_coder[coding.coder()];
+  }
+
+  // The consensus of a reconciled round, as the user "consensus", with each
+  // resolution's rationale as a note on its coding.
+  int64_t consensus_codings = 0;
+  std::string consensus_note;
+  if (round->round().state() != v1::OPEN) {
+    auto agreement = v1::AgreementService::NewStub(c.channel());
+    v1::GetConsensusRequest request;
+    request.set_project(flags.project);
+    request.set_round(flags.round);
+    auto consensus = c.Call(&v1::AgreementService::Stub::GetConsensus, *agreement, request);
+    if (!consensus.ok()) {
+      consensus_note = absl::StrCat("consensus not exported: ", consensus.status().message());
+    } else {
+      const std::string consensus_user = refi::UserGuid("consensus");
+      for (const v1::ConsensusCoding& coding : consensus->codings()) {
+        auto source = source_of_document.find(coding.document());
+        if (source == source_of_document.end() || coding.code().empty()) continue;
+        absl::StatusOr<std::string> code = CodeIdFor(code_by_id, coding.code());
+        if (!code.ok()) return code.status();
+        absl::StatusOr<std::pair<int64_t, int64_t>> span =
+            segment_span(coding.document(), coding.segment());
+        if (!span.ok()) return span.status();
+        absl::StatusOr<std::pair<int64_t, int64_t>> at =
+            position(coding.document(), span->first, span->second);
+        if (!at.ok()) return at.status();
+        const std::string key = absl::StrCat("icr:consensus:", flags.project, "/", flags.round, "/",
+                                             coding.document(), "/", coding.segment(), "/", *code);
+        refi::TextSelection selection;
+        selection.guid = refi::DerivedGuid(key);
+        selection.start = at->first;
+        selection.end = at->second;
+        selection.creating_user = consensus_user;
+        refi::Coding ref;
+        ref.guid = refi::DerivedGuid(key + "/coding");
+        ref.code_guid = code_guid(*code);
+        ref.creating_user = consensus_user;
+        if (!coding.rationale().empty()) {
+          refi::Note note;
+          note.guid = refi::DerivedGuid(key + "/rationale");
+          note.name = absl::StrCat("Resolution ", coding.disagreement());
+          note.text =
+              coding.resolved_by().empty()
+                  ? coding.rationale()
+                  : absl::StrCat(coding.rationale(), "\n(resolved by ", coding.resolved_by(), ")");
+          note.creating_user = consensus_user;
+          ref.note_refs.push_back(note.guid);
+          out.notes.push_back(std::move(note));
+        }
+        selection.codings.push_back(std::move(ref));
+        out.sources[source->second].selections.push_back(std::move(selection));
+        ++consensus_codings;
+      }
+      users.insert("consensus");
+    }
+  }
+  for (const std::string& user : users) out.users.push_back({refi::UserGuid(user), user, user});
+
+  absl::Status written = refi::WriteQdpxFile(out, flags.out);
+  if (!written.ok()) return written;
+
+  json coders = json::object();
+  Rows rows = {{"what", "count"},
+               {"sources", std::to_string(out.sources.size())},
+               {"codes", std::to_string(refi::FlattenCodes(out.codes).size())},
+               {"users", std::to_string(out.users.size())}};
+  for (const auto& [coder, count] : per_coder) {
+    coders[coder] = count;
+    rows.push_back({absl::StrCat("codings of ", coder), std::to_string(count)});
+  }
+  rows.push_back({"consensus codings", std::to_string(consensus_codings)});
+  rows.push_back({"rationale notes", std::to_string(out.notes.size())});
+  json summary = {{"out", flags.out},
+                  {"project", flags.project},
+                  {"round", flags.round},
+                  {"offsets", flags.offsets},
+                  {"sources", out.sources.size()},
+                  {"codes", refi::FlattenCodes(out.codes).size()},
+                  {"users", out.users.size()},
+                  {"codings", coders},
+                  {"consensus_codings", consensus_codings},
+                  {"notes", out.notes.size()},
+                  {"consensus_note", consensus_note}};
+  std::vector<std::string> notes = {
+      absl::StrCat("Wrote ", flags.out, " (positions in ",
+                   flags.offsets == "utf16" ? "UTF-16 units" : "code points",
+                   "). Users map back with --map-users: guid,user.")};
+  if (!consensus_note.empty()) notes.push_back(consensus_note);
+  PrintSummary(globals, summary, rows, notes);
+  return absl::OkStatus();
+}
+
+absl::Status ExportQdc(Connection& c, const GlobalOptions& globals, const std::string& project,
+                       const std::string& out) {
+  absl::StatusOr<std::vector<v1::Code>> codes = ListAllCodes(c, project);
+  if (!codes.ok()) return codes.status();
+  refi::Codebook codebook;
+  codebook.origin = "icr";
+  codebook.codes = CodeTree(*codes);
+  std::string xml = refi::WriteCodebookXml(codebook);
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file << xml;
+  file.close();
+  if (!file) return absl::InvalidArgumentError(absl::StrCat(out, ": cannot write"));
+  size_t count = refi::FlattenCodes(codebook.codes).size();
+  PrintSummary(globals, {{"out", out}, {"codes", count}},
+               {{"out", "codes"}, {out, std::to_string(count)}}, {});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddRefiCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  const std::vector<std::string> kOffsets = {"codepoint", "utf16"};
+  CLI::App* import =
+      app.add_subcommand("import", "import REFI-QDA files (ATLAS.ti, MAXQDA, NVivo, QualCoder)");
+  import->require_subcommand(1);
+
+  auto qdc = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* import_qdc = import->add_subcommand(
+      "qdc",
+      "a REFI-QDA codebook (.qdc) into PROJECT's codebook; codes with a known guid are "
+      "updated, not duplicated");
+  import_qdc->add_option("PROJECT", qdc->first, "project id")->required();
+  import_qdc->add_option("FILE", qdc->second, "the .qdc file")->required();
+  import_qdc->callback([qdc, &globals, exit_code] {
+    RunRemote(globals, exit_code,
+              [&](Connection& c) { return ImportQdc(c, globals, qdc->first, qdc->second); });
+  });
+
+  auto flags = std::make_shared<ImportFlags>();
+  CLI::App* import_qdpx = import->add_subcommand(
+      "qdpx",
+      "a REFI-QDA project (.qdpx): codebook, text sources as documents, and the "
+      "selections' codings into ROUND (created when it does not exist)");
+  import_qdpx->add_option("PROJECT", flags->project, "project id")->required();
+  import_qdpx->add_option("ROUND", flags->round, "round id")->required();
+  import_qdpx->add_option("FILE", flags->file, "the .qdpx file")->required();
+  import_qdpx->add_option("--coder", flags->coder, "every coding is this icr user's");
+  import_qdpx->add_option("--map-users", flags->map_users,
+                          "CSV of REFI user (guid or name),icr user");
+  import_qdpx
+      ->add_option("--offsets", flags->offsets,
+                   "how the tool counted characters: codepoint (ATLAS.ti, MAXQDA, "
+                   "QualCoder; default) or utf16 (NVivo)")
+      ->check(CLI::IsMember(kOffsets));
+  import_qdpx->callback([flags, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& c) { return ImportQdpx(c, globals, *flags); });
+  });
+
+  CLI::App* exp = app.add_subcommand("export", "export REFI-QDA files");
+  exp->require_subcommand(1);
+  auto export_flags = std::make_shared<ExportFlags>();
+  CLI::App* export_qdpx = exp->add_subcommand(
+      "qdpx",
+      "ROUND as a REFI-QDA project (.qdpx): users, codebook, sources, each coder's codings, "
+      "and the consensus of a reconciled round as user \"consensus\"");
+  export_qdpx->add_option("PROJECT", export_flags->project, "project id")->required();
+  export_qdpx->add_option("ROUND", export_flags->round, "round id")->required();
+  export_qdpx->add_option("--out", export_flags->out, "the .qdpx to write")->required();
+  export_qdpx
+      ->add_option("--offsets", export_flags->offsets,
+                   "positions in codepoint (default) or utf16 (for NVivo)")
+      ->check(CLI::IsMember(kOffsets));
+  export_qdpx->callback([export_flags, &globals, exit_code] {
+    RunRemote(globals, exit_code,
+              [&](Connection& c) { return ExportQdpx(c, globals, *export_flags); });
+  });
+
+  auto export_qdc_flags = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* export_qdc =
+      exp->add_subcommand("qdc", "PROJECT's codebook as a REFI-QDA codebook (.qdc)");
+  export_qdc->add_option("PROJECT", export_qdc_flags->first, "project id")->required();
+  export_qdc->add_option("--out", export_qdc_flags->second, "the .qdc to write")->required();
+  export_qdc->callback([export_qdc_flags, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& c) {
+      return ExportQdc(c, globals, export_qdc_flags->first, export_qdc_flags->second);
+    });
+  });
+}
+
+}  // namespace icr::client

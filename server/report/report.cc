@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <set>
 #include <sstream>
 
@@ -13,6 +14,18 @@ namespace {
 
 using agreement::Coefficient;
 using nlohmann::json;
+
+// Milliseconds since the epoch as RFC 3339 UTC text.
+std::string MillisText(int64_t ms) {
+  const time_t seconds = static_cast<time_t>(ms / 1000);
+  struct tm utc;
+  gmtime_r(&seconds, &utc);
+  char buffer[48];
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buffer;
+}
 
 std::string Fixed(double value, int digits = 3) {
   char buffer[32];
@@ -545,7 +558,7 @@ std::string RenderMarkdown(const ReportData& d) {
       << "| field | value |\n|---|---|\n"
       << "| project | " << h.project << " |\n| tree size (events) | " << h.tree_size << " |\n"
       << "| root hash (SHA-256, RFC 9162) | `" << h.root_hash_hex << "` |\n"
-      << "| signed at (ms since epoch) | " << h.timestamp_ms << " |\n"
+      << "| signed at | " << MillisText(h.timestamp_ms) << " (" << h.timestamp_ms << " ms) |\n"
       << "| Ed25519 signature | `" << h.signature_hex << "` |\n"
       << "| key id (SHA-256 of the public key) | `" << h.key_id << "` |\n\n"
       << "Head line for `--head`:\n\n```\n"
@@ -618,7 +631,8 @@ std::string RenderHtml(const ReportData& d) {
       << "<tr><th>project</th><td>" << Html(h.project) << "</td></tr>"
       << "<tr><th>tree size (events)</th><td>" << h.tree_size << "</td></tr>"
       << "<tr><th>root hash (SHA-256, RFC 9162)</th><td class=hash>" << h.root_hash_hex
-      << "</td></tr><tr><th>signed at (ms since epoch)</th><td>" << h.timestamp_ms << "</td></tr>"
+      << "</td></tr><tr><th>signed at</th><td>" << MillisText(h.timestamp_ms) << " ("
+      << h.timestamp_ms << " ms)</td></tr>"
       << "<tr><th>Ed25519 signature</th><td class=hash>" << h.signature_hex << "</td></tr>"
       << "<tr><th>key id</th><td class=hash>" << h.key_id << "</td></tr></table>\n"
       << "<p>Head line for <code>--head</code>:</p><pre class=hash>" << Html(HeadLineJson(h).dump())
@@ -700,6 +714,7 @@ std::string RenderJson(const ReportData& d) {
         {"tree_size", h.tree_size},
         {"root_hash", h.root_hash_hex},
         {"timestamp_ms", h.timestamp_ms},
+        {"time", MillisText(h.timestamp_ms)},
         {"signature", h.signature_hex},
         {"key_id", h.key_id},
         {"public_key_pem", h.public_key_pem},

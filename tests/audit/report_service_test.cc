@@ -1,0 +1,235 @@
+// `icr report` against a real server: the team and who coded what, the
+// codebook revisions and round dates derived from the audit trail, and the
+// signed head the report was generated from, which a reviewer can check
+// against an export with `icr audit verify --head`.
+
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+#include "icr/v1/coding.grpc.pb.h"
+#include "nlohmann/json.hpp"
+#include "server/audit/export.h"
+#include "server/audit/signing.h"
+#include "tests/testing/server_fixture.h"
+#include "tests/testing/subprocess.h"
+
+namespace icr {
+namespace {
+
+using nlohmann::json;
+using testing::CommandResult;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class ReportServiceTest : public testing::ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    lead_ = CreateUser("lead");
+    alice_ = CreateUser("alice");
+    CreateUser("bob");
+    reviewer_ = CreateUser("rita");
+    stranger_ = CreateUser("stranger");
+    coding_ = v1::CodingService::NewStub(channel_);
+    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_,
+            Make<v1::CreateProjectRequest>([](auto& r) {
+              r.set_id("study");
+              r.set_title("Peer mentoring");
+            })));
+    for (auto [user, role] : std::vector<std::pair<std::string, v1::MemberRole>>{
+             {"alice", v1::CODER}, {"bob", v1::CODER}, {"rita", v1::REVIEWER}}) {
+      Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_,
+              Make<v1::AddMemberRequest>([&](auto& r) {
+                r.set_project("study");
+                r.set_user(user);
+                r.set_role(role);
+              })));
+    }
+    for (const char* id : {"c1", "c2"}) {
+      Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_,
+              Make<v1::CreateCodeRequest>([&](auto& r) {
+                r.set_project("study");
+                r.mutable_code()->set_id(id);
+                r.mutable_code()->set_name(std::string("code ") + id);
+              })));
+    }
+    Ok(Call(lead_, &v1::ProjectService::Stub::UpdateCode, *project_,
+            Make<v1::UpdateCodeRequest>([](auto& r) {
+              r.set_project("study");
+              r.mutable_code()->set_id("c1");
+              r.mutable_code()->set_definition("the student feels supported");
+              r.add_update_mask("definition");
+            })));
+    Ok(Call(lead_, &v1::ProjectService::Stub::MergeCode, *project_,
+            Make<v1::MergeCodeRequest>([](auto& r) {
+              r.set_project("study");
+              r.set_from_code("c2");
+              r.set_into_code("c1");
+            })));
+    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_,
+            Make<v1::CreateDocumentRequest>([](auto& r) {
+              r.set_project("study");
+              r.set_id("d1");
+              r.set_text("First paragraph.\n\nSecond paragraph.\n");
+              r.set_segmentation(v1::SEGMENT_PARAGRAPH);
+            })));
+    Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_,
+            Make<v1::CreateRoundRequest>([](auto& r) {
+              r.set_project("study");
+              r.set_id("r1");
+              r.set_title("pilot");
+              r.add_documents("d1");
+              r.add_coders("alice");
+              r.add_coders("bob");
+              r.set_blind(true);
+            })));
+    auto submit = [&](const std::string& token, const std::string& on_behalf, int n) {
+      v1::SubmitCodingsRequest request;
+      request.set_project("study");
+      request.set_round("r1");
+      request.set_on_behalf_of(on_behalf);
+      for (int i = 0; i < n; ++i) {
+        v1::CodingInput* coding = request.add_codings();
+        coding->set_document("d1");
+        coding->set_code("c1");
+        coding->set_segment(i);
+      }
+      v1::SubmitCodingsResponse response;
+      Ok(Call(token, &v1::CodingService::Stub::SubmitCodings, *coding_, request, &response));
+    };
+    submit(alice_, "", 2);
+    submit(lead_, "bob", 1);
+    Ok(Call(lead_, &v1::ProjectService::Stub::AdvanceRound, *project_,
+            Make<v1::AdvanceRoundRequest>([](auto& r) {
+              r.set_project("study");
+              r.set_round("r1");
+            })));
+  }
+
+  template <typename Request, typename Fill>
+  static Request Make(Fill fill) {
+    Request request;
+    fill(request);
+    return request;
+  }
+  // Calls a unary ProjectService method with a default response.
+  template <typename Request, typename Response>
+  grpc::Status Call(const std::string& token,
+                    grpc::Status (v1::ProjectService::Stub::*method)(grpc::ClientContext*,
+                                                                     const Request&, Response*),
+                    v1::ProjectService::Stub& stub, const Request& request) {
+    Response response;
+    return ServerTest::Call(token, method, stub, request, &response);
+  }
+  using ServerTest::Call;
+  static void Ok(const grpc::Status& status) {
+    ASSERT_TRUE(status.ok()) << status.error_code() << ": " << status.error_message();
+  }
+
+  CommandResult Icr(std::vector<std::string> args, const std::string& token) {
+    args.insert(args.begin(),
+                {ICR_CLI_BINARY, "--server", "127.0.0.1:" + std::to_string(server_->port())});
+    return testing::Run(args, {"ICR_TOKEN=" + token});
+  }
+  std::string Path(const std::string& name) { return out_.path() + "/" + name; }
+
+  std::string lead_, alice_, reviewer_, stranger_;
+  std::unique_ptr<v1::CodingService::Stub> coding_;
+  testing::TempDir out_;
+};
+
+TEST_F(ReportServiceTest, MarkdownTiesTheTeamCodebookAndRoundsToTheTrail) {
+  CommandResult result =
+      Icr({"report", "study", "--format", "md", "--out", Path("report.md")}, reviewer_);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string md = ReadAll(Path("report.md"));
+  const int64_t events = EventCount("study");
+  for (const std::string& text :
+       {std::string("# Trustworthiness report: Peer mentoring (study)"),
+        std::string("| alice | CODER | r1 | 2 |"), std::string("| bob | CODER | r1 | 1 |"),
+        std::string("| rita | REVIEWER |   | 0 |"), std::string("## Codebook (revision 4)"),
+        std::string("| 3 | "), std::string("UpdateCode"), std::string("MergeCode"),
+        std::string("### Round r1: pilot"), std::string("RECONCILING, blind"),
+        std::string("No agreement computed yet for this round."),
+        "| tree size (events) | " + std::to_string(events) + " |",
+        std::string("icr audit verify")}) {
+    EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
+  }
+  // Four codebook changes, revisions 1..4, the last equal to the project's.
+  EXPECT_NE(md.find("| 4 | "), std::string::npos);
+}
+
+TEST_F(ReportServiceTest, JsonHeadVerifiesAgainstAnExport) {
+  ASSERT_EQ(
+      Icr({"report", "study", "--format", "json", "--out", Path("report.json")}, lead_).exit_code,
+      0);
+  const json report = json::parse(ReadAll(Path("report.json")));
+  EXPECT_EQ(report["team"].size(), 4u);
+  EXPECT_EQ(report["codebook"]["changes"].size(), 4u);
+  EXPECT_EQ(report["codebook"]["changes"][3]["revision"], report["codebook"]["revision"]);
+  ASSERT_EQ(report["rounds"].size(), 1u);
+  EXPECT_TRUE(report["rounds"][0]["agreement"].is_null());
+  EXPECT_GE(report["rounds"][0]["history"].size(), 2u);  // created, advanced
+  EXPECT_EQ(report["audit_head"]["tree_size"], EventCount("study"));
+  // The head the report was generated from is validly signed by the server.
+  const audit::SignedTreeHead head = *audit::HeadFromJson(report["audit_head"]["line"]);
+  const audit::PublicKey key =
+      *audit::PublicKey::FromPem(report["audit_head"]["public_key_pem"].get<std::string>());
+  EXPECT_TRUE(audit::VerifyHeadSignature(head, key));
+  EXPECT_EQ(ReadAll(dir_.path() + "/audit-public-key.pem"),
+            report["audit_head"]["public_key_pem"].get<std::string>());
+
+  // Later events, then an export: it extends the report's head.
+  std::ofstream(Path("head.json")) << report["audit_head"]["line"].dump() << "\n";
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_,
+          Make<v1::CreateCodeRequest>([](auto& r) {
+            r.set_project("study");
+            r.mutable_code()->set_id("c3");
+            r.mutable_code()->set_name("later");
+          })));
+  ASSERT_EQ(Icr({"audit", "export", "study", "--out", Path("trail.jsonl")}, lead_).exit_code, 0);
+  CommandResult verified =
+      testing::Run({ICR_CLI_BINARY, "audit", "verify", Path("trail.jsonl"), "--public_key",
+                    dir_.path() + "/audit-public-key.pem", "--head", Path("head.json")});
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+}
+
+TEST_F(ReportServiceTest, HtmlIsOneSelfContainedFile) {
+  ASSERT_EQ(
+      Icr({"report", "study", "--round", "r1", "--format", "html", "--out", Path("report.html")},
+          lead_)
+          .exit_code,
+      0);
+  const std::string html = ReadAll(Path("report.html"));
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<style>"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("No agreement computed yet"), std::string::npos);
+  EXPECT_NE(html.find("the student feels supported"), std::string::npos);
+}
+
+TEST_F(ReportServiceTest, ErrorsAreClearWithTheRightExitCode) {
+  CommandResult result = Icr({"report", "study", "--format", "pdf", "--out", Path("x")}, lead_);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  result = Icr({"report", "study", "--format", "md", "--out", Path("x")}, alice_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("PERMISSION_DENIED"), std::string::npos) << result.err;
+  result = Icr({"report", "study", "--format", "md", "--out", Path("x")}, stranger_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("NOT_FOUND"), std::string::npos) << result.err;
+  result = Icr({"report", "study", "--round", "r9", "--format", "md", "--out", Path("x")}, lead_);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("round r9"), std::string::npos) << result.err;
+  result =
+      Icr({"report", "study", "--format", "md", "--out", out_.path() + "/no/such/dir/f"}, lead_);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+}
+
+}  // namespace
+}  // namespace icr

@@ -4,6 +4,7 @@
 // event that does not verify; a trail extended after a kept head passes the
 // consistency check, one rewritten before it (and validly re-signed) fails.
 
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "server/audit/export.h"
 #include "server/audit/hash.h"
 #include "server/audit/merkle.h"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
 
 namespace icr::audit {
 namespace {
@@ -228,6 +231,28 @@ TEST(SigningTest, SignedBytesAreTheDocumentedEncoding) {
   EXPECT_EQ(PublicKey::FromPem(key.public_key().Pem())->RawBytes().size(), 32u);
   EXPECT_FALSE(
       PublicKey::FromPem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").ok());
+}
+
+// The README's recipe for verifying a head without icr: the signed bytes
+// and the signature, checked by the openssl command-line tool.
+TEST(SigningTest, OpensslVerifiesAHeadFromTheDocumentedBytes) {
+  SigningKey key = *SigningKey::Generate();
+  TreeHead head{"study", 12, LeafHash("root"), 1767225600000};
+  testing::TempDir dir;
+  std::ofstream(dir.path() + "/signed.bin", std::ios::binary) << TreeHeadSignedBytes(head);
+  std::ofstream(dir.path() + "/sig.bin", std::ios::binary) << key.Sign(TreeHeadSignedBytes(head));
+  std::ofstream(dir.path() + "/server.pem") << key.public_key().Pem();
+  auto verify = [&] {
+    return testing::Run({"/usr/bin/openssl", "pkeyutl", "-verify", "-pubin", "-inkey",
+                         dir.path() + "/server.pem", "-rawin", "-in", dir.path() + "/signed.bin",
+                         "-sigfile", dir.path() + "/sig.bin"});
+  };
+  testing::CommandResult result = verify();
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("Signature Verified Successfully"), std::string::npos) << result.out;
+  head.tree_size = 13;
+  std::ofstream(dir.path() + "/signed.bin", std::ios::binary) << TreeHeadSignedBytes(head);
+  EXPECT_NE(verify().exit_code, 0);
 }
 
 }  // namespace

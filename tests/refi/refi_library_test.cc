@@ -1,9 +1,6 @@
 // The REFI-QDA library on its own: the hand-written fixtures that mimic each
 // tool's quirks, every bad input, and writing then reading back.
 
-#include <libxml/xmlschemas.h>
-#include <zip.h>
-
 #include <algorithm>
 #include <set>
 #include <string>
@@ -16,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/text/utf8.h"
+#include "tests/refi/schema_check.h"
 #include "tests/testing/temp_dir.h"
 
 namespace icr::refi {
@@ -282,48 +280,10 @@ TEST(RefiCodebook, WritesAndReadsBack) {
 
 // --- writing ------------------------------------------------------------------
 
-// Validates `xml` against tests/data/refi/project_subset.xsd; "" when valid.
 std::string SchemaErrors(const std::string& xml) {
-  std::string errors;
-  xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt((kData + "/project_subset.xsd").c_str());
-  xmlSchemaPtr schema = xmlSchemaParse(parser);
-  xmlSchemaFreeParserCtxt(parser);
-  if (schema == nullptr) return "cannot read the schema";
-  xmlSchemaValidCtxtPtr valid = xmlSchemaNewValidCtxt(schema);
-  xmlSchemaSetValidStructuredErrors(
-      valid,
-      [](void* out, xmlErrorPtr error) {
-        *static_cast<std::string*>(out) += std::to_string(error->line) + ": " + error->message;
-      },
-      &errors);
-  xmlDocPtr doc = xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "export.qde", nullptr,
-                                XML_PARSE_NONET);
-  if (doc == nullptr) {
-    errors = "not well-formed";
-  } else if (xmlSchemaValidateDoc(valid, doc) != 0 && errors.empty()) {
-    errors = "invalid";
-  }
-  xmlFreeDoc(doc);
-  xmlSchemaFreeValidCtxt(valid);
-  xmlSchemaFree(schema);
-  return errors;
+  return testing::SchemaErrors(xml, kData + "/project_subset.xsd");
 }
-
-// The bytes of `name` inside the zip at `path`.
-std::string ZipEntry(const std::string& path, const std::string& name) {
-  int error = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (archive == nullptr) return "";
-  std::string data;
-  if (zip_file_t* file = zip_fopen(archive, name.c_str(), 0); file != nullptr) {
-    char buffer[4096];
-    zip_int64_t n;
-    while ((n = zip_fread(file, buffer, sizeof(buffer))) > 0) data.append(buffer, n);
-    zip_fclose(file);
-  }
-  zip_discard(archive);
-  return data;
-}
+using testing::ZipEntry;
 
 Project SampleProject() {
   Project p;
@@ -359,7 +319,7 @@ Project SampleProject() {
 }
 
 TEST(RefiWrite, ArchiveValidatesAgainstTheSchemaAndReadsBackTheSame) {
-  testing::TempDir dir;
+  icr::testing::TempDir dir;
   const std::string path = dir.path() + "/out.qdpx";
   Project project = SampleProject();
   ASSERT_TRUE(WriteQdpxFile(project, path).ok());

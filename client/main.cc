@@ -6,6 +6,7 @@
 #include <map>
 
 #include "CLI/CLI.hpp"
+#include "client/agreement_commands.h"
 #include "client/audit_commands.h"
 #include "client/catalog_commands.h"
 #include "client/coding_commands.h"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
 
   icr::client::AddCatalogCommands(app, globals, &exit_code);
   icr::client::AddCodingCommands(app, globals, &exit_code);
+  icr::client::AddAgreementCommands(app, globals, &exit_code);
   icr::client::AddAuditCommands(app, globals, &exit_code);
   icr::client::AddReportCommands(app, globals, &exit_code);
   icr::client::AddStatsCommand(app, globals, &exit_code);

@@ -1,0 +1,526 @@
+#include "client/agreement_commands.h"
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/command.h"
+#include "client/output.h"
+#include "client/stats/coefficient_format.h"
+#include "server/agreement/analysis.h"
+#include "server/live/coefficient_proto.h"
+
+namespace icr::client {
+namespace {
+
+using nlohmann::json;
+
+json Optional(bool has, double value) { return has ? json(value) : json(nullptr); }
+
+json WarningsToJson(const google::protobuf::RepeatedPtrField<v1::AgreementWarning>& warnings) {
+  json out = json::array();
+  for (const auto& w : warnings) {
+    out.push_back({{"kind", w.kind()}, {"subject", w.subject()}, {"message", w.message()}});
+  }
+  return out;
+}
+
+json RowToJson(const v1::AgreementRow& row, const std::string& analysis) {
+  json j;
+  j["row"] = row.key();
+  if (analysis == "code" || analysis == "span") j["code"] = row.key();
+  if (analysis == "domain") j["domain"] = row.key();
+  j["name"] = row.name();
+  j["units"] = row.units();
+  j["pairable_values"] = row.pairable_values();
+  j["coefficients"] = json::array();
+  for (const auto& c : row.coefficients()) {
+    j["coefficients"].push_back(CoefficientToJson(live::CoefficientFromProto(c)));
+  }
+  j["warnings"] = WarningsToJson(row.warnings());
+  j["influence"] = json::array();
+  for (const auto& i : row.influence()) {
+    j["influence"].push_back({{"coder", i.coder()},
+                              {"alpha_without", Optional(i.has_alpha_without(), i.alpha_without())},
+                              {"change", Optional(i.has_change(), i.change())}});
+  }
+  return j;
+}
+
+// One cell per coefficient: the value, or "undefined".
+std::string Cell(const v1::Coefficient& c) {
+  return c.has_value() ? FormatNumber(c.value(), 3) : "undefined";
+}
+
+// The coefficient names of a table, in the order of its first row.
+std::vector<std::string> CoefficientNames(const v1::ComputeAgreementResponse& r) {
+  std::vector<std::string> names;
+  for (const auto& c : r.overall().coefficients()) names.push_back(c.name());
+  if (names.empty() && r.rows_size() > 0) {
+    for (const auto& c : r.rows(0).coefficients()) names.push_back(c.name());
+  }
+  return names;
+}
+
+Rows AgreementRows(const v1::ComputeAgreementResponse& r) {
+  const std::vector<std::string> names = CoefficientNames(r);
+  std::vector<std::string> header = {r.analysis() == "domain" ? "domain" : "code", "units"};
+  header.insert(header.end(), names.begin(), names.end());
+  header.push_back("warnings");
+  Rows rows = {header};
+  auto add = [&](const v1::AgreementRow& row) {
+    std::vector<std::string> cells = {row.key(), std::to_string(row.units())};
+    for (const std::string& name : names) {
+      std::string cell;
+      for (const auto& c : row.coefficients()) {
+        if (c.name() == name) cell = Cell(c);
+      }
+      cells.push_back(cell);
+    }
+    std::vector<std::string> kinds;
+    for (const auto& w : row.warnings()) {
+      if (std::find(kinds.begin(), kinds.end(), w.kind()) == kinds.end()) kinds.push_back(w.kind());
+    }
+    cells.push_back(absl::StrJoin(kinds, ","));
+    rows.push_back(std::move(cells));
+  };
+  for (const auto& row : r.rows()) add(row);
+  add(r.overall());
+  return rows;
+}
+
+void PrintAgreementText(const GlobalOptions& globals, const v1::ComputeAgreementResponse& r,
+                        std::ostream& out) {
+  if (globals.output == OutputFormat::kCsv) {
+    PrintRows(OutputFormat::kCsv, out, AgreementRows(r));
+    return;
+  }
+  out << "round " << r.round() << " (" << r.round_state() << "), analysis " << r.analysis()
+      << ", coders " << absl::StrJoin(r.coders(), ", ") << ", units " << r.units() << "\n\n";
+  PrintRows(OutputFormat::kTable, out, AgreementRows(r));
+  if (r.pairwise_size() > 0) {
+    Rows pairs = {{"coder_a", "coder_b", "units", "percent_agreement", "cohen_kappa"}};
+    for (const auto& p : r.pairwise()) {
+      pairs.push_back({p.coder_a(), p.coder_b(), std::to_string(p.units()),
+                       p.has_percent_agreement() ? FormatNumber(p.percent_agreement(), 3) : "",
+                       Cell(p.cohen_kappa())});
+    }
+    out << "\npairwise (overall)\n";
+    PrintRows(OutputFormat::kTable, out, pairs);
+  }
+  if (r.overall().influence_size() > 0) {
+    out << "\nalpha without each coder (overall):";
+    for (const auto& i : r.overall().influence()) {
+      out << "  " << i.coder() << " "
+          << (i.has_alpha_without() ? FormatNumber(i.alpha_without(), 3) : "undefined");
+    }
+    out << "\n";
+  }
+  if (r.by_revision_size() > 0) {
+    Rows revisions = {{"codebook_revision", "documents", "units", "krippendorff_alpha"}};
+    for (const auto& rev : r.by_revision()) {
+      std::string alpha;
+      for (const auto& c : rev.overall().coefficients()) {
+        if (c.name() == "krippendorff_alpha") alpha = Cell(c);
+      }
+      revisions.push_back({std::to_string(rev.codebook_revision()),
+                           std::to_string(rev.documents()), std::to_string(rev.overall().units()),
+                           alpha});
+    }
+    out << "\nby codebook revision\n";
+    PrintRows(OutputFormat::kTable, out, revisions);
+  }
+  if (r.negotiated_size() > 0) {
+    Rows negotiated = {{"coder", "cells", "percent_agreement", "cohen_kappa"}};
+    for (const auto& n : r.negotiated()) {
+      negotiated.push_back({n.coder(), std::to_string(n.units()),
+                            n.has_percent_agreement() ? FormatNumber(n.percent_agreement(), 3) : "",
+                            Cell(n.cohen_kappa())});
+    }
+    out << "\neach coder against the consensus (" << r.resolved() << " of " << r.disagreements()
+        << " disagreements resolved)\n";
+    PrintRows(OutputFormat::kTable, out, negotiated);
+  } else if (r.round_state() != "OPEN") {
+    out << "\n" << r.disagreements() << " disagreements, " << r.resolved() << " resolved\n";
+  }
+  std::vector<const v1::AgreementWarning*> warnings;
+  for (const auto& row : r.rows()) {
+    for (const auto& w : row.warnings()) warnings.push_back(&w);
+  }
+  for (const auto& w : r.overall().warnings()) warnings.push_back(&w);
+  for (const auto& w : r.warnings()) warnings.push_back(&w);
+  if (!warnings.empty()) {
+    out << "\nwarnings\n";
+    for (const auto* w : warnings) out << "  " << w->kind() << ": " << w->message() << "\n";
+  }
+}
+
+void PrintAgreement(const GlobalOptions& globals, const v1::ComputeAgreementResponse& r,
+                    bool watching, std::ostream& out) {
+  if (globals.output == OutputFormat::kJson) {
+    // One object per line while watching (JSON Lines), pretty otherwise.
+    out << (watching ? AgreementToJson(r).dump() : AgreementToJson(r).dump(2)) << std::endl;
+    return;
+  }
+  if (watching) {
+    out << "--- " << FormatTime(r.compute_time()) << " (version " << r.version() << ")\n";
+  }
+  PrintAgreementText(globals, r, out);
+  out << std::flush;
+}
+
+struct AgreementFlags {
+  std::string project, round;
+  std::string by = "code";
+  std::vector<std::string> coefficients, documents, codes, coders;
+  int bootstrap = 0;
+  uint64_t seed = 1;
+  double confidence = 0.95;
+  double alpha_min = 0.667;
+  int rollup = 0;
+  std::string metric, weights;
+  double overlap = 0;
+  bool watch = false;
+  int updates = 0;
+  int interval_ms = 250;
+};
+
+absl::Status CheckCoefficients(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (name == "all" || name == "gwet_ac2") continue;
+    if (std::find(std::begin(agreement::kCoefficientNames), std::end(agreement::kCoefficientNames),
+                  name) == std::end(agreement::kCoefficientNames)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--coefficients: unknown coefficient '", name,
+          "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
+          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::ComputeAgreementRequest ToRequest(const AgreementFlags& f) {
+  v1::ComputeAgreementRequest request;
+  request.set_project(f.project);
+  request.set_round(f.round);
+  request.set_analysis(f.by);
+  for (const auto& c : f.coefficients) request.add_coefficients(c);
+  request.set_bootstrap(f.bootstrap);
+  request.set_seed(f.seed);
+  request.set_confidence(f.confidence);
+  request.set_alpha_min(f.alpha_min);
+  for (const auto& d : f.documents) request.add_documents(d);
+  for (const auto& c : f.codes) request.add_codes(c);
+  for (const auto& c : f.coders) request.add_coders(c);
+  request.set_rollup_depth(f.rollup);
+  request.set_set_metric(f.metric);
+  request.set_weights(f.weights);
+  request.set_overlap(f.overlap);
+  return request;
+}
+
+void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  auto f = std::make_shared<AgreementFlags>();
+  CLI::App* c = app.add_subcommand(
+      "agreement", "agreement of a round's coders: by code, domain, set of codes or free spans");
+  c->add_option("PROJECT", f->project, "project id")->required();
+  c->add_option("ROUND", f->round, "round id")->required();
+  c->add_option("--by", f->by,
+                "code (binary presence per segment, a row per code), domain (a row per "
+                "domain at its level), set (the set of codes per segment), span (free spans)")
+      ->check(CLI::IsMember({"code", "domain", "set", "span"}))
+      ->capture_default_str();
+  c->add_option("--coefficients", f->coefficients,
+                "comma-separated, as icr stats: percent_agreement,cohen_kappa,scott_pi,"
+                "fleiss_kappa,krippendorff_alpha,gwet_ac1,brennan_prediger or all (default)")
+      ->delimiter(',');
+  c->add_option("--bootstrap", f->bootstrap, "bootstrap replicates for intervals (0: none)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--seed", f->seed, "bootstrap seed")->capture_default_str();
+  c->add_option("--confidence", f->confidence, "bootstrap interval confidence")
+      ->capture_default_str();
+  c->add_option("--alpha_min", f->alpha_min, "report P(alpha < alpha_min)")
+      ->capture_default_str();
+  c->add_option("--rollup", f->rollup,
+                "count codes as their ancestor at this depth (1: themes, 2: categories)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--documents", f->documents, "only these documents: D1,D2")->delimiter(',');
+  c->add_option("--codes", f->codes, "only these codes (domains with --by domain): C1,C2")
+      ->delimiter(',');
+  c->add_option("--coders", f->coders, "only these coders: U1,U2")->delimiter(',');
+  c->add_option("--metric", f->metric, "--by set: masi (default) or jaccard")
+      ->check(CLI::IsMember({"masi", "jaccard"}));
+  c->add_option("--weights", f->weights, "--by domain, ordered levels: none|linear|quadratic")
+      ->check(CLI::IsMember({"none", "linear", "quadratic"}));
+  c->add_option("--overlap", f->overlap, "--by span: share of the longer span to match (0.9)");
+  c->add_flag("--watch", f->watch, "print the table again whenever codings change (Ctrl-C ends)");
+  c->add_option("--updates", f->updates, "with --watch: stop after N tables (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--interval_ms", f->interval_ms, "with --watch: least time between two tables")
+      ->capture_default_str();
+  c->callback([f, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& connection) -> absl::Status {
+      if (absl::Status s = CheckCoefficients(f->coefficients); !s.ok()) return s;
+      const v1::ComputeAgreementRequest request = ToRequest(*f);
+      if (!f->watch) {
+        auto response = connection.Call(&v1::AgreementService::Stub::ComputeAgreement,
+                                        connection.agreement(), request);
+        if (!response.ok()) return response.status();
+        PrintAgreement(globals, *response, false, std::cout);
+        if (globals.output == OutputFormat::kTable) {
+          std::cout << "\nnext: icr disagreements " << f->project << " " << f->round
+                    << "   (each unit where the coders differ)\n";
+        }
+        return absl::OkStatus();
+      }
+      v1::WatchAgreementRequest watch;
+      watch.set_project(f->project);
+      watch.set_round(f->round);
+      *watch.mutable_query() = request;
+      watch.set_min_interval_ms(f->interval_ms);
+      grpc::ClientContext context;
+      connection.Prepare(context);
+      context.set_deadline(std::chrono::system_clock::time_point::max());
+      auto reader = connection.agreement().WatchAgreement(&context, watch);
+      v1::ComputeAgreementResponse table;
+      int seen = 0;
+      while (reader->Read(&table)) {
+        PrintAgreement(globals, table, true, std::cout);
+        if (f->updates > 0 && ++seen >= f->updates) {
+          context.TryCancel();
+          break;
+        }
+      }
+      grpc::Status status = reader->Finish();
+      if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+        return ServerError(status);
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  struct Flags {
+    std::string project, round, code, document, kind;
+    bool unresolved = false;
+    PageFlags pages;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = app.add_subcommand(
+      "disagreements", "every unit and code (or domain) where a round's coders differ");
+  c->add_option("PROJECT", f->project, "project id")->required();
+  c->add_option("ROUND", f->round, "round id")->required();
+  c->add_option("--code", f->code, "only this code (and domains holding it)");
+  c->add_option("--document", f->document, "only this document");
+  c->add_option("--kind", f->kind, "only code or only domain disagreements")
+      ->check(CLI::IsMember({"code", "domain"}));
+  c->add_flag("--unresolved", f->unresolved, "only those without a resolution");
+  f->pages.AddTo(c);
+  c->callback([f, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& connection) -> absl::Status {
+      v1::ListDisagreementsRequest request;
+      request.set_project(f->project);
+      request.set_round(f->round);
+      request.set_code(f->code);
+      request.set_document(f->document);
+      request.set_kind(f->kind);
+      request.set_unresolved_only(f->unresolved);
+      auto response = ListPages<v1::ListDisagreementsRequest, v1::ListDisagreementsResponse>(
+          f->pages, request, [&](const v1::ListDisagreementsRequest& r) {
+            return connection.Call(&v1::AgreementService::Stub::ListDisagreements,
+                                   connection.agreement(), r);
+          });
+      if (!response.ok()) return response.status();
+      if (globals.output == OutputFormat::kJson) {
+        std::cout << DisagreementsToJson(*response).dump(2) << "\n";
+        return absl::OkStatus();
+      }
+      Rows rows = {{"id", "document", "segment", "code", "values", "suggestion", "resolution"}};
+      for (const auto& d : response->disagreements()) {
+        std::vector<std::pair<std::string, std::string>> values(d.values().begin(),
+                                                                d.values().end());
+        std::sort(values.begin(), values.end());
+        std::vector<std::string> shown;
+        for (const auto& [coder, value] : values) shown.push_back(coder + "=" + value);
+        rows.push_back({d.id(), d.document(), std::to_string(d.segment()),
+                        d.code().empty() ? "domain " + d.domain() : d.code(),
+                        absl::StrJoin(shown, " "), d.suggestion(),
+                        d.has_resolution() ? d.resolution().value() : ""});
+      }
+      PrintRows(globals.output, std::cout, rows);
+      if (globals.output == OutputFormat::kTable && !response->next_page_token().empty()) {
+        std::cout << "next page: --page_token " << response->next_page_token() << "\n";
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+void AddResolve(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  struct Flags {
+    std::string project, round, id, value, rationale;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = app.add_subcommand(
+      "resolve", "settle a disagreement (lead or owner, round RECONCILING); again replaces it");
+  c->add_option("PROJECT", f->project, "project id")->required();
+  c->add_option("ROUND", f->round, "round id")->required();
+  c->add_option("DISAGREEMENT_ID", f->id, "from icr disagreements")->required();
+  c->add_option("--value", f->value, "the consensus: a code, or none")->required();
+  c->add_option("--rationale", f->rationale, "why (required; kept in the audit trail)")
+      ->required();
+  c->callback([f, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& connection) -> absl::Status {
+      v1::ResolveDisagreementRequest request;
+      request.set_project(f->project);
+      request.set_round(f->round);
+      request.set_disagreement(f->id);
+      request.set_value(f->value);
+      request.set_rationale(f->rationale);
+      request.set_request_id(NewRequestId());
+      auto response = connection.Call(&v1::AgreementService::Stub::ResolveDisagreement,
+                                      connection.agreement(), request);
+      if (!response.ok()) return response.status();
+      const v1::Resolution& r = response->resolution();
+      Print(globals, std::cout, r,
+            {{"disagreement", "value", "resolved_by", "replaces", "rationale"},
+             {r.id(), r.value(), r.resolved_by(), std::to_string(r.replaces()), r.rationale()}});
+      return absl::OkStatus();
+    });
+  });
+}
+
+void AddConsensus(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  struct Flags {
+    std::string project, round;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* c = app.add_subcommand(
+      "consensus", "the consensus coding of a round: agreed values plus resolutions");
+  c->add_option("PROJECT", f->project, "project id")->required();
+  c->add_option("ROUND", f->round, "round id")->required();
+  c->callback([f, &globals, exit_code] {
+    RunRemote(globals, exit_code, [&](Connection& connection) -> absl::Status {
+      v1::GetConsensusRequest request;
+      request.set_project(f->project);
+      request.set_round(f->round);
+      auto response = connection.Call(&v1::AgreementService::Stub::GetConsensus,
+                                      connection.agreement(), request);
+      if (!response.ok()) return response.status();
+      if (globals.output == OutputFormat::kJson) {
+        std::cout << ConsensusToJson(*response).dump(2) << "\n";
+        return absl::OkStatus();
+      }
+      // The CSV has the columns `icr coding submit` reads first.
+      Rows rows = {{"document", "code", "segment", "source", "rationale", "resolved_by"}};
+      for (const auto& coding : response->codings()) {
+        rows.push_back({coding.document(), coding.code(), std::to_string(coding.segment()),
+                        coding.source(), coding.rationale(), coding.resolved_by()});
+      }
+      PrintRows(globals.output, std::cout, rows);
+      if (globals.output == OutputFormat::kTable) {
+        std::cout << response->codings_size() << " consensus codings; " << response->resolved()
+                  << " resolved, " << response->unresolved_size() << " unresolved\n";
+      }
+      return absl::OkStatus();
+    });
+  });
+}
+
+}  // namespace
+
+json AgreementToJson(const v1::ComputeAgreementResponse& r) {
+  json j;
+  j["round"] = r.round();
+  j["round_state"] = r.round_state();
+  j["analysis"] = r.analysis();
+  j["level"] = r.level();
+  j["coders"] = json(std::vector<std::string>(r.coders().begin(), r.coders().end()));
+  j["units"] = r.units();
+  j["rows"] = json::array();
+  for (const auto& row : r.rows()) j["rows"].push_back(RowToJson(row, r.analysis()));
+  j["overall"] = RowToJson(r.overall(), "");
+  j["pairwise"] = json::array();
+  for (const auto& p : r.pairwise()) {
+    json row = {{"coder_a", p.coder_a()},
+                {"coder_b", p.coder_b()},
+                {"units", p.units()},
+                {"percent_agreement", Optional(p.has_percent_agreement(), p.percent_agreement())},
+                {"cohen_kappa", Optional(p.cohen_kappa().has_value(), p.cohen_kappa().value())}};
+    if (!p.cohen_kappa().has_value()) row["cohen_kappa_reason"] = p.cohen_kappa().reason();
+    j["pairwise"].push_back(std::move(row));
+  }
+  j["warnings"] = WarningsToJson(r.warnings());
+  j["by_revision"] = json::array();
+  for (const auto& rev : r.by_revision()) {
+    json row = RowToJson(rev.overall(), "");
+    row["codebook_revision"] = rev.codebook_revision();
+    row["documents"] = rev.documents();
+    j["by_revision"].push_back(std::move(row));
+  }
+  j["negotiated"] = json::array();
+  for (const auto& n : r.negotiated()) {
+    j["negotiated"].push_back(
+        {{"coder", n.coder()},
+         {"units", n.units()},
+         {"percent_agreement", Optional(n.has_percent_agreement(), n.percent_agreement())},
+         {"cohen_kappa", CoefficientToJson(live::CoefficientFromProto(n.cohen_kappa()))}});
+  }
+  j["disagreements"] = r.disagreements();
+  j["resolved"] = r.resolved();
+  j["version"] = r.version();
+  j["compute_micros"] = r.compute_micros();
+  return j;
+}
+
+json DisagreementsToJson(const v1::ListDisagreementsResponse& response) {
+  json j;
+  j["disagreements"] = json::array();
+  for (const auto& d : response.disagreements()) {
+    json row = {{"id", d.id()},           {"document", d.document()}, {"segment", d.segment()},
+                {"start", d.start()},     {"end", d.end()}};
+    if (!d.code().empty()) row["code"] = d.code();
+    if (!d.domain().empty()) row["domain"] = d.domain();
+    row["values"] = json::object();
+    for (const auto& [coder, value] : d.values()) row["values"][coder] = value;
+    row["suggestion"] = d.suggestion().empty() ? json(nullptr) : json(d.suggestion());
+    if (d.has_resolution()) {
+      row["resolution"] = {{"value", d.resolution().value()},
+                           {"rationale", d.resolution().rationale()},
+                           {"resolved_by", d.resolution().resolved_by()},
+                           {"replaces", d.resolution().replaces()}};
+    }
+    j["disagreements"].push_back(std::move(row));
+  }
+  j["next_page_token"] = response.next_page_token();
+  return j;
+}
+
+json ConsensusToJson(const v1::GetConsensusResponse& response) {
+  json j;
+  j["round"] = response.round();
+  j["codings"] = json::array();
+  for (const auto& c : response.codings()) {
+    json row = {{"document", c.document()}, {"segment", c.segment()}, {"code", c.code()},
+                {"source", c.source()},     {"rationale", c.rationale()}};
+    if (!c.resolved_by().empty()) row["resolved_by"] = c.resolved_by();
+    if (!c.disagreement().empty()) row["disagreement"] = c.disagreement();
+    j["codings"].push_back(std::move(row));
+  }
+  j["unresolved"] = json(std::vector<std::string>(response.unresolved().begin(),
+                                                  response.unresolved().end()));
+  j["resolved"] = response.resolved();
+  return j;
+}
+
+void AddAgreementCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
+  AddAgreement(app, globals, exit_code);
+  AddDisagreements(app, globals, exit_code);
+  AddResolve(app, globals, exit_code);
+  AddConsensus(app, globals, exit_code);
+}
+
+}  // namespace icr::client

@@ -111,24 +111,91 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
     });
   });
 
-  auto token_user = std::make_shared<std::string>();
+  struct TokenFlags {
+    std::string user;
+    int64_t ttl_seconds = 0;
+  };
+  auto token = std::make_shared<TokenFlags>();
   CLI::App* t = user->add_subcommand("token", "create another token for USER (or yourself)");
-  t->add_option("USER", *token_user, "user id (default: yourself)");
-  t->callback([token_user, ctx] {
+  t->add_option("USER", token->user, "user id (default: yourself)");
+  t->add_option("--ttl", token->ttl_seconds, "seconds until the token expires (default: never)")
+      ->check(CLI::NonNegativeNumber);
+  t->callback([token, ctx] {
     ctx.Run([&](Connection& connection) -> absl::Status {
       v1::CreateTokenRequest request;
-      request.set_user(*token_user);
+      request.set_user(token->user);
       if (request.user().empty()) {
         auto me = connection.Call(&v1::AdminService::Stub::GetCurrentUser, connection.admin(),
                                   v1::GetCurrentUserRequest());
         if (!me.ok()) return me.status();
         request.set_user(me->user().id());
       }
+      request.set_ttl_seconds(token->ttl_seconds);
       request.set_request_id(NewRequestId());
       auto response =
           connection.Call(&v1::AdminService::Stub::CreateToken, connection.admin(), request);
       if (!response.ok()) return response.status();
-      Print(ctx.globals, std::cout, *response, {{"token"}, {response->token()}});
+      Print(ctx.globals, std::cout, *response,
+            {{"token", "token_id"}, {response->token(), response->info().token_id()}});
+      return absl::OkStatus();
+    });
+  });
+
+  auto tokens_user = std::make_shared<std::string>();
+  CLI::App* tl = user->add_subcommand("tokens", "list USER's tokens (never their secrets)");
+  tl->add_option("USER", *tokens_user, "user id (default: yourself)");
+  tl->callback([tokens_user, ctx] {
+    ctx.Run([&](Connection& connection) -> absl::Status {
+      v1::ListTokensRequest request;
+      request.set_user(*tokens_user);
+      auto response =
+          connection.Call(&v1::AdminService::Stub::ListTokens, connection.admin(), request);
+      if (!response.ok()) return response.status();
+      Rows rows = {{"token_id", "user", "created", "expires", "revoked"}};
+      for (const v1::TokenInfo& info : response->tokens()) {
+        rows.push_back({info.token_id(), info.user(), FormatTime(info.create_time()),
+                        info.has_expire_time() ? FormatTime(info.expire_time()) : "never",
+                        info.revoked() ? "yes" : "no"});
+      }
+      Print(ctx.globals, std::cout, *response, rows);
+      return absl::OkStatus();
+    });
+  });
+
+  auto revoke_id = std::make_shared<std::string>();
+  CLI::App* rv = user->add_subcommand("revoke-token", "revoke a token by its token_id");
+  rv->add_option("TOKEN_ID", *revoke_id, "as `icr user tokens` lists it")->required();
+  rv->callback([revoke_id, ctx] {
+    ctx.Run([&](Connection& connection) -> absl::Status {
+      v1::RevokeTokenRequest request;
+      request.set_token_id(*revoke_id);
+      request.set_request_id(NewRequestId());
+      auto response =
+          connection.Call(&v1::AdminService::Stub::RevokeToken, connection.admin(), request);
+      if (!response.ok()) return response.status();
+      Print(ctx.globals, std::cout, *response,
+            {{"token_id", "user", "revoked"},
+             {response->token().token_id(), response->token().user(), "yes"}});
+      return absl::OkStatus();
+    });
+  });
+
+  CLI::App* admin = app.add_subcommand("admin", "server administration");
+  admin->require_subcommand(1);
+  auto backup_dir = std::make_shared<std::string>();
+  CLI::App* b = admin->add_subcommand(
+      "backup", "consistent copy of the server's data; serve it with icr-server --data_dir DIR");
+  b->add_option("--out", *backup_dir, "new directory on the server's machine (absolute path)")
+      ->required();
+  b->callback([backup_dir, ctx] {
+    ctx.Run([&](Connection& connection) -> absl::Status {
+      v1::BackupRequest request;
+      request.set_directory(*backup_dir);
+      request.set_request_id(NewRequestId());
+      auto response = connection.Call(&v1::AdminService::Stub::Backup, connection.admin(), request);
+      if (!response.ok()) return response.status();
+      Print(ctx.globals, std::cout, *response,
+            {{"directory", "bytes"}, {response->directory(), std::to_string(response->bytes())}});
       return absl::OkStatus();
     });
   });

@@ -15,6 +15,10 @@ ABSL_FLAG(bool, sync, true,
           "sync the write-ahead log before acknowledging a write; --sync=false is faster but an "
           "OS crash or power loss may lose the last acknowledged writes");
 ABSL_FLAG(bool, allow_insecure, false, "serve plaintext on an address other than loopback");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: require client certificates signed by it (mutual TLS)");
 ABSL_FLAG(int64_t, max_document_bytes, 16 << 20, "largest document text accepted, in bytes");
 ABSL_FLAG(int32_t, max_threads, 64, "most gRPC handler threads");
 
@@ -37,6 +41,9 @@ int main(int argc, char** argv) {
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.sync = absl::GetFlag(FLAGS_sync);
   options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.max_document_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_document_bytes));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   auto server = icr::service::IcrServer::Start(options);
@@ -48,7 +55,8 @@ int main(int argc, char** argv) {
     std::cout << "icr-server: created user admin; its token is in "
               << *(*server)->created_admin_token_file() << " (mode 0600)" << std::endl;
   }
-  std::cout << "icr-server: listening on port " << (*server)->port() << ", data in "
+  std::cout << "icr-server: listening on port " << (*server)->port()
+            << (options.tls_cert.empty() ? " (plaintext)" : " (TLS)") << ", data in "
             << options.data_dir << (options.sync ? "" : " (--sync=false)") << std::endl;
 
   int received = 0;

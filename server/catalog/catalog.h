@@ -47,8 +47,18 @@ class Catalog {
                                                       const v1::CreateTokenRequest& request);
   absl::StatusOr<v1::ListUsersResponse> ListUsers(const v1::ListUsersRequest& request) const;
   absl::StatusOr<std::optional<v1::User>> GetUser(std::string_view user) const;
-  // The user a bearer token belongs to, or nullopt for an unknown token.
+  // The user a bearer token belongs to, or nullopt for an unknown, revoked or
+  // expired token.
   absl::StatusOr<std::optional<v1::User>> UserForToken(std::string_view token) const;
+  // A user's tokens (ADMIN, or the user itself), never their secrets.
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const Actor& actor,
+                                                    const v1::ListTokensRequest& request) const;
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const Actor& actor,
+                                                      const v1::RevokeTokenRequest& request);
+  // Appends a server-level audit event for an action done outside a
+  // mutation of state (a backup).
+  absl::Status RecordServerEvent(const Actor& actor, std::string method,
+                                 const google::protobuf::Message& request, std::string summary);
   // On a database without users: creates the ADMIN user `admin` and returns
   // its token. Otherwise nullopt.
   absl::StatusOr<std::optional<std::string>> BootstrapAdmin();

@@ -6,6 +6,8 @@
 // event loop (DESIGN §6). Each handler is thin: authorize, call the domain,
 // map errors.
 
+#include <functional>
+
 #include "icr/v1/admin.grpc.pb.h"
 #include "server/catalog/catalog.h"
 #include "server/common/status_macros.h"
@@ -16,8 +18,32 @@ namespace icr::service {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer)
-      : catalog_(catalog), authorizer_(authorizer) {}
+  // Takes a backup of the whole server (it knows the data directory).
+  using BackupFunction =
+      std::function<absl::StatusOr<v1::BackupResponse>(const catalog::Actor&,
+                                                       const v1::BackupRequest&)>;
+
+  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer,
+                   BackupFunction backup)
+      : catalog_(catalog), authorizer_(authorizer), backup_(std::move(backup)) {}
+
+  grpc::Status ListTokens(grpc::ServerContext* context, const v1::ListTokensRequest* request,
+                          v1::ListTokensResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/ListTokens", "", response,
+                  [&](const CallContext& c) { return catalog_.ListTokens(c.actor, *request); });
+  }
+
+  grpc::Status RevokeToken(grpc::ServerContext* context, const v1::RevokeTokenRequest* request,
+                           v1::RevokeTokenResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/RevokeToken", "", response,
+                  [&](const CallContext& c) { return catalog_.RevokeToken(c.actor, *request); });
+  }
+
+  grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
+                      v1::BackupResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/Backup", "", response,
+                  [&](const CallContext& c) { return backup_(c.actor, *request); });
+  }
 
   grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
                           v1::CreateUserResponse* response) override {
@@ -54,6 +80,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
  private:
   catalog::Catalog& catalog_;
   const Authorizer& authorizer_;
+  BackupFunction backup_;
 };
 
 }  // namespace icr::service

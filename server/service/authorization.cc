@@ -24,6 +24,11 @@ const std::vector<MethodRule>& AuthorizationTable() {
       // tokens for others.
       {"/icr.v1.AdminService/CreateToken", Access::kAnyUser, {}},
       {"/icr.v1.AdminService/GetCurrentUser", Access::kAnyUser, {}},
+      // Any user for their own tokens; the catalog lets only admins see or
+      // revoke other users' tokens.
+      {"/icr.v1.AdminService/ListTokens", Access::kAnyUser, {}},
+      {"/icr.v1.AdminService/RevokeToken", Access::kAnyUser, {}},
+      {"/icr.v1.AdminService/Backup", Access::kServerAdmin, {}},
 
       {"/icr.v1.ProjectService/CreateProject", Access::kAnyUser, {}},
       {"/icr.v1.ProjectService/ListProjects", Access::kAnyUser, {}},

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,7 @@
 #include "server/audit/audit_log.h"
 #include "server/audit/signing.h"
 #include "server/catalog/catalog.h"
+#include "server/common/status_macros.h"
 #include "server/coding/codings.h"
 #include "server/service/authorizer.h"
 #include "server/service/admin_service.h"
@@ -64,14 +67,90 @@ absl::Status WriteSecretFile(const std::string& path, const std::string& token) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (buffer.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is not a PEM file"));
+  }
+  return buffer.str();
+}
+
+// TLS credentials from the options, or plaintext ones (only on loopback
+// unless allowed).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (options.tls_cert.empty()) {
+    if (!options.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    if (!IsLoopback(options.listen) && !options.allow_insecure) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--listen ", options.listen,
+          " is not a loopback address: serve TLS (--tls_cert, --tls_key) or pass "
+          "--allow_insecure"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ICR_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem("--tls_cert", options.tls_cert));
+  ICR_ASSIGN_OR_RETURN(pair.private_key, ReadPem("--tls_key", options.tls_key));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca.empty()) {
+    ICR_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem("--tls_client_ca", options.tls_client_ca));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// A checkpoint of the database into DIR/db, and the audit keys beside it, so
+// that `icr-server --data_dir DIR` serves the copy with the same signing key.
+absl::StatusOr<v1::BackupResponse> Backup(const storage::Store& store, catalog::Catalog& catalog,
+                                          const std::string& data_dir, const catalog::Actor& actor,
+                                          const v1::BackupRequest& request) {
+  const std::filesystem::path dir(request.directory());
+  if (request.directory().empty() || !dir.is_absolute()) {
+    return absl::InvalidArgumentError("directory: an absolute path on the server is required");
+  }
+  std::error_code error;
+  if (std::filesystem::exists(dir, error)) {
+    return absl::AlreadyExistsError(absl::StrCat("directory: ", dir.string(), " already exists"));
+  }
+  if (!std::filesystem::create_directories(dir, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("directory: cannot create ", dir.string(), ": ", error.message()));
+  }
+  ICR_ASSIGN_OR_RETURN(int64_t bytes, store.Checkpoint((dir / "db").string()));
+  for (const char* key : {"audit-signing-key.pem", "audit-public-key.pem"}) {
+    const std::filesystem::path from = std::filesystem::path(data_dir) / key;
+    if (!std::filesystem::exists(from, error)) continue;
+    std::filesystem::copy_file(from, dir / key, error);
+    if (error) {
+      return absl::InternalError(absl::StrCat("copying ", key, ": ", error.message()));
+    }
+    bytes += static_cast<int64_t>(std::filesystem::file_size(dir / key, error));
+  }
+  std::filesystem::permissions(dir / "audit-signing-key.pem", std::filesystem::perms::owner_read |
+                                   std::filesystem::perms::owner_write,
+                               error);
+  v1::BackupResponse response;
+  response.set_directory(dir.string());
+  response.set_bytes(bytes);
+  ICR_RETURN_IF_ERROR(catalog.RecordServerEvent(
+      actor, "/icr.v1.AdminService/Backup", request,
+      absl::StrCat("backup of ", bytes, " bytes to ", dir.string())));
+  return response;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions& options) {
-  if (!IsLoopback(options.listen) && !options.allow_insecure) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--listen ", options.listen,
-        " is not a loopback address; plaintext there needs --allow_insecure"));
-  }
+  ICR_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(options));
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
@@ -100,7 +179,13 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   if (!signing_key.ok()) return signing_key.status();
   parts->signing_key.emplace(*std::move(signing_key));
   parts->audit_log = std::make_unique<audit::AuditLog>(*parts->store, *parts->signing_key);
-  parts->admin_service = std::make_unique<AdminServiceImpl>(*parts->catalog, *parts->authorizer);
+  parts->admin_service = std::make_unique<AdminServiceImpl>(
+      *parts->catalog, *parts->authorizer,
+      [store = parts->store.get(), catalog = parts->catalog.get(), data_dir = options.data_dir](
+          const catalog::Actor& actor,
+          const v1::BackupRequest& request) -> absl::StatusOr<v1::BackupResponse> {
+        return Backup(*store, *catalog, data_dir, actor, request);
+      });
   parts->project_service =
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
   parts->audit_service =
@@ -122,7 +207,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota("icr-server");

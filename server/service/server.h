@@ -20,6 +20,12 @@ struct ServerOptions {
   std::string data_dir = "./icr-data";
   // Sync the WAL before acknowledging a write (DESIGN §4).
   bool sync = true;
+  // TLS (DESIGN §7): PEM files of the server's certificate chain and private
+  // key. With `tls_client_ca` as well, clients must present a certificate
+  // signed by that CA (mutual TLS).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
   // Serve plaintext on an address other than loopback.
   bool allow_insecure = false;
   // Largest request or response message.

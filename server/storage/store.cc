@@ -1,10 +1,13 @@
 #include "server/storage/store.h"
 
 #include "absl/strings/str_cat.h"
+#include <filesystem>
+
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 
 namespace icr::storage {
 namespace {
@@ -109,6 +112,22 @@ absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Store::Last(
   }
   if (!it->key().starts_with(ToSlice(prefix))) return std::nullopt;
   return std::make_pair(it->key().ToString(), it->value().ToString());
+}
+
+absl::StatusOr<int64_t> Store::Checkpoint(const std::string& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &raw);
+  if (!s.ok()) return FromRocks(s);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // Flush first, so the copy is SST files only and needs no WAL replay.
+  s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
+  if (!s.ok()) return FromRocks(s);
+  int64_t bytes = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, error)) {
+    if (entry.is_regular_file(error)) bytes += static_cast<int64_t>(entry.file_size(error));
+  }
+  return bytes;
 }
 
 absl::Status Store::Write(rocksdb::WriteBatch* batch) {

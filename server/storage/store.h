@@ -52,6 +52,11 @@ class Store {
   absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Last(
       Family family, std::string_view prefix) const;
 
+  // A consistent copy of the whole database in `dir` (which must not exist),
+  // hard-linking files where it can: a RocksDB checkpoint, taken while the
+  // server keeps serving. Returns the bytes it holds.
+  absl::StatusOr<int64_t> Checkpoint(const std::string& dir) const;
+
   // Applies `batch` atomically, synced per the options.
   absl::Status Write(rocksdb::WriteBatch* batch);
 

@@ -60,6 +60,11 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       // admins may (a token for oneself is tested on its own).
       {"/icr.v1.AdminService/CreateToken", admins},
       {"/icr.v1.AdminService/GetCurrentUser", everyone},
+      // Field 1 names user "p", someone else: only admins may list those.
+      {"/icr.v1.AdminService/ListTokens", admins},
+      // Field 1 is the token id "p": malformed, refused after authorization.
+      {"/icr.v1.AdminService/RevokeToken", everyone},
+      {"/icr.v1.AdminService/Backup", admins},
       {"/icr.v1.ProjectService/CreateProject", everyone},
       {"/icr.v1.ProjectService/ListProjects", everyone},
       {"/icr.v1.ProjectService/GetProject", members},

@@ -1,0 +1,161 @@
+// AdminService: tokens (expiry, listing without secrets, revocation) and
+// backups that a second server serves with the same data and audit head.
+
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tests/testing/server_fixture.h"
+
+namespace icr {
+namespace {
+
+using grpc::StatusCode;
+
+class AdminServiceTest : public testing::ServerTest {
+ protected:
+  grpc::Status WhoAmI(const std::string& token, std::string* user = nullptr) {
+    v1::GetCurrentUserResponse me;
+    grpc::Status status = Call(token, &v1::AdminService::Stub::GetCurrentUser, *admin_,
+                               v1::GetCurrentUserRequest(), &me);
+    if (user != nullptr) *user = me.user().id();
+    return status;
+  }
+};
+
+TEST_F(AdminServiceTest, TokensExpire) {
+  const std::string alice = CreateUser("alice");
+  v1::CreateTokenRequest request;
+  request.set_ttl_seconds(1);
+  request.set_user("alice");
+  v1::CreateTokenResponse made;
+  ASSERT_TRUE(Call(alice, &v1::AdminService::Stub::CreateToken, *admin_, request, &made).ok());
+  EXPECT_TRUE(made.info().has_expire_time());
+  EXPECT_TRUE(WhoAmI(made.token()).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(WhoAmI(made.token()).error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(WhoAmI(alice).ok());  // the other token lives on
+}
+
+TEST_F(AdminServiceTest, TokensAreListedWithoutSecretsAndRevoked) {
+  const std::string alice = CreateUser("alice");
+  const std::string bob = CreateUser("bob");
+  v1::CreateTokenRequest another;
+  another.set_user("alice");
+  v1::CreateTokenResponse second;
+  ASSERT_TRUE(Call(alice, &v1::AdminService::Stub::CreateToken, *admin_, another, &second).ok());
+
+  v1::ListTokensRequest list;
+  v1::ListTokensResponse tokens;
+  ASSERT_TRUE(Call(alice, &v1::AdminService::Stub::ListTokens, *admin_, list, &tokens).ok());
+  ASSERT_EQ(tokens.tokens_size(), 2);
+  for (const v1::TokenInfo& info : tokens.tokens()) {
+    EXPECT_EQ(info.user(), "alice");
+    EXPECT_EQ(info.token_id().size(), 16u);
+    EXPECT_EQ(alice.find(info.token_id()), std::string::npos) << "the id must not be the secret";
+    EXPECT_EQ(info.SerializeAsString().find(alice.substr(4)), std::string::npos);
+  }
+  // Bob may neither list nor revoke alice's tokens.
+  list.set_user("alice");
+  EXPECT_EQ(Call(bob, &v1::AdminService::Stub::ListTokens, *admin_, list, &tokens).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(second.info().token_id());
+  v1::RevokeTokenResponse revoked;
+  EXPECT_EQ(Call(bob, &v1::AdminService::Stub::RevokeToken, *admin_, revoke, &revoked).error_code(),
+            StatusCode::NOT_FOUND);
+  EXPECT_TRUE(WhoAmI(second.token()).ok());
+  // Alice revokes her second token: refused from the next call on.
+  ASSERT_TRUE(Call(alice, &v1::AdminService::Stub::RevokeToken, *admin_, revoke, &revoked).ok());
+  EXPECT_TRUE(revoked.token().revoked());
+  EXPECT_EQ(WhoAmI(second.token()).error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(WhoAmI(alice).ok());
+  // An admin rotates its own token: make a new one, revoke the old.
+  v1::CreateTokenRequest rotate;
+  rotate.set_user("admin");
+  v1::CreateTokenResponse fresh;
+  ASSERT_TRUE(
+      Call(admin_token_, &v1::AdminService::Stub::CreateToken, *admin_, rotate, &fresh).ok());
+  list.set_user("admin");
+  ASSERT_TRUE(Call(fresh.token(), &v1::AdminService::Stub::ListTokens, *admin_, list, &tokens).ok());
+  for (const v1::TokenInfo& info : tokens.tokens()) {
+    if (info.token_id() == fresh.info().token_id()) continue;
+    revoke.set_token_id(info.token_id());
+    ASSERT_TRUE(
+        Call(fresh.token(), &v1::AdminService::Stub::RevokeToken, *admin_, revoke, &revoked).ok());
+  }
+  EXPECT_EQ(WhoAmI(admin_token_).error_code(), StatusCode::UNAUTHENTICATED);
+  std::string who;
+  ASSERT_TRUE(WhoAmI(fresh.token(), &who).ok());
+  EXPECT_EQ(who, "admin");
+  // Malformed ids are named.
+  revoke.set_token_id("xyz");
+  grpc::Status bad =
+      Call(fresh.token(), &v1::AdminService::Stub::RevokeToken, *admin_, revoke, &revoked);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("token_id"), std::string::npos);
+}
+
+TEST_F(AdminServiceTest, BackupServesTheSameDataAndAuditHead) {
+  const std::string lead = CreateUser("lead");
+  v1::CreateProjectRequest create;
+  create.set_id("study");
+  create.set_title("Study");
+  v1::CreateProjectResponse created;
+  ASSERT_TRUE(Call(lead, &v1::ProjectService::Stub::CreateProject, *project_, create, &created).ok());
+  for (int i = 0; i < 20; ++i) {
+    v1::CreateCodeRequest code;
+    code.set_project("study");
+    code.mutable_code()->set_id("c" + std::to_string(i));
+    code.mutable_code()->set_name("C");
+    v1::CreateCodeResponse made;
+    ASSERT_TRUE(Call(lead, &v1::ProjectService::Stub::CreateCode, *project_, code, &made).ok());
+  }
+  testing::TempDir backups;
+  v1::BackupRequest request;
+  request.set_directory(backups.path() + "/copy");
+  v1::BackupResponse response;
+  EXPECT_EQ(Call(lead, &v1::AdminService::Stub::Backup, *admin_, request, &response).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Call(admin_token_, &v1::AdminService::Stub::Backup, *admin_, request, &response).ok());
+  EXPECT_GT(response.bytes(), 0);
+  // A second backup into the same place is refused, not merged.
+  EXPECT_EQ(
+      Call(admin_token_, &v1::AdminService::Stub::Backup, *admin_, request, &response).error_code(),
+      StatusCode::ALREADY_EXISTS);
+  request.set_directory("relative/dir");
+  EXPECT_EQ(
+      Call(admin_token_, &v1::AdminService::Stub::Backup, *admin_, request, &response).error_code(),
+      StatusCode::INVALID_ARGUMENT);
+
+  v1::ListEventsRequest events;
+  events.set_project("study");
+  events.set_page_size(1000);
+  v1::ListEventsResponse original;
+  ASSERT_TRUE(Call(lead, &v1::AuditService::Stub::ListEvents, *audit_, events, &original).ok());
+
+  // Serve the copy with a second server.
+  service::ServerOptions copy_options;
+  copy_options.listen = "127.0.0.1:0";
+  copy_options.data_dir = backups.path() + "/copy";
+  auto copy = service::IcrServer::Start(copy_options);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_FALSE((*copy)->created_admin_token_file()) << "the copy has its users already";
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*copy)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto copy_audit = v1::AuditService::NewStub(channel);
+  auto copy_project = v1::ProjectService::NewStub(channel);
+  v1::ListEventsResponse copied;
+  ASSERT_TRUE(Call(lead, &v1::AuditService::Stub::ListEvents, *copy_audit, events, &copied).ok());
+  ASSERT_EQ(copied.events_size(), original.events_size());
+  EXPECT_EQ(copied.events().rbegin()->hash(), original.events().rbegin()->hash());
+  v1::ListCodesRequest codes;
+  codes.set_project("study");
+  v1::ListCodesResponse listed;
+  ASSERT_TRUE(Call(lead, &v1::ProjectService::Stub::ListCodes, *copy_project, codes, &listed).ok());
+  EXPECT_EQ(listed.codes_size(), 20);
+  // The backup itself is on the server-level trail.
+  EXPECT_GE(EventCount("_server"), 3);
+}
+
+}  // namespace
+}  // namespace icr

@@ -58,6 +58,14 @@ const std::vector<MethodRule>& AuthorizationTable() {
       {"/icr.v1.CodingService/RetractCoding", Access::kProject, {OWNER, LEAD, CODER}},
       {"/icr.v1.CodingService/ListCodings", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
 
+      // Agreement: what a coder or reviewer may see of a blind OPEN round is
+      // decided with the data (live_agreement.h); resolving is for leads.
+      {"/icr.v1.AgreementService/ComputeAgreement", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.AgreementService/WatchAgreement", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.AgreementService/ListDisagreements", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.AgreementService/ResolveDisagreement", Access::kProject, {OWNER, LEAD}},
+      {"/icr.v1.AgreementService/GetConsensus", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+
       // Coders do not read the trail: during a blind round it would show
       // them the other coders' work.
       {"/icr.v1.AuditService/ListEvents", Access::kProject, {OWNER, LEAD, REVIEWER}},

@@ -22,7 +22,9 @@
 #include "server/common/status_macros.h"
 #include "server/coding/codings.h"
 #include "server/service/authorizer.h"
+#include "server/live/live_agreement.h"
 #include "server/service/admin_service.h"
+#include "server/service/agreement_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/report_service.h"
 #include "server/service/coding_service.h"
@@ -45,6 +47,8 @@ struct IcrServer::Parts {
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<CodingServiceImpl> coding_service;
+  std::unique_ptr<live::LiveAgreement> live;
+  std::unique_ptr<AgreementServiceImpl> agreement_service;
 };
 
 namespace {
@@ -193,6 +197,10 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   parts->report_service =
       std::make_unique<ReportServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
   parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
+  parts->live = std::make_unique<live::LiveAgreement>(*parts->store, *parts->writer,
+                                                     *parts->codings, live::LiveOptions{});
+  parts->agreement_service =
+      std::make_unique<AgreementServiceImpl>(*parts->live, *parts->authorizer);
 
   std::optional<std::string> created_token_file;
   absl::StatusOr<std::optional<std::string>> admin_token = parts->catalog->BootstrapAdmin();
@@ -218,6 +226,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   builder.RegisterService(parts->audit_service.get());
   builder.RegisterService(parts->report_service.get());
   builder.RegisterService(parts->coding_service.get());
+  builder.RegisterService(parts->agreement_service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));

@@ -8,6 +8,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
+#include "icr/v1/agreement.grpc.pb.h"
 #include "server/service/authorization.h"
 #include "tests/testing/server_fixture.h"
 
@@ -87,6 +88,11 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       {"/icr.v1.CodingService/ImportCodings", coders},
       {"/icr.v1.CodingService/RetractCoding", coders},
       {"/icr.v1.CodingService/ListCodings", members},
+      {"/icr.v1.AgreementService/ComputeAgreement", members},
+      {"/icr.v1.AgreementService/WatchAgreement", members},
+      {"/icr.v1.AgreementService/ListDisagreements", members},
+      {"/icr.v1.AgreementService/ResolveDisagreement", leads},
+      {"/icr.v1.AgreementService/GetConsensus", members},
       {"/icr.v1.AuditService/ListEvents", auditors},
       {"/icr.v1.AuditService/ExportAudit", auditors},
       {"/icr.v1.AuditService/GetSignedHead", auditors},
@@ -164,7 +170,7 @@ class AuthorizationTest : public testing::ServerTest {
 TEST_F(AuthorizationTest, TableCoversEveryRpcOfTheApi) {
   std::set<std::string> api;
   for (const char* name : {"icr.v1.AdminService", "icr.v1.ProjectService", "icr.v1.AuditService", "icr.v1.ReportService",
-                           "icr.v1.CodingService"}) {
+                           "icr.v1.CodingService", "icr.v1.AgreementService"}) {
     const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
     ASSERT_NE(service, nullptr) << name;
     for (int i = 0; i < service->method_count(); ++i) {

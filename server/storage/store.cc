@@ -33,6 +33,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.IncreaseParallelism(2);
   // Bound memory: all column families' memtables share 64 MiB (DESIGN §4
   // memory target: a server holding a million codings stays well under

@@ -27,6 +27,9 @@ struct StoreOptions {
   // acknowledged mutation survives a crash of the machine. false trades that
   // for speed (a crash of the process alone still loses nothing).
   bool sync = true;
+  // The environment RocksDB does its file I/O through; nullptr: the default.
+  // Tests pass one that injects faults (a power cut, a full disk).
+  rocksdb::Env* env = nullptr;
 };
 
 class Store {

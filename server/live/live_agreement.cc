@@ -577,7 +577,9 @@ void BinaryWarnings(const PatternTable& table, const std::string& key,
   const std::optional<double> ac1 = FindValue(diag, "gwet_ac1");
   const double prevalence = table.Prevalence();
   if (table.coders >= 2 && table.units > 0 && prevalence > 0 && prevalence < 1 &&
-      (prevalence < options.rare_prevalence || prevalence > 1 - options.rare_prevalence)) {
+      (prevalence < options.rare_prevalence || prevalence > 1 - options.rare_prevalence) &&
+      // Where kappa and alpha stay close to AC1 the paradox does not bite.
+      (!alpha || !ac1 || *ac1 - *alpha >= 0.05)) {
     *row->add_warnings() = Warning(
         "kappa_paradox", key,
         absl::StrCat(key, " is applied in ", Fixed(100 * prevalence, 1), "% of the values: ",

@@ -641,7 +641,7 @@ TEST_F(AgreementServiceTest, BadInputNamesTheField) {
 
 TEST_F(AgreementServiceTest, DiagnosticsFlagARareCodeAndAFarCoder) {
   // c1 on every segment by alice and bob; carol never: carol is far from
-  // the rest. c2 on one segment only: rare.
+  // the rest. c2 on two segments only: rare, and alpha far below AC1.
   for (const auto& coder : {"alice", "bob", "carol"}) {
     v1::SubmitCodingsRequest batch;
     batch.set_project("study");
@@ -652,7 +652,7 @@ TEST_F(AgreementServiceTest, DiagnosticsFlagARareCodeAndAFarCoder) {
         if (std::string(coder) == "carol" && (s % 4 == 1)) AddSegment(&batch, coder, d, s, "c1");
       }
     }
-    AddSegment(&batch, coder, 0, 0, "c2");
+    AddSegment(&batch, coder, 0, std::string(coder) == "carol" ? 1 : 0, "c2");
     Ok(Call(tokens_[coder], &v1::CodingService::Stub::SubmitCodings, *coding_, batch));
   }
   const v1::ComputeAgreementResponse r = Compute({});

@@ -1,0 +1,177 @@
+// The coder -> lead flow through the real icr-server and icr binaries: a
+// lead sets up a blind round, three coders submit their codings from CSV
+// files, a coder is refused the agreement table while the round is OPEN,
+// the lead reads it (and it equals `icr stats` on the same data), advances
+// the round, lists the disagreements, resolves one (a second time too, and
+// once without a rationale), and exports the consensus.
+
+#include <fstream>
+#include <regex>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testing/subprocess.h"
+#include "tests/testing/temp_dir.h"
+
+namespace icr {
+namespace {
+
+using nlohmann::json;
+using testing::CommandResult;
+
+class AgreementEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<testing::Background>(std::vector<std::string>{
+        ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", dir_.path() + "/data"});
+    ASSERT_TRUE(server_->started());
+    std::string line = server_->WaitForLine("listening on port");
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(line, match, std::regex("port ([0-9]+)"))) << server_->output();
+    port_ = match[1];
+  }
+
+  CommandResult Icr(std::vector<std::string> args, const std::string& user = "") {
+    std::vector<std::string> full = {
+        ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_, "--token_file",
+        user.empty() ? dir_.path() + "/data/admin.token" : dir_.path() + "/" + user + ".token"};
+    full.insert(full.end(), args.begin(), args.end());
+    return testing::Run(full);
+  }
+  void Ok(std::vector<std::string> args, const std::string& user = "") {
+    CommandResult r = Icr(args, user);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  json Json(std::vector<std::string> args, const std::string& user = "") {
+    args.insert(args.end(), {"--output", "json"});
+    CommandResult r = Icr(args, user);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = dir_.path() + "/" + name;
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::Background> server_;
+  std::string port_;
+};
+
+TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
+  for (const char* user : {"lead", "alice", "bob", "carol"}) {
+    json created = Json({"user", "create", user});
+    Write(std::string(user) + ".token", created["token"].get<std::string>());
+  }
+  Ok({"project", "create", "study", "--title", "Study"}, "lead");
+  for (const char* coder : {"alice", "bob", "carol"}) {
+    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
+  }
+  Ok({"code", "add", "study", "support", "--name", "Support"}, "lead");
+  Ok({"code", "add", "study", "practical", "--name", "Practical", "--parent", "support"}, "lead");
+  Ok({"code", "add", "study", "emotional", "--name", "Emotional", "--parent", "support"}, "lead");
+  Ok({"code", "add", "study", "barrier", "--name", "Barrier"}, "lead");
+  Ok({"doc", "add", "study", "int-01", "--file",
+      Write("int-01.txt", "one\n\ntwo\n\nthree\n\nfour\n\nfive\n\nsix\n"), "--segment",
+      "paragraph"},
+     "lead");
+  Ok({"round", "create", "study", "pilot", "--docs", "int-01", "--coders", "alice,bob,carol",
+      "--blind"},
+     "lead");
+  const std::map<std::string, std::string> files = {
+      {"alice", "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
+                "int-01,barrier,2\nint-01,practical,3\nint-01,emotional,4\n"},
+      {"bob", "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
+              "int-01,barrier,2\nint-01,emotional,3\nint-01,emotional,4\n"},
+      {"carol", "document,code,segment\nint-01,practical,0\nint-01,practical,1\n"
+                "int-01,barrier,2\nint-01,practical,3\nint-01,barrier,5\n"}};
+  for (const auto& [coder, csv] : files) {
+    Ok({"coding", "submit", "study", "pilot", "--file", Write(coder + ".csv", csv)}, coder);
+  }
+
+  // Blind and OPEN: a coder gets no agreement.
+  CommandResult refused = Icr({"agreement", "study", "pilot"}, "alice");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("PERMISSION_DENIED"), std::string::npos) << refused.err;
+
+  json table = Json({"agreement", "study", "pilot"}, "lead");
+  ASSERT_TRUE(table.is_object());
+  EXPECT_EQ(table["round"], "pilot");
+  EXPECT_EQ(table["analysis"], "code");
+  ASSERT_EQ(table["rows"].size(), 3u);  // barrier, emotional, practical
+  EXPECT_EQ(table["rows"][0]["code"], "barrier");
+  EXPECT_TRUE(table["rows"][0]["units"].is_number());
+  EXPECT_EQ(table["pairwise"].size(), 3u);
+  // The row of "practical" equals `icr stats` on the same data.
+  std::string csv = "unit,coder,value\n";
+  const std::map<std::string, std::set<int>> practical = {
+      {"alice", {0, 3}}, {"bob", {0}}, {"carol", {0, 1, 3}}};
+  for (int s = 0; s < 6; ++s) {
+    for (const auto& [coder, segments] : practical) {
+      csv += "s" + std::to_string(s) + "," + coder + "," + (segments.count(s) ? "1" : "0") + "\n";
+    }
+  }
+  json stats = Json({"stats", "--input", Write("practical.csv", csv)});
+  json row = table["rows"][2];
+  ASSERT_EQ(row["code"], "practical");
+  ASSERT_EQ(row["coefficients"].size(), stats["coefficients"].size());
+  for (size_t i = 0; i < stats["coefficients"].size(); ++i) {
+    const json& got = row["coefficients"][i];
+    const json& want = stats["coefficients"][i];
+    EXPECT_EQ(got["name"], want["name"]);
+    EXPECT_EQ(got["defined"], want["defined"]);
+    EXPECT_EQ(got["pairable_values"], want["pairable_values"]);
+    EXPECT_EQ(got["interpretation"], want["interpretation"]);
+    // The same sums in another order: equal up to rounding.
+    if (want["defined"].get<bool>()) {
+      EXPECT_NEAR(got["value"].get<double>(), want["value"].get<double>(), 1e-9);
+    }
+  }
+
+  // Rolled up to themes: support and barrier.
+  json themes = Json({"agreement", "study", "pilot", "--rollup", "1"}, "lead");
+  ASSERT_EQ(themes["rows"].size(), 2u);
+  EXPECT_EQ(themes["rows"][1]["code"], "support");
+
+  Ok({"round", "advance", "study", "pilot"}, "lead");
+  json disagreements = Json({"disagreements", "study", "pilot"}, "alice");
+  ASSERT_GT(disagreements["disagreements"].size(), 2u);
+  const json first = disagreements["disagreements"][0];
+  EXPECT_EQ(first["id"], "int-01:1:emotional");
+  EXPECT_EQ(first["values"]["carol"], "none");
+  EXPECT_EQ(first["suggestion"], "emotional");
+
+  CommandResult empty =
+      Icr({"resolve", "study", "pilot", "int-01:1:emotional", "--value", "emotional",
+           "--rationale", ""},
+          "lead");
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_NE(empty.err.find("rationale"), std::string::npos);
+  CommandResult coder = Icr({"resolve", "study", "pilot", "int-01:1:emotional", "--value",
+                             "emotional", "--rationale", "mine"},
+                            "carol");
+  EXPECT_EQ(coder.exit_code, 1);
+  Ok({"resolve", "study", "pilot", "int-01:1:emotional", "--value", "none", "--rationale",
+      "first reading"},
+     "lead");
+  json again = Json({"resolve", "study", "pilot", "int-01:1:emotional", "--value", "emotional",
+                     "--rationale", "talking about stress is emotional support"},
+                    "lead");
+  EXPECT_EQ(again["replaces"], "1");  // int64 in protobuf's JSON mapping
+
+  CommandResult consensus = Icr({"consensus", "study", "pilot", "--output", "csv"}, "lead");
+  ASSERT_EQ(consensus.exit_code, 0) << consensus.err;
+  EXPECT_NE(consensus.out.find("\"int-01\",\"emotional\",\"1\",\"resolved\","
+                               "\"talking about stress is emotional support\",\"lead\""),
+            std::string::npos)
+      << consensus.out;
+  EXPECT_NE(consensus.out.find("\"int-01\",\"barrier\",\"2\",\"agreed\""), std::string::npos);
+
+  json after = Json({"agreement", "study", "pilot"}, "lead");
+  EXPECT_EQ(after["resolved"], 1);
+  EXPECT_EQ(after["negotiated"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace icr

@@ -21,6 +21,18 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA: require client certificates signed by it (mutual TLS)");
 ABSL_FLAG(int64_t, max_document_bytes, 16 << 20, "largest document text accepted, in bytes");
 ABSL_FLAG(int32_t, max_threads, 64, "most gRPC handler threads");
+ABSL_FLAG(int32_t, max_message_bytes, 64 << 20,
+          "largest request or response message, in bytes (larger: RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int32_t, max_batch, 10000,
+          "most codings in one SubmitCodings request or ImportCodings message");
+ABSL_FLAG(double, rate_limit_per_token, 0,
+          "requests per second one token may make, sustained; 0: no limit");
+ABSL_FLAG(double, rate_limit_burst, 0,
+          "requests one idle token may make at once; 0: max(1, --rate_limit_per_token)");
+ABSL_FLAG(int32_t, max_streams_per_token, 8,
+          "streams (ImportCodings, ExportAudit) one token may hold open; 0: no limit");
+ABSL_FLAG(int32_t, max_streams, 32,
+          "streams open at once over all tokens; 0: no limit (keep it below --max_threads)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -46,6 +58,12 @@ int main(int argc, char** argv) {
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.max_document_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_document_bytes));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_batch = absl::GetFlag(FLAGS_max_batch);
+  options.limits.requests_per_second = absl::GetFlag(FLAGS_rate_limit_per_token);
+  options.limits.burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  options.limits.max_streams_per_token = absl::GetFlag(FLAGS_max_streams_per_token);
+  options.limits.max_streams = absl::GetFlag(FLAGS_max_streams);
   auto server = icr::service::IcrServer::Start(options);
   if (!server.ok()) {
     std::cerr << "icr-server: " << server.status().message() << std::endl;

@@ -88,6 +88,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
     absl::StatusOr<CallContext> caller =
         authorizer_.Check(*context, "/icr.v1.AuditService/ExportAudit", request->project());
     if (!caller.ok()) return ToGrpcStatus(caller.status());
+    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
+    if (!slot.ok()) return ToGrpcStatus(slot.status());
     if (absl::Status s = CheckChain(request->project()); !s.ok()) return ToGrpcStatus(s);
     absl::StatusOr<v1::SignedTreeHead> head = log_.SignedHead(request->project());
     if (!head.ok()) return ToGrpcStatus(head.status());

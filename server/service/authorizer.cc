@@ -12,11 +12,8 @@ namespace {
 
 constexpr std::string_view kListEvents = "/icr.v1.AuditService/ListEvents";
 
-}  // namespace
-
-absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
-                                              std::string_view method,
-                                              std::string_view project) const {
+// The token of "authorization: Bearer <token>".
+absl::StatusOr<std::string_view> BearerToken(const grpc::ServerContext& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) {
@@ -27,9 +24,19 @@ absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
     return absl::UnauthenticatedError("authorization metadata must be \"Bearer <token>\"");
   }
-  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
-                       catalog_.UserForToken(header.substr(kBearer.size())));
+  return header.substr(kBearer.size());
+}
+
+}  // namespace
+
+absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
+                                              std::string_view method,
+                                              std::string_view project) const {
+  ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
+  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.UserForToken(token));
   if (!user) return absl::UnauthenticatedError("unknown or revoked token");
+  // Only known tokens get a bucket, so their number bounds the limiter's memory.
+  ICR_RETURN_IF_ERROR(limiter_.Admit(token));
 
   CallContext call;
   call.actor.user = user->id();
@@ -54,6 +61,12 @@ absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context
   }
   ICR_RETURN_IF_ERROR(Decide(method, call.actor.server_admin, call.role, project));
   return call;
+}
+
+absl::StatusOr<RateLimiter::StreamSlot> Authorizer::OpenStream(
+    const grpc::ServerContext& context) const {
+  ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
+  return limiter_.OpenStream(token);
 }
 
 }  // namespace icr::service

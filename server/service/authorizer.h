@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "server/catalog/catalog.h"
+#include "server/service/rate_limiter.h"
 
 namespace icr::service {
 
@@ -23,16 +24,26 @@ struct CallContext {
 
 class Authorizer {
  public:
-  explicit Authorizer(const catalog::Catalog& catalog) : catalog_(catalog) {}
+  explicit Authorizer(const catalog::Catalog& catalog, const RateLimits& limits = RateLimits())
+      : catalog_(catalog), limiter_(limits) {}
 
-  // UNAUTHENTICATED without a valid "authorization: Bearer <token>"; then the
+  // UNAUTHENTICATED without a valid "authorization: Bearer <token>";
+  // RESOURCE_EXHAUSTED when the token is over its request rate; then the
   // table's decision for `method` on `project` (empty for calls outside a
   // project).
   absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
                                     std::string_view project) const;
 
+  // For a streaming call that Check let in: a slot among the open streams,
+  // held until the returned object goes, or RESOURCE_EXHAUSTED when the
+  // caller's token or the server has the most streams open.
+  absl::StatusOr<RateLimiter::StreamSlot> OpenStream(const grpc::ServerContext& context) const;
+
+  const RateLimiter& limiter() const { return limiter_; }
+
  private:
   const catalog::Catalog& catalog_;
+  mutable RateLimiter limiter_;
 };
 
 }  // namespace icr::service

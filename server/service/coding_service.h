@@ -33,6 +33,9 @@ class CodingServiceImpl final : public v1::CodingService::Service {
     absl::StatusOr<CallContext> caller =
         authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", message.project());
     if (!caller.ok()) return ToGrpcStatus(caller.status());
+    // The stream holds a handler thread until the client closes it.
+    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
+    if (!slot.ok()) return ToGrpcStatus(slot.status());
     v1::SubmitCodingsRequest chunk;
     chunk.set_project(message.project());
     chunk.set_round(message.round());

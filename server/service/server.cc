@@ -172,9 +172,11 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   catalog::CatalogOptions catalog_options;
   catalog_options.max_document_bytes = options.max_document_bytes;
   parts->catalog = std::make_unique<catalog::Catalog>(*parts->store, *parts->writer, catalog_options);
-  parts->codings = std::make_unique<coding::Codings>(*parts->store, *parts->writer,
-                                                     coding::CodingsOptions{});
-  parts->authorizer = std::make_unique<Authorizer>(*parts->catalog);
+  coding::CodingsOptions codings_options;
+  codings_options.max_batch = options.max_batch;
+  parts->codings =
+      std::make_unique<coding::Codings>(*parts->store, *parts->writer, codings_options);
+  parts->authorizer = std::make_unique<Authorizer>(*parts->catalog, options.limits);
   // The Ed25519 key that signs tree heads (DESIGN §5): created on first
   // start, private key mode 0600; the public key is written beside
   // admin.token for reviewers.

@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
+#include "server/service/rate_limiter.h"
 
 namespace icr::service {
 
@@ -28,12 +29,18 @@ struct ServerOptions {
   std::string tls_client_ca;
   // Serve plaintext on an address other than loopback.
   bool allow_insecure = false;
-  // Largest request or response message.
+  // Largest request or response message; a larger one is RESOURCE_EXHAUSTED.
   int max_message_bytes = 64 << 20;
-  // Largest document text.
+  // Largest document text (RESOURCE_EXHAUSTED).
   size_t max_document_bytes = 16 << 20;
+  // Most codings in one SubmitCodings request or ImportCodings message
+  // (RESOURCE_EXHAUSTED).
+  int max_batch = 10000;
   // Most gRPC handler threads.
   int max_threads = 64;
+  // Per-token request rate and open streams (see rate_limiter.h): the rate
+  // limit is off by default; a token holds at most 8 streams, the server 32.
+  RateLimits limits;
 };
 
 class IcrServer {

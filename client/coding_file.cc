@@ -1,6 +1,7 @@
 #include "client/coding_file.h"
 
 #include <charconv>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,13 +16,16 @@ bool ParseInt(std::string_view text, int64_t* value) {
   return error == std::errc() && ptr == end;
 }
 
-}  // namespace
+using RecordCallback = std::function<absl::Status(const CsvRecord&)>;
 
-absl::StatusOr<CodingsByCoder> ReadCodingFile(const std::string& path) {
+// Reads the records `read` gives (a file's or a text's), `path` naming them.
+absl::StatusOr<CodingsByCoder> ReadCodings(
+    const std::string& path,
+    const std::function<absl::Status(const RecordCallback&)>& read) {
   CodingsByCoder result;
   std::map<std::string, int> column;  // name -> index
   size_t width = 0;
-  absl::Status status = ReadCsvFile(path, [&](const CsvRecord& record) -> absl::Status {
+  absl::Status status = read([&](const CsvRecord& record) -> absl::Status {
     if (record.line == 1) {
       static const std::vector<std::string> kKnown = {"document", "code", "segment", "start",
                                                       "end",      "memo", "coder"};
@@ -86,6 +90,20 @@ absl::StatusOr<CodingsByCoder> ReadCodingFile(const std::string& path) {
   if (!status.ok()) return status;
   if (column.empty()) return CsvError(path, 1, "the file is empty");
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<CodingsByCoder> ReadCodingFile(const std::string& path) {
+  return ReadCodings(path, [&](const RecordCallback& on_record) {
+    return ReadCsvFile(path, on_record);
+  });
+}
+
+absl::StatusOr<CodingsByCoder> ParseCodingFile(std::string_view text, const std::string& name) {
+  return ReadCodings(name, [&](const RecordCallback& on_record) {
+    return ReadCsvText(text, name, on_record);
+  });
 }
 
 }  // namespace icr::client

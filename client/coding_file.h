@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,8 @@ struct CodingRow {
 using CodingsByCoder = std::map<std::string, std::vector<CodingRow>>;
 
 absl::StatusOr<CodingsByCoder> ReadCodingFile(const std::string& path);
+// The same over CSV text in memory; `name` stands for the path in messages.
+absl::StatusOr<CodingsByCoder> ParseCodingFile(std::string_view text, const std::string& name);
 
 }  // namespace icr::client
 

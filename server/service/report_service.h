@@ -9,6 +9,7 @@
 #include "server/audit/hash.h"
 #include "server/catalog/catalog.h"
 #include "server/common/status_macros.h"
+#include "server/report/agreement_section.h"
 #include "server/report/builder.h"
 #include "server/report/report.h"
 #include "server/service/authorizer.h"
@@ -19,14 +20,14 @@ namespace icr::service {
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:
   ReportServiceImpl(const catalog::Catalog& catalog, audit::AuditLog& log,
-                    const Authorizer& authorizer)
-      : catalog_(catalog), log_(log), authorizer_(authorizer) {}
+                    live::LiveAgreement& live, const Authorizer& authorizer)
+      : catalog_(catalog), log_(log), live_(live), authorizer_(authorizer) {}
 
   grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
                          v1::GetReportResponse* response) override {
     return Handle(
         authorizer_, context, "/icr.v1.ReportService/GetReport", request->project(), response,
-        [&](const CallContext&) -> absl::StatusOr<v1::GetReportResponse> {
+        [&](const CallContext& call) -> absl::StatusOr<v1::GetReportResponse> {
           if (request->format() == v1::REPORT_FORMAT_UNSPECIFIED) {
             return absl::InvalidArgumentError("format: one of MARKDOWN, HTML, JSON is required");
           }
@@ -35,6 +36,19 @@ class ReportServiceImpl final : public v1::ReportService::Service {
           options.round = request->round();
           ICR_ASSIGN_OR_RETURN(report::ReportData data,
                                report::BuildReport(catalog_, log_, options));
+          // Agreement per round, as the caller may see it (the blind rules
+          // leave a round out while it is not for this caller yet).
+          const coding::Caller caller{call.actor, call.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
+          for (const report::Round& round : data.rounds) {
+            absl::StatusOr<report::RoundAgreement> section =
+                report::AgreementSection(live_, caller, request->project(), round.id);
+            if (section.ok()) {
+              data.agreement[round.id] = *std::move(section);
+            } else if (section.status().code() != absl::StatusCode::kPermissionDenied &&
+                       section.status().code() != absl::StatusCode::kFailedPrecondition) {
+              return section.status();
+            }
+          }
           v1::GetReportResponse out;
           switch (request->format()) {
             case v1::MARKDOWN:
@@ -70,6 +84,7 @@ class ReportServiceImpl final : public v1::ReportService::Service {
  private:
   const catalog::Catalog& catalog_;
   audit::AuditLog& log_;
+  live::LiveAgreement& live_;
   const Authorizer& authorizer_;
 };
 

@@ -196,11 +196,11 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
   parts->audit_service =
       std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
-  parts->report_service =
-      std::make_unique<ReportServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
   parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
   parts->live = std::make_unique<live::LiveAgreement>(*parts->store, *parts->writer,
                                                      *parts->codings, live::LiveOptions{});
+  parts->report_service = std::make_unique<ReportServiceImpl>(*parts->catalog, *parts->audit_log,
+                                                              *parts->live, *parts->authorizer);
   parts->agreement_service =
       std::make_unique<AgreementServiceImpl>(*parts->live, *parts->authorizer);
 

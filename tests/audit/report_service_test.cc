@@ -156,7 +156,7 @@ TEST_F(ReportServiceTest, MarkdownTiesTheTeamCodebookAndRoundsToTheTrail) {
         std::string("| rita | REVIEWER |   | 0 |"), std::string("## Codebook (revision 4)"),
         std::string("| 3 | "), std::string("UpdateCode"), std::string("MergeCode"),
         std::string("### Round r1: pilot"), std::string("RECONCILING, blind"),
-        std::string("No agreement computed yet for this round."),
+        std::string("Independent coding (before consensus):"), std::string("Pairwise cohen_kappa"),
         "| tree size (events) | " + std::to_string(events) + " |",
         std::string("icr audit verify")}) {
     EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
@@ -174,7 +174,21 @@ TEST_F(ReportServiceTest, JsonHeadVerifiesAgainstAnExport) {
   EXPECT_EQ(report["codebook"]["changes"].size(), 4u);
   EXPECT_EQ(report["codebook"]["changes"][3]["revision"], report["codebook"]["revision"]);
   ASSERT_EQ(report["rounds"].size(), 1u);
-  EXPECT_TRUE(report["rounds"][0]["agreement"].is_null());
+  // The round's agreement, as the server computes it live: c1 applied by
+  // alice to both segments and by bob to the first, so alpha is
+  // 1 - (n-1) o01 / (n0 n1) = 1 - 3*1/(1*3) = 0 (Krippendorff 2011).
+  const json& agreement = report["rounds"][0]["agreement"];
+  ASSERT_FALSE(agreement.is_null());
+  ASSERT_EQ(agreement["independent"]["rows"].size(), 1u);
+  EXPECT_NE(agreement["independent"]["rows"][0]["label"].get<std::string>().find("c1"),
+            std::string::npos);
+  bool alpha_seen = false;
+  for (const json& c : agreement["independent"]["rows"][0]["coefficients"]) {
+    if (c["name"] != "krippendorff_alpha") continue;
+    alpha_seen = true;
+    EXPECT_NEAR(c["value"].get<double>(), 0.0, 1e-12);
+  }
+  EXPECT_TRUE(alpha_seen) << agreement.dump();
   EXPECT_GE(report["rounds"][0]["history"].size(), 2u);  // created, advanced
   EXPECT_EQ(report["audit_head"]["tree_size"], EventCount("study"));
   // The head the report was generated from is validly signed by the server.
@@ -210,7 +224,8 @@ TEST_F(ReportServiceTest, HtmlIsOneSelfContainedFile) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("<style>"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_NE(html.find("No agreement computed yet"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);  // the chart of alpha per code
+  EXPECT_EQ(html.find("No agreement computed yet"), std::string::npos);
   EXPECT_NE(html.find("the student feels supported"), std::string::npos);
 }
 

@@ -28,6 +28,9 @@ ABSL_FLAG(std::string, server, "127.0.0.1:50051", "icr-server address");
 ABSL_FLAG(std::string, token_file, "./icr-data/admin.token", "the admin's token file");
 ABSL_FLAG(int, clients, 8, "concurrent coders, each with its own connection");
 ABSL_FLAG(int, batch, 500, "codings per SubmitCodings request");
+ABSL_FLAG(int, channels, 0,
+          "connections shared round-robin by the clients (0: one per client, as separate "
+          "machines would have)");
 ABSL_FLAG(double, seconds, 10, "how long to run");
 ABSL_FLAG(int, codes, 100, "codes in the codebook");
 ABSL_FLAG(int, segments, 2000, "segments of the document");
@@ -139,16 +142,20 @@ int main(int argc, char** argv) {
   std::atomic<int64_t> codings{0}, rpcs{0}, failures{0};
   std::vector<std::vector<double>> latencies(clients);
   const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  const int channel_count =
+      absl::GetFlag(FLAGS_channels) > 0 ? std::min(absl::GetFlag(FLAGS_channels), clients) : clients;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int c = 0; c < channel_count; ++c) {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt("icr-load-channel", c);  // distinct connections, not one shared subchannel
+    channels.push_back(grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server),
+                                                 grpc::InsecureChannelCredentials(), arguments));
+  }
   std::vector<std::thread> threads;
   const auto start = Clock::now();
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      // One channel per simulated coder, as separate machines would have.
-      grpc::ChannelArguments arguments;
-      arguments.SetInt("icr-load-client", c);  // distinct channels, not one shared subchannel
-      auto channel = grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server),
-                                               grpc::InsecureChannelCredentials(), arguments);
-      auto stub = icr::v1::CodingService::NewStub(channel);
+      auto stub = icr::v1::CodingService::NewStub(channels[c % channel_count]);
       int64_t next = static_cast<int64_t>(c) * 7919;  // spread coders over the units
       icr::v1::SubmitCodingsRequest request;
       request.set_project(setup.project);
@@ -189,7 +196,8 @@ int main(int argc, char** argv) {
   };
   const double codings_per_s = codings / elapsed;
   const double rpcs_per_s = rpcs / elapsed;
-  std::printf("clients=%d batch=%d seconds=%.1f\n", clients, batch, elapsed);
+  std::printf("clients=%d channels=%d batch=%d seconds=%.1f\n", clients, channel_count, batch,
+              elapsed);
   std::printf("codings/s=%.0f rpcs/s=%.0f failures=%lld\n", codings_per_s, rpcs_per_s,
               static_cast<long long>(failures.load()));
   std::printf("latency_ms p50=%.2f p99=%.2f max=%.2f\n", percentile(0.50), percentile(0.99),

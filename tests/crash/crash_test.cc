@@ -41,14 +41,11 @@ class CrashTest : public ::testing::Test {
   // Starts the server; returns how long it took until it listened.
   double Start() {
     const auto begin = Clock::now();
-    server_ = std::make_unique<testing::Background>(std::vector<std::string>{
-        ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", dir_.path() + "/data"});
-    std::string line = server_->WaitForLine("listening on port");
+    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
     const double seconds = std::chrono::duration<double>(Clock::now() - begin).count();
-    std::smatch match;
-    EXPECT_TRUE(std::regex_search(line, match, std::regex("port ([0-9]+)"))) << server_->output();
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::string(match[1]),
-                                   grpc::InsecureChannelCredentials());
+    server_ = std::move(server.process);
+    EXPECT_FALSE(server.port.empty()) << server_->output();
+    channel_ = grpc::CreateChannel("127.0.0.1:" + server.port, grpc::InsecureChannelCredentials());
     return seconds;
   }
 
@@ -72,8 +69,8 @@ class CrashTest : public ::testing::Test {
     create.set_id("crash");
     create.set_title("Crash test");
     v1::CreateProjectResponse created;
-    ASSERT_TRUE(Call(admin_, &v1::ProjectService::Stub::CreateProject, *project, create, &created)
-                    .ok());
+    ASSERT_TRUE(
+        Call(admin_, &v1::ProjectService::Stub::CreateProject, *project, create, &created).ok());
     v1::CreateRoundRequest round;
     round.set_project("crash");
     round.set_id("r1");
@@ -88,7 +85,8 @@ class CrashTest : public ::testing::Test {
       member.set_user(user.id());
       member.set_role(v1::CODER);
       v1::AddMemberResponse added;
-      ASSERT_TRUE(Call(admin_, &v1::ProjectService::Stub::AddMember, *project, member, &added).ok());
+      ASSERT_TRUE(
+          Call(admin_, &v1::ProjectService::Stub::AddMember, *project, member, &added).ok());
       round.add_coders(user.id());
     }
     for (int k = 0; k < kCodes; ++k) {
@@ -112,8 +110,8 @@ class CrashTest : public ::testing::Test {
             .ok());
     round.add_documents("doc");
     v1::CreateRoundResponse made_round;
-    ASSERT_TRUE(Call(admin_, &v1::ProjectService::Stub::CreateRound, *project, round, &made_round)
-                    .ok());
+    ASSERT_TRUE(
+        Call(admin_, &v1::ProjectService::Stub::CreateRound, *project, round, &made_round).ok());
   }
 
   // Coders submit batches until the server dies under them.
@@ -123,8 +121,8 @@ class CrashTest : public ::testing::Test {
       threads.emplace_back([&, c] {
         auto coding = v1::CodingService::NewStub(channel_);
         for (int n = 0; !stop; ++n) {
-          const std::string tag = "b" + std::to_string(cycle) + "-" + std::to_string(c) + "-" +
-                                  std::to_string(n);
+          const std::string tag =
+              "b" + std::to_string(cycle) + "-" + std::to_string(c) + "-" + std::to_string(n);
           v1::SubmitCodingsRequest request;
           request.set_project("crash");
           request.set_round("r1");
@@ -162,7 +160,8 @@ class CrashTest : public ::testing::Test {
     request.set_page_size(10000);
     while (true) {
       v1::ListCodingsResponse page;
-      ASSERT_TRUE(Call(admin_, &v1::CodingService::Stub::ListCodings, *coding, request, &page).ok());
+      ASSERT_TRUE(
+          Call(admin_, &v1::CodingService::Stub::ListCodings, *coding, request, &page).ok());
       for (const v1::Coding& c : page.codings()) {
         stored[c.id()] = c.memo();
         ++per_batch[c.memo()];

@@ -3,9 +3,10 @@
 // documents and a round; then a graceful restart, and a kill -9, after which
 // every list shows what was there.
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <regex>
-#include <sys/stat.h>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -23,13 +24,10 @@ class CliEndToEndTest : public ::testing::Test {
   void SetUp() override { StartServer(); }
 
   void StartServer() {
-    server_ = std::make_unique<testing::Background>(std::vector<std::string>{
-        ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", dir_.path() + "/data"});
-    ASSERT_TRUE(server_->started());
-    std::string line = server_->WaitForLine("listening on port");
-    std::smatch match;
-    ASSERT_TRUE(std::regex_search(line, match, std::regex("port ([0-9]+)"))) << server_->output();
-    port_ = match[1];
+    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
+    server_ = std::move(server.process);
+    port_ = server.port;
+    ASSERT_FALSE(port_.empty()) << server_->output();
   }
 
   // Runs `icr ARGS...` against the server as the holder of `token_file`.
@@ -96,10 +94,11 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
   const std::string lead = CreateUser("lead");
   CreateUser("alice");
   CreateUser("bob");
-  ASSERT_EQ(IcrJson({"project", "create", "study", "--title", "Peer mentoring"}, lead)["project"]["id"],
-            "study");
-  for (auto [user, role] : std::vector<std::pair<std::string, std::string>>{
-           {"alice", "coder"}, {"bob", "coder"}}) {
+  ASSERT_EQ(
+      IcrJson({"project", "create", "study", "--title", "Peer mentoring"}, lead)["project"]["id"],
+      "study");
+  for (auto [user, role] :
+       std::vector<std::pair<std::string, std::string>>{{"alice", "coder"}, {"bob", "coder"}}) {
     ASSERT_EQ(Icr({"member", "add", "study", user, "--role", role}, lead).exit_code, 0);
   }
   // The admin is not a member but acts as owner everywhere.
@@ -115,9 +114,9 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
                 lead)
                 .exit_code,
             0);
-  ASSERT_EQ(Icr({"code", "add", "study", "busy", "--name", "Busy", "--parent", "mentor"}, lead)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Icr({"code", "add", "study", "busy", "--name", "Busy", "--parent", "mentor"}, lead).exit_code,
+      0);
   json edited = IcrJson({"code", "edit", "study", "busy", "--definition", "Mentor too busy"}, lead);
   EXPECT_EQ(edited["code"]["definition"], "Mentor too busy");
   EXPECT_EQ(edited["code"]["name"], "Busy");
@@ -125,15 +124,19 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
   json codes = IcrJson({"code", "list", "study"}, lead);
   EXPECT_EQ(Ids(codes, "codes"), (std::vector<std::string>{"avail", "mentor", "support"}));
 
-  ASSERT_EQ(Icr({"code", "add", "study", "low", "--name", "Low", "--value", "1"}, lead).exit_code, 0);
-  ASSERT_EQ(Icr({"code", "add", "study", "high", "--name", "High", "--value", "2"}, lead).exit_code, 0);
-  ASSERT_EQ(Icr({"domain", "create", "study", "intensity", "--level", "ordinal", "--codes", "low,high"},
-                lead)
-                .exit_code,
+  ASSERT_EQ(Icr({"code", "add", "study", "low", "--name", "Low", "--value", "1"}, lead).exit_code,
             0);
+  ASSERT_EQ(Icr({"code", "add", "study", "high", "--name", "High", "--value", "2"}, lead).exit_code,
+            0);
+  ASSERT_EQ(
+      Icr({"domain", "create", "study", "intensity", "--level", "ordinal", "--codes", "low,high"},
+          lead)
+          .exit_code,
+      0);
 
   // A document with a character outside the BMP and CRLF line ends.
-  const std::string text = "I felt \xF0\x9F\x98\x80 supported.\r\nReally.\r\n\r\nMy mentor was busy.";
+  const std::string text =
+      "I felt \xF0\x9F\x98\x80 supported.\r\nReally.\r\n\r\nMy mentor was busy.";
   ASSERT_EQ(Icr({"doc", "add", "study", "int-01", "--file", WriteFile("int-01.txt", text),
                  "--segment", "paragraph"},
                 lead)
@@ -176,8 +179,8 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
   CommandResult missing_file = Icr({"doc", "add", "study", "d", "--file", "/nonexistent"}, lead);
   EXPECT_EQ(missing_file.exit_code, 2);
   EXPECT_NE(missing_file.err.find("/nonexistent"), std::string::npos);
-  CommandResult latin1 = Icr({"doc", "add", "study", "d", "--file", WriteFile("latin1.txt", "caf\xE9")},
-                             lead);
+  CommandResult latin1 =
+      Icr({"doc", "add", "study", "d", "--file", WriteFile("latin1.txt", "caf\xE9")}, lead);
   EXPECT_EQ(latin1.exit_code, 1);
   EXPECT_NE(latin1.err.find("text: not valid UTF-8"), std::string::npos) << latin1.err;
 
@@ -213,20 +216,20 @@ TEST_F(CliEndToEndTest, CodersSubmitListAndRetractThroughTheCli) {
   for (const char* code : {"c1", "c2"}) {
     ASSERT_EQ(Icr({"code", "add", "study", code, "--name", code}, lead).exit_code, 0);
   }
-  ASSERT_EQ(Icr({"doc", "add", "study", "d1", "--file",
-                 WriteFile("d1.txt", "one\n\ntwo\n\nthree")},
-                lead)
-                .exit_code,
-            0);
-  ASSERT_EQ(Icr({"round", "create", "study", "r1", "--docs", "d1", "--coders", "alice,bob",
-                 "--blind"},
-                lead)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Icr({"doc", "add", "study", "d1", "--file", WriteFile("d1.txt", "one\n\ntwo\n\nthree")}, lead)
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      Icr({"round", "create", "study", "r1", "--docs", "d1", "--coders", "alice,bob", "--blind"},
+          lead)
+          .exit_code,
+      0);
 
   json stored = IcrJson({"coding", "submit", "study", "r1", "--file",
-                         WriteFile("alice.csv", "document,code,segment,memo\nd1,c1,0,first\n"
-                                                "d1,c2,1,\"quoted, with comma\"\nd1,c1,2,\n")},
+                         WriteFile("alice.csv",
+                                   "document,code,segment,memo\nd1,c1,0,first\n"
+                                   "d1,c2,1,\"quoted, with comma\"\nd1,c1,2,\n")},
                         alice);
   EXPECT_EQ(stored["stored"], 3);
   EXPECT_EQ(IcrJson({"coding", "submit", "study", "r1", "--file",
@@ -250,10 +253,10 @@ TEST_F(CliEndToEndTest, CodersSubmitListAndRetractThroughTheCli) {
   EXPECT_EQ(all["codings"][3]["end"], 3);
   EXPECT_EQ(all["codings"][0]["segment"], 0);
   EXPECT_EQ(all["codings"][5]["submitted_by"], "lead");
-  EXPECT_EQ(IcrJson({"coding", "list", "study", "r1", "--coder", "bob", "--code", "c2"}, lead)
-                ["codings"]
-                    .size(),
-            2u);
+  EXPECT_EQ(
+      IcrJson({"coding", "list", "study", "r1", "--coder", "bob", "--code", "c2"}, lead)["codings"]
+          .size(),
+      2u);
 
   // Retract one; it stays in the record.
   const std::string first_id = all["codings"][0]["id"];

@@ -18,9 +18,9 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // A CA, a server certificate for 127.0.0.1 and a client certificate.
-    Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-days", "2", "-subj", "/CN=icr test CA", "-keyout", Path("ca.key"),
-             "-out", Path("ca.pem")});
+    Openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-days", "2", "-subj", "/CN=icr test CA", "-keyout", Path("ca.key"), "-out",
+             Path("ca.pem")});
     for (const std::string name : {"server", "client"}) {
       Openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                "-subj", "/CN=" + name, "-keyout", Path(name + ".key"), "-out",
@@ -44,14 +44,9 @@ class TlsTest : public ::testing::Test {
 
   // Starts the server with `extra` flags; returns its port ("" if it exited).
   std::string Start(std::vector<std::string> extra) {
-    std::vector<std::string> args = {ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir",
-                                     Path("data")};
-    args.insert(args.end(), extra.begin(), extra.end());
-    server_ = std::make_unique<testing::Background>(args);
-    std::string line = server_->WaitForLine("listening on port");
-    std::smatch match;
-    if (!std::regex_search(line, match, std::regex("port ([0-9]+)"))) return "";
-    return match[1];
+    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, Path("data"), extra);
+    server_ = std::move(server.process);
+    return server.port;
   }
 
   CommandResult Whoami(const std::string& port, std::vector<std::string> tls) {
@@ -67,7 +62,8 @@ class TlsTest : public ::testing::Test {
 };
 
 TEST_F(TlsTest, ServerTls) {
-  const std::string port = Start({"--tls_cert", Path("server.pem"), "--tls_key", Path("server.key")});
+  const std::string port =
+      Start({"--tls_cert", Path("server.pem"), "--tls_key", Path("server.key")});
   ASSERT_FALSE(port.empty()) << server_->output();
   EXPECT_NE(server_->output().find("(TLS)"), std::string::npos);
   CommandResult ok = Whoami(port, {"--tls_ca", Path("ca.pem")});
@@ -83,8 +79,8 @@ TEST_F(TlsTest, ServerTls) {
 }
 
 TEST_F(TlsTest, MutualTlsNeedsAClientCertificate) {
-  const std::string port = Start({"--tls_cert", Path("server.pem"), "--tls_key",
-                                  Path("server.key"), "--tls_client_ca", Path("ca.pem")});
+  const std::string port = Start({"--tls_cert", Path("server.pem"), "--tls_key", Path("server.key"),
+                                  "--tls_client_ca", Path("ca.pem")});
   ASSERT_FALSE(port.empty()) << server_->output();
   CommandResult without = Whoami(port, {"--tls_ca", Path("ca.pem")});
   EXPECT_EQ(without.exit_code, 1);
@@ -94,13 +90,13 @@ TEST_F(TlsTest, MutualTlsNeedsAClientCertificate) {
 }
 
 TEST_F(TlsTest, PlaintextBeyondLoopbackIsRefused) {
-  CommandResult refused = testing::Run(
-      {ICR_SERVER_BINARY, "--listen", "0.0.0.0:0", "--data_dir", Path("data")});
+  CommandResult refused =
+      testing::Run({ICR_SERVER_BINARY, "--listen", "0.0.0.0:0", "--data_dir", Path("data")});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("--allow_insecure"), std::string::npos) << refused.err;
-  CommandResult bad_key = testing::Run({ICR_SERVER_BINARY, "--listen", "127.0.0.1:0",
-                                        "--data_dir", Path("data"), "--tls_cert",
-                                        Path("server.pem"), "--tls_key", Path("missing.key")});
+  CommandResult bad_key =
+      testing::Run({ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", Path("data"),
+                    "--tls_cert", Path("server.pem"), "--tls_key", Path("missing.key")});
   EXPECT_EQ(bad_key.exit_code, 1);
   EXPECT_NE(bad_key.err.find("--tls_key"), std::string::npos) << bad_key.err;
 }

@@ -22,13 +22,10 @@ using testing::CommandResult;
 class AgreementEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<testing::Background>(std::vector<std::string>{
-        ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", dir_.path() + "/data"});
-    ASSERT_TRUE(server_->started());
-    std::string line = server_->WaitForLine("listening on port");
-    std::smatch match;
-    ASSERT_TRUE(std::regex_search(line, match, std::regex("port ([0-9]+)"))) << server_->output();
-    port_ = match[1];
+    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
+    server_ = std::move(server.process);
+    port_ = server.port;
+    ASSERT_FALSE(port_.empty()) << server_->output();
   }
 
   CommandResult Icr(std::vector<std::string> args, const std::string& user = "") {

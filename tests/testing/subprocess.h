@@ -4,15 +4,16 @@
 // Running the real binaries from tests: a command to completion with its
 // output, or a long-running server whose output lines can be awaited.
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <chrono>
 #include <cstring>
+#include <memory>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -151,6 +152,27 @@ class Background {
   std::string buffer_;
   std::string output_;
 };
+
+// A running icr-server binary and the port it listens on.
+struct ServerProcess {
+  std::unique_ptr<Background> process;
+  std::string port;  // empty when the server did not come up
+};
+
+// Starts the icr-server at `binary` on a free loopback port with `data_dir`
+// and `extra` flags, and waits until it listens.
+inline ServerProcess StartServer(const std::string& binary, const std::string& data_dir,
+                                 const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {binary, "--listen", "127.0.0.1:0", "--data_dir", data_dir};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ServerProcess server;
+  server.process = std::make_unique<Background>(args);
+  if (!server.process->started()) return server;
+  const std::string line = server.process->WaitForLine("listening on port");
+  std::smatch match;
+  if (std::regex_search(line, match, std::regex("port ([0-9]+)"))) server.port = match[1];
+  return server;
+}
 
 }  // namespace icr::testing
 

@@ -37,6 +37,10 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
     absl::StatusOr<CallContext> caller =
         authorizer_.Check(*context, "/icr.v1.AgreementService/WatchAgreement", request->project());
     if (!caller.ok()) return ToGrpcStatus(caller.status());
+    // A watch holds a handler thread while it lasts: counted among the open
+    // streams (--max_streams_per_token, --max_streams).
+    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
+    if (!slot.ok()) return ToGrpcStatus(slot.status());
     v1::ComputeAgreementRequest query = request->query();
     query.set_project(request->project());
     query.set_round(request->round());

@@ -66,6 +66,8 @@ absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context
 absl::StatusOr<RateLimiter::StreamSlot> Authorizer::OpenStream(
     const grpc::ServerContext& context) const {
   ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
+  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.UserForToken(token));
+  if (!user) return absl::UnauthenticatedError("unknown or revoked token");
   return limiter_.OpenStream(token);
 }
 

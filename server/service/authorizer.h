@@ -34,9 +34,11 @@ class Authorizer {
   absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
                                     std::string_view project) const;
 
-  // For a streaming call that Check let in: a slot among the open streams,
-  // held until the returned object goes, or RESOURCE_EXHAUSTED when the
-  // caller's token or the server has the most streams open.
+  // For a streaming call, before anything else: UNAUTHENTICATED for an
+  // unknown token; else a slot among the open streams, held until the
+  // returned object goes, or RESOURCE_EXHAUSTED when the caller's token or
+  // the server has the most streams open. (A client stream's handler holds a
+  // thread from the start, before its first message.)
   absl::StatusOr<RateLimiter::StreamSlot> OpenStream(const grpc::ServerContext& context) const;
 
   const RateLimiter& limiter() const { return limiter_; }

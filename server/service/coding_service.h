@@ -28,14 +28,15 @@ class CodingServiceImpl final : public v1::CodingService::Service {
   grpc::Status ImportCodings(grpc::ServerContext* context,
                              grpc::ServerReader<v1::ImportCodingsRequest>* reader,
                              v1::ImportCodingsResponse* response) override {
+    // The stream holds a handler thread from now until the client closes it:
+    // the token and the stream limits are checked before waiting for data.
+    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
+    if (!slot.ok()) return ToGrpcStatus(slot.status());
     v1::ImportCodingsRequest message;
     if (!reader->Read(&message)) return grpc::Status::OK;  // an empty import stores nothing
     absl::StatusOr<CallContext> caller =
         authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", message.project());
     if (!caller.ok()) return ToGrpcStatus(caller.status());
-    // The stream holds a handler thread until the client closes it.
-    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
-    if (!slot.ok()) return ToGrpcStatus(slot.status());
     v1::SubmitCodingsRequest chunk;
     chunk.set_project(message.project());
     chunk.set_round(message.round());

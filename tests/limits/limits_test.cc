@@ -248,6 +248,28 @@ TEST_F(LimitsTest, StreamsPerTokenAndPerServer) {
   EXPECT_EQ(CodingCount(admin_token_), 0);
 }
 
+TEST_F(LimitsTest, IdleImportStreamsWithoutAValidTokenHoldNoThread) {
+  options_.max_threads = 8;
+  Restart();
+  // More streams than handler threads, none sending a message: each is
+  // refused at once, and the server still answers.
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientWriter<v1::ImportCodingsRequest>>> writers;
+  std::vector<v1::ImportCodingsResponse> responses(20);
+  for (int i = 0; i < 20; ++i) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("authorization", "Bearer not-a-token-" + std::to_string(i));
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    writers.push_back(coding_->ImportCodings(context.get(), &responses[i]));
+    contexts.push_back(std::move(context));
+  }
+  for (auto& writer : writers) {
+    grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED) << status.error_message();
+  }
+  Ok(WhoAmI(admin_token_));
+}
+
 TEST_F(LimitsTest, MessageLargerThanTheLimitIsRefused) {
   options_.max_message_bytes = 64 << 10;
   Restart();

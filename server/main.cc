@@ -30,7 +30,8 @@ ABSL_FLAG(double, rate_limit_per_token, 0,
 ABSL_FLAG(double, rate_limit_burst, 0,
           "requests one idle token may make at once; 0: max(1, --rate_limit_per_token)");
 ABSL_FLAG(int32_t, max_streams_per_token, 8,
-          "streams (ImportCodings, ExportAudit) one token may hold open; 0: no limit");
+          "streams (ImportCodings, ExportAudit, WatchAgreement) one token may hold open; "
+          "0: no limit");
 ABSL_FLAG(int32_t, max_streams, 32,
           "streams open at once over all tokens; 0: no limit (keep it below --max_threads)");
 

@@ -38,8 +38,8 @@ absl::Status RateLimiter::Admit(std::string_view token) {
   auto [it, inserted] = buckets_.try_emplace(Key(token), Bucket{burst_, now});
   Bucket& bucket = it->second;
   if (!inserted && now > bucket.last) {
-    bucket.tokens = std::min(
-        burst_, bucket.tokens + absl::ToDoubleSeconds(now - bucket.last) * limits_.requests_per_second);
+    bucket.tokens = std::min(burst_, bucket.tokens + absl::ToDoubleSeconds(now - bucket.last) *
+                                                         limits_.requests_per_second);
     bucket.last = now;
   }
   if (bucket.tokens >= 1) {

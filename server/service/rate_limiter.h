@@ -59,8 +59,8 @@ class RateLimiter {
   };
 
   // `now` is the clock (tests pass a fake one).
-  explicit RateLimiter(const RateLimits& limits,
-                       std::function<absl::Time()> now = [] { return absl::Now(); });
+  explicit RateLimiter(
+      const RateLimits& limits, std::function<absl::Time()> now = [] { return absl::Now(); });
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 

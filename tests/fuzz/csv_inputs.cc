@@ -68,8 +68,7 @@ void StatsCsvInput(std::string_view data) {
       if (loaded->data.all_numeric() && !set_valued) {
         options.level = agreement::Level::kInterval;
         absl::StatusOr<agreement::Analysis> interval = agreement::Analyze(loaded->data, options);
-        FUZZ_CHECK(interval.ok() ||
-                   interval.status().code() == absl::StatusCode::kInvalidArgument)
+        FUZZ_CHECK(interval.ok() || interval.status().code() == absl::StatusCode::kInvalidArgument)
             << interval.status();
       }
     }

@@ -311,10 +311,9 @@ class Environment {
 
   // Reads every page of a List call as admin.
   template <typename Request, typename Response, typename Stub, typename Item>
-  std::vector<Item> All(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                     Response*),
-                        Stub& stub, Request request,
-                        const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
+  std::vector<Item> All(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), Stub& stub,
+      Request request, const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const) {
     std::vector<Item> all;
     request.set_page_size(1000);
     for (int page = 0; page < 100; ++page) {
@@ -347,8 +346,7 @@ class Environment {
                                       &code.exclusion_criteria(), &code.example()}) {
         FUZZ_CHECK(catalog::ValidateText("text", *text).ok()) << code.ShortDebugString();
       }
-      FUZZ_CHECK(code.parent().empty() || code_ids.count(code.parent()))
-          << code.ShortDebugString();
+      FUZZ_CHECK(code.parent().empty() || code_ids.count(code.parent())) << code.ShortDebugString();
       FUZZ_CHECK(code.parent() != code.id()) << code.ShortDebugString();
       FUZZ_CHECK(code.merged_into().empty() || code_ids.count(code.merged_into()))
           << code.ShortDebugString();
@@ -357,8 +355,8 @@ class Environment {
     v1::ListMembersRequest members_request;
     members_request.set_project(project);
     std::set<std::string> members;
-    for (const v1::Member& member : All(&P::ListMembers, *project_stub_, members_request,
-                                        &v1::ListMembersResponse::members)) {
+    for (const v1::Member& member :
+         All(&P::ListMembers, *project_stub_, members_request, &v1::ListMembersResponse::members)) {
       FUZZ_CHECK(catalog::ValidateId("user", member.user()).ok()) << member.ShortDebugString();
       members.insert(member.user());
     }
@@ -372,8 +370,7 @@ class Environment {
       get.set_project(project);
       get.set_document(listed.id());
       get.set_include_text(true);
-      const v1::Document document =
-          MustCall(&P::GetDocument, *project_stub_, get).document();
+      const v1::Document document = MustCall(&P::GetDocument, *project_stub_, get).document();
       FUZZ_CHECK(catalog::ValidateId("id", document.id()).ok()) << document.id();
       FUZZ_CHECK(text::IsValidUtf8(document.text())) << document.id();
       FUZZ_CHECK(document.text().size() <= kMaxDocumentBytes) << document.id();
@@ -394,8 +391,7 @@ class Environment {
     for (const v1::Round& round :
          All(&P::ListRounds, *project_stub_, rounds_request, &v1::ListRoundsResponse::rounds)) {
       FUZZ_CHECK(catalog::ValidateId("id", round.id()).ok()) << round.ShortDebugString();
-      FUZZ_CHECK(round.documents_size() > 0 && round.coders_size() > 0)
-          << round.ShortDebugString();
+      FUZZ_CHECK(round.documents_size() > 0 && round.coders_size() > 0) << round.ShortDebugString();
       std::set<std::string> round_documents;
       for (const std::string& document : round.documents()) {
         FUZZ_CHECK(documents.count(document)) << round.ShortDebugString();

@@ -86,7 +86,8 @@ void TextInput(std::string_view data) {
 
   // Arbitrary offsets: each converts, or is refused; one that converts lands
   // on a character boundary of the target unit.
-  for (OffsetUnit from : {OffsetUnit::kCodePoints, OffsetUnit::kUtf16Units, OffsetUnit::kUtf8Bytes}) {
+  for (OffsetUnit from :
+       {OffsetUnit::kCodePoints, OffsetUnit::kUtf16Units, OffsetUnit::kUtf8Bytes}) {
     for (OffsetUnit to :
          {OffsetUnit::kCodePoints, OffsetUnit::kUtf16Units, OffsetUnit::kUtf8Bytes}) {
       absl::StatusOr<std::vector<int64_t>> converted = text::ConvertOffsets(data, from, to, probes);

@@ -64,8 +64,7 @@ TEST_F(RateLimiterTest, TokensHaveTheirOwnBuckets) {
 }
 
 TEST_F(RateLimiterTest, StreamsPerTokenAndPerServer) {
-  RateLimiter limiter =
-      Make(RateLimits{.max_streams_per_token = 2, .max_streams = 3});
+  RateLimiter limiter = Make(RateLimits{.max_streams_per_token = 2, .max_streams = 3});
   std::vector<RateLimiter::StreamSlot> held;
   for (const char* token : {"a", "a", "b"}) {
     absl::StatusOr<RateLimiter::StreamSlot> slot = limiter.OpenStream(token);

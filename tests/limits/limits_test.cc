@@ -263,10 +263,19 @@ TEST_F(LimitsTest, IdleImportStreamsWithoutAValidTokenHoldNoThread) {
     writers.push_back(coding_->ImportCodings(context.get(), &responses[i]));
     contexts.push_back(std::move(context));
   }
+  // Each is refused at once: by the token check, or — when all eight
+  // threads are momentarily busy refusing others — by gRPC's own thread
+  // quota. None may wait for its deadline (as it did when the token was
+  // checked only after the first message).
+  int unauthenticated = 0;
   for (auto& writer : writers) {
     grpc::Status status = writer->Finish();
-    EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED) << status.error_message();
+    EXPECT_TRUE(status.error_code() == StatusCode::UNAUTHENTICATED ||
+                status.error_code() == StatusCode::RESOURCE_EXHAUSTED)
+        << status.error_code() << " " << status.error_message();
+    if (status.error_code() == StatusCode::UNAUTHENTICATED) ++unauthenticated;
   }
+  EXPECT_GT(unauthenticated, 0);
   Ok(WhoAmI(admin_token_));
 }
 

@@ -14,6 +14,7 @@
 #include "server/audit/hash.h"
 #include "server/audit/merkle.h"
 #include "server/audit/signing.h"
+#include "tests/testing/files.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/subprocess.h"
 
@@ -23,12 +24,7 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::ReadAll;
 
 std::vector<std::string> ReadLines(const std::string& path) {
   std::vector<std::string> lines;

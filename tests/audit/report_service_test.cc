@@ -11,6 +11,7 @@
 #include "nlohmann/json.hpp"
 #include "server/audit/export.h"
 #include "server/audit/signing.h"
+#include "tests/testing/files.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/subprocess.h"
 
@@ -20,12 +21,7 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::ReadAll;
 
 class ReportServiceTest : public testing::ServerTest {
  protected:

@@ -57,6 +57,10 @@ const std::vector<MethodRule>& AuthorizationTable() {
       {"/icr.v1.CodingService/ImportCodings", Access::kProject, {OWNER, LEAD, CODER}},
       {"/icr.v1.CodingService/RetractCoding", Access::kProject, {OWNER, LEAD, CODER}},
       {"/icr.v1.CodingService/ListCodings", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      // Progress: a coder sets its own (a lead for a coder); everyone of the
+      // project reads it, with the blind rules applied in the domain.
+      {"/icr.v1.CodingService/SetDocumentProgress", Access::kProject, {OWNER, LEAD, CODER}},
+      {"/icr.v1.CodingService/ListProgress", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
 
       // Agreement: what a coder or reviewer may see of a blind OPEN round is
       // decided with the data (live_agreement.h); resolving is for leads.

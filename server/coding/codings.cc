@@ -469,4 +469,28 @@ absl::Status Codings::ForEach(std::string_view project, std::string_view round,
   return failure;
 }
 
+absl::Status Codings::ForEachProgress(
+    std::string_view project, std::string_view round,
+    const std::function<void(const v1::DocumentProgress&)>& visit) const {
+  absl::Status failure;
+  ICR_RETURN_IF_ERROR(store_.Scan(Family::kCodings, storage::ProgressPrefix(project, round), "",
+                                  [&](std::string_view, std::string_view value) {
+                                    v1::DocumentProgress progress;
+                                    if (!progress.ParseFromArray(value.data(), value.size())) {
+                                      failure = absl::DataLossError("unreadable progress record");
+                                      return false;
+                                    }
+                                    visit(progress);
+                                    return true;
+                                  }));
+  return failure;
+}
+
+v1::ProgressState EffectiveProgress(const v1::DocumentProgress* record, bool has_codings) {
+  if (record != nullptr && record->state() != v1::PROGRESS_STATE_UNSPECIFIED) {
+    return record->state();
+  }
+  return has_codings ? v1::IN_PROGRESS : v1::NOT_STARTED;
+}
+
 }  // namespace icr::coding

@@ -42,7 +42,16 @@ struct CodingsChange {
   std::string round;
   std::vector<v1::Coding> added;
   std::vector<v1::Coding> retracted;
+  // (coder, document) states this commit set: IN_PROGRESS on a pair's first
+  // coding, DONE or IN_PROGRESS (reopened) by SetDocumentProgress, DONE for
+  // the documents of an import.
+  std::vector<v1::DocumentProgress> progress;
 };
+
+// The state of a (coder, document) pair, from its stored record if it has
+// one; a pair with codings but no record (data from before progress was
+// kept) is IN_PROGRESS; else NOT_STARTED.
+v1::ProgressState EffectiveProgress(const v1::DocumentProgress* record, bool has_codings);
 
 class Codings {
  public:
@@ -66,6 +75,11 @@ class Codings {
   // in id order, until it returns false.
   absl::Status ForEach(std::string_view project, std::string_view round,
                        const std::function<bool(const v1::Coding&)>& visit) const;
+
+  // Calls `visit` for every stored progress record of a round (pairs with
+  // no record are NOT_STARTED, or IN_PROGRESS when they have codings).
+  absl::Status ForEachProgress(std::string_view project, std::string_view round,
+                               const std::function<void(const v1::DocumentProgress&)>& visit) const;
 
   // Called after each committed change (from the committing thread).
   void AddListener(std::function<void(const CodingsChange&)> listener);

@@ -48,6 +48,14 @@ std::string ResolutionKey(std::string_view project, std::string_view round,
   return absl::StrCat(ResolutionPrefix(project, round), V(disagreement));
 }
 
+std::string ProgressPrefix(std::string_view project, std::string_view round) {
+  return absl::StrCat("p/", V(project), "/", V(round), "/");
+}
+std::string ProgressKey(std::string_view project, std::string_view round, std::string_view coder,
+                        std::string_view document) {
+  return absl::StrCat(ProgressPrefix(project, round), V(coder), "/", V(document));
+}
+
 std::string CodingPrefix(std::string_view project, std::string_view round) {
   return absl::StrCat("c/", V(project), "/", V(round), "/");
 }

@@ -21,6 +21,7 @@
 //                   x/{p}/{r}/{coder}/{seq: 8 bytes BE}  "" (index by coder)
 //                   n/{p}/{r}                            last seq (8 bytes BE)
 //                   r/{p}/{r}/{disagreement id}          Resolution (agreement.proto)
+//                   p/{p}/{r}/{coder}/{document}         DocumentProgress
 
 #include <cstdint>
 #include <string>
@@ -55,6 +56,10 @@ std::string CodingCounterKey(std::string_view project, std::string_view round);
 std::string ResolutionKey(std::string_view project, std::string_view round,
                           std::string_view disagreement);
 std::string ResolutionPrefix(std::string_view project, std::string_view round);
+// A coder's progress on one document of a round.
+std::string ProgressKey(std::string_view project, std::string_view round, std::string_view coder,
+                        std::string_view document);
+std::string ProgressPrefix(std::string_view project, std::string_view round);
 
 // The prefix of every key of one kind within a project: "code/{p}/".
 std::string ProjectScopedPrefix(std::string_view kind, std::string_view project);

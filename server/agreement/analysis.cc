@@ -31,10 +31,10 @@ absl::StatusOr<std::vector<std::string>> Requested(const std::vector<std::string
     if (name == "all" || name == "gwet_ac2") continue;
     if (std::find(std::begin(kCoefficientNames), std::end(kCoefficientNames), name) ==
         std::end(kCoefficientNames)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown coefficient '", name,
-          "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
-          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown coefficient '", name,
+                       "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
+                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
     }
   }
   return out;
@@ -69,7 +69,9 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   out.pairable_values = std::llround(co.n);
   // Interval and ratio read numbers even when alpha is not asked for: the
   // data must fit its declared level.
-  ICR_ASSIGN_OR_RETURN(std::vector<double> delta, DifferenceMatrix(data, metric, co.marginals));
+  int delta_scale = 0;
+  ICR_ASSIGN_OR_RETURN(std::vector<double> delta,
+                       DifferenceMatrix(data, metric, co.marginals, &delta_scale));
 
   const BootstrapOptions& boot = options.bootstrap;
   const bool two_coders = data.num_coders() == 2;
@@ -85,47 +87,46 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     Coefficient c;
     if (name == "percent_agreement") {
       c = PercentAgreement(counts);
-      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
-        return PercentAgreement(counts, m).value;
-      }, &c);
+      BootstrapRows(
+          counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m).value; },
+          &c);
     } else if (name == "cohen_kappa") {
       if (!two_coders) {
         c = needs_two("cohen_kappa", "see the pairwise matrix");
       } else {
         c = CohenKappa(*pairs, options.weights);
-        BootstrapRows(static_cast<int64_t>(pairs->a.size()), boot, [&](Multiplicity m) {
-          return CohenKappa(*pairs, options.weights, m).value;
-        }, &c);
+        BootstrapRows(
+            static_cast<int64_t>(pairs->a.size()), boot,
+            [&](Multiplicity m) { return CohenKappa(*pairs, options.weights, m).value; }, &c);
       }
     } else if (name == "scott_pi") {
       if (!two_coders) {
         c = needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
       } else {
         c = ScottPi(*pairs);
-        BootstrapRows(static_cast<int64_t>(pairs->a.size()), boot, [&](Multiplicity m) {
-          return ScottPi(*pairs, m).value;
-        }, &c);
+        BootstrapRows(
+            static_cast<int64_t>(pairs->a.size()), boot,
+            [&](Multiplicity m) { return ScottPi(*pairs, m).value; }, &c);
       }
     } else if (name == "fleiss_kappa") {
       c = FleissKappa(counts);
-      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
-        return FleissKappa(counts, m).value;
-      }, &c);
+      BootstrapRows(
+          counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m).value; }, &c);
     } else if (name == "krippendorff_alpha") {
-      c = AlphaFromCoincidences(co, delta, MetricName(metric));
+      c = AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
       if (c.defined() && boot.samples > 0) {
         BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
       }
     } else if (name == "gwet_ac1") {
       c = GwetAc(counts, options.weights);
-      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
-        return GwetAc(counts, options.weights, m).value;
-      }, &c);
+      BootstrapRows(
+          counts.rows(), boot,
+          [&](Multiplicity m) { return GwetAc(counts, options.weights, m).value; }, &c);
     } else if (name == "brennan_prediger") {
       c = BrennanPrediger(counts, options.categories);
-      BootstrapRows(counts.rows(), boot, [&](Multiplicity m) {
-        return BrennanPrediger(counts, options.categories, m).value;
-      }, &c);
+      BootstrapRows(
+          counts.rows(), boot,
+          [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m).value; }, &c);
     }
     out.coefficients.push_back(std::move(c));
   }

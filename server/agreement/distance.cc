@@ -1,6 +1,7 @@
 #include "server/agreement/distance.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -23,6 +24,38 @@ size_t IntersectionSize(std::span<const int32_t> a, std::span<const int32_t> b) 
     }
   }
   return common;
+}
+
+// The interval metric squares differences of the values: beyond about 1e154
+// the square overflows (and 0 * inf turns alpha into NaN), below about
+// 1e-162 it underflows to 0 (alpha "undefined: no variation"). Outside
+// [2^-400, 2^400] the values are multiplied by 2^e, which brings the largest
+// magnitude to [1, 2). A power of two scales every difference and square
+// exactly, so D_o and D_e both gain the factor 2^2e and alpha = 1 - D_o/D_e
+// (invariant under any affine map of the values) comes out as at ordinary
+// scale. Shifting the values would not help: a difference is already
+// shift-invariant, and subtracting a centre only adds rounding. Within the
+// range nothing is scaled, so D_o and D_e stay in the data's units.
+int IntervalScaleExponent(double largest) {
+  constexpr double kHigh = 0x1p400;
+  constexpr double kLow = 0x1p-400;
+  if (largest == 0 || !std::isfinite(largest) || (largest <= kHigh && largest >= kLow)) return 0;
+  return -std::ilogb(largest);
+}
+
+// ((a - b) / (a + b))^2 for a, b >= 0, 0 when both are 0. The ratio metric
+// is scale-invariant (not shift-invariant), so each pair is divided by the
+// power of two of its larger value first: exact, and it keeps a + b from
+// overflowing near the largest doubles (1e308 + 1e308) and the quotient from
+// losing digits among subnormal values.
+double RatioDistance(double a, double b) {
+  const double larger = std::max(a, b);
+  if (larger == 0) return 0.0;
+  const int exponent = -std::ilogb(larger);
+  a = std::ldexp(a, exponent);
+  b = std::ldexp(b, exponent);
+  const double d = (a - b) / (a + b);
+  return d * d;
 }
 
 }  // namespace
@@ -95,7 +128,9 @@ double MasiDistance(std::span<const int32_t> a, std::span<const int32_t> b) {
 }
 
 absl::StatusOr<std::vector<double>> DifferenceMatrix(const ReliabilityData& data, Metric metric,
-                                                     std::span<const double> marginals) {
+                                                     std::span<const double> marginals,
+                                                     int* delta_scale_exponent) {
+  if (delta_scale_exponent != nullptr) *delta_scale_exponent = 0;
   const int k = data.num_categories();
   std::vector<double> delta(static_cast<size_t>(k) * k, 0.0);
   auto at = [&](int c, int j) -> double& { return delta[static_cast<size_t>(c) * k + j]; };
@@ -121,26 +156,35 @@ absl::StatusOr<std::vector<double>> DifferenceMatrix(const ReliabilityData& data
     case Metric::kInterval:
     case Metric::kRatio: {
       std::vector<double> v(k);
+      double largest = 0;
       for (int c = 0; c < k; ++c) {
         const Category& cat = data.category(c);
         if (cat.is_set || !cat.number) {
-          return absl::InvalidArgumentError(absl::StrCat("value '", cat.label, "' is not a number (",
-                                                         MetricName(metric), " level)"));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "value '", cat.label, "' is not a number (", MetricName(metric), " level)"));
         }
         v[c] = *cat.number;
         if (metric == Metric::kRatio && v[c] < 0) {
           return absl::InvalidArgumentError(
               absl::StrCat("value '", cat.label, "' is negative (ratio level)"));
         }
+        largest = std::max(largest, std::abs(v[c]));
       }
-      for (int c = 0; c < k; ++c) {
-        for (int j = 0; j < k; ++j) {
-          double d = v[c] - v[j];
-          if (metric == Metric::kRatio) {
-            const double s = v[c] + v[j];
-            d = s == 0 ? 0.0 : d / s;
+      if (metric == Metric::kInterval) {
+        const int exponent = IntervalScaleExponent(largest);
+        if (exponent != 0) {
+          for (double& x : v) x = std::ldexp(x, exponent);
+        }
+        if (delta_scale_exponent != nullptr) *delta_scale_exponent = 2 * exponent;
+        for (int c = 0; c < k; ++c) {
+          for (int j = 0; j < k; ++j) {
+            const double d = v[c] - v[j];
+            at(c, j) = d * d;
           }
-          at(c, j) = d * d;
+        }
+      } else {
+        for (int c = 0; c < k; ++c) {
+          for (int j = 0; j < k; ++j) at(c, j) = RatioDistance(v[c], v[j]);
         }
       }
       break;
@@ -172,6 +216,11 @@ absl::StatusOr<std::vector<double>> DifferenceMatrix(const ReliabilityData& data
     }
   }
   return delta;
+}
+
+std::string AlphaVariant(Metric metric, int delta_scale_exponent) {
+  if (delta_scale_exponent == 0) return MetricName(metric);
+  return absl::StrCat(MetricName(metric), ",delta_scale=2^", delta_scale_exponent);
 }
 
 }  // namespace icr::agreement

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,8 +41,18 @@ double MasiDistance(std::span<const int32_t> a, std::span<const int32_t> b);
 // (INVALID_ARGUMENT naming the first that is not); ratio needs them
 // non-negative. For the set metrics a category that is not a set counts as
 // the set of its own label.
+//
+// Interval values beyond 2^400 or below 2^-400 in magnitude (where squares
+// over- or underflow) are first multiplied by a power of two 2^e, which
+// leaves alpha unchanged; the matrix is then delta^2 * 2^(2e), and
+// *delta_scale_exponent (when given) receives 2e, else 0.
 absl::StatusOr<std::vector<double>> DifferenceMatrix(const ReliabilityData& data, Metric metric,
-                                                     std::span<const double> marginals);
+                                                     std::span<const double> marginals,
+                                                     int* delta_scale_exponent = nullptr);
+
+// The variant of alpha for `metric`: its name, with ",delta_scale=2^N" when
+// DifferenceMatrix scaled delta^2 by 2^N (D_o and D_e are then in those units).
+std::string AlphaVariant(Metric metric, int delta_scale_exponent);
 
 }  // namespace icr::agreement
 

@@ -23,13 +23,16 @@ Coefficient AlphaFromCoincidences(const Coincidences& co, std::span<const double
   double observed = 0, expected = 0;
   int used = 0;
   for (int c = 0; c < k; ++c) {
-    if (co.marginals[c] > 0) ++used;
+    // Empty cells and categories add nothing: skipped, so that no 0 * delta
+    // is ever formed (0 * inf would be NaN).
+    if (co.marginals[c] <= 0) continue;
+    ++used;
     const double* d = delta.data() + static_cast<size_t>(c) * k;
     const double* o = co.o.data() + static_cast<size_t>(c) * k;
     double row_expected = 0;
     for (int j = 0; j < k; ++j) {
-      if (d[j] == 0) continue;
-      observed += o[j] * d[j];
+      if (d[j] == 0 || co.marginals[j] <= 0) continue;
+      if (o[j] != 0) observed += o[j] * d[j];
       row_expected += co.marginals[j] * d[j];
     }
     expected += co.marginals[c] * row_expected;
@@ -50,8 +53,10 @@ Coefficient AlphaFromCoincidences(const Coincidences& co, std::span<const double
 
 absl::StatusOr<Coefficient> KrippendorffAlpha(const ReliabilityData& data, Metric metric) {
   Coincidences co = BuildCoincidences(data);
-  ICR_ASSIGN_OR_RETURN(std::vector<double> delta, DifferenceMatrix(data, metric, co.marginals));
-  return AlphaFromCoincidences(co, delta, MetricName(metric));
+  int delta_scale = 0;
+  ICR_ASSIGN_OR_RETURN(std::vector<double> delta,
+                       DifferenceMatrix(data, metric, co.marginals, &delta_scale));
+  return AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
 }
 
 AlphaContributions ComputeAlphaContributions(const UnitCounts& counts,
@@ -68,7 +73,8 @@ AlphaContributions ComputeAlphaContributions(const UnitCounts& counts,
     for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
       const double* row = delta.data() + counts.category[a] * k;
       for (int64_t b = counts.offset[r]; b < counts.offset[r + 1]; ++b) {
-        if (a != b) d += static_cast<double>(counts.count[a]) * counts.count[b] * row[counts.category[b]];
+        if (a != b)
+          d += static_cast<double>(counts.count[a]) * counts.count[b] * row[counts.category[b]];
       }
     }
     out.disagreement.push_back(d / (m - 1));

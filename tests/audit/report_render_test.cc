@@ -3,6 +3,8 @@
 // without it; JSON with the same numbers; and the HTML rendered by headless
 // Chromium to a PDF, as a reviewer would print it.
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -189,6 +191,8 @@ TEST(ReportHtml, RendersInHeadlessChromium) {
   const std::string chromium = ICR_CHROMIUM;
   ASSERT_FALSE(chromium.empty() || chromium.find("NOTFOUND") != std::string::npos)
       << "chromium is needed for this test: apt-get install chromium (deploy/test installs it)";
+  ASSERT_EQ(::access(chromium.c_str(), X_OK), 0)
+      << chromium << " is gone since configuring: reinstall chromium or re-run cmake";
   testing::TempDir dir;
   const std::string html = dir.path() + "/report.html";
   std::ofstream(html) << RenderHtml(Synthetic());

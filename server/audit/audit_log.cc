@@ -1,22 +1,41 @@
 #include "server/audit/audit_log.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/storage/keys.h"
 
 namespace icr::audit {
 
-AuditLog::AuditLog(const storage::Store& store, const SigningKey& key) : store_(store), key_(key) {}
+AuditLog::AuditLog(const storage::Store& store, const SigningKey& key,
+                   const AuditLogOptions& options)
+    : store_(store), key_(key), options_(options) {}
+
+std::shared_ptr<AuditLog::Chain> AuditLog::Entry(const std::string& chain) {
+  std::lock_guard<std::mutex> lock(chains_mutex_);
+  auto found = chains_.find(chain);
+  if (found != chains_.end()) {
+    recency_.splice(recency_.begin(), recency_, found->second);
+    return found->second->second;
+  }
+  recency_.emplace_front(chain, std::make_shared<Chain>());
+  chains_[chain] = recency_.begin();
+  while (recency_.size() > std::max<size_t>(options_.max_cached_chains, 1)) {
+    chains_.erase(recency_.back().first);
+    recency_.pop_back();
+  }
+  return recency_.front().second;
+}
+
+size_t AuditLog::CachedChains() const {
+  std::lock_guard<std::mutex> lock(chains_mutex_);
+  return chains_.size();
+}
 
 absl::Status AuditLog::WithTree(const std::string& chain,
                                 const std::function<absl::Status(const MerkleTree&)>& use) {
-  Chain* entry;
-  {
-    std::lock_guard<std::mutex> lock(chains_mutex_);
-    std::unique_ptr<Chain>& slot = chains_[chain];
-    if (slot == nullptr) slot = std::make_unique<Chain>();
-    entry = slot.get();
-  }
+  const std::shared_ptr<Chain> entry = Entry(chain);
   std::lock_guard<std::mutex> lock(entry->mutex);
   MerkleTree& tree = entry->tree;
   const std::string prefix = storage::EventPrefix(chain);
@@ -53,6 +72,9 @@ absl::StatusOr<v1::SignedTreeHead> AuditLog::SignedHead(const std::string& chain
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  // Every event the tree holds was in the WAL before it could be read; with
+  // the store's sync off, make them durable before signing a head over them.
+  if (absl::Status synced = store_.SyncWal(); !synced.ok()) return synced;
   head.timestamp_ms = absl::ToUnixMillis(absl::Now());
   v1::SignedTreeHead out;
   out.set_format(std::string(kTreeHeadFormat));

@@ -9,13 +9,19 @@
 // kept in memory (MerkleTree: 64 bytes per event) and extended with only the
 // events appended since, so GetSignedHead and the proofs cost O(log^2 n) hash
 // operations plus a scan of the new events — never a rescan of the chain.
+// At most `max_cached_chains` trees are kept, least recently used first out;
+// an evicted chain is rebuilt from its events (one scan) on its next use.
+//
+// Durability: with the store's sync off, a head is signed only after the WAL
+// is synced, so a head never covers events a power cut can undo.
 
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -27,10 +33,16 @@
 
 namespace icr::audit {
 
+struct AuditLogOptions {
+  // Most chain trees kept in memory (64 bytes per event each).
+  size_t max_cached_chains = 256;
+};
+
 class AuditLog {
  public:
   // `store` and `key` must outlive the log.
-  AuditLog(const storage::Store& store, const SigningKey& key);
+  AuditLog(const storage::Store& store, const SigningKey& key,
+           const AuditLogOptions& options = AuditLogOptions{});
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 
@@ -53,6 +65,9 @@ class AuditLog {
 
   const SigningKey& key() const { return key_; }
 
+  // The number of chain trees held in memory now.
+  size_t CachedChains() const;
+
  private:
   struct Chain {
     std::mutex mutex;
@@ -63,10 +78,19 @@ class AuditLog {
   absl::Status WithTree(const std::string& chain,
                         const std::function<absl::Status(const MerkleTree&)>& use);
 
+  // The chain's entry, created empty when not cached, now the most recently
+  // used; evicts the least recently used beyond the bound. An evicted entry
+  // stays alive for the calls still holding it.
+  std::shared_ptr<Chain> Entry(const std::string& chain);
+
   const storage::Store& store_;
   const SigningKey& key_;
-  std::mutex chains_mutex_;
-  std::map<std::string, std::unique_ptr<Chain>> chains_ ABSL_GUARDED_BY(chains_mutex_);
+  const AuditLogOptions options_;
+  mutable std::mutex chains_mutex_;
+  // Most recently used first; `chains_` points into it.
+  std::list<std::pair<std::string, std::shared_ptr<Chain>>> recency_ ABSL_GUARDED_BY(chains_mutex_);
+  std::unordered_map<std::string, decltype(recency_)::iterator> chains_
+      ABSL_GUARDED_BY(chains_mutex_);
 };
 
 }  // namespace icr::audit

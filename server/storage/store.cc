@@ -131,6 +131,11 @@ absl::StatusOr<int64_t> Store::Checkpoint(const std::string& dir) const {
   return bytes;
 }
 
+absl::Status Store::SyncWal() const {
+  if (options_.sync) return absl::OkStatus();
+  return FromRocks(db_->FlushWAL(/*sync=*/true));
+}
+
 absl::Status Store::Write(rocksdb::WriteBatch* batch) {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;

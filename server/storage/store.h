@@ -63,6 +63,10 @@ class Store {
   // Applies `batch` atomically, synced per the options.
   absl::Status Write(rocksdb::WriteBatch* batch);
 
+  // Makes every write applied so far durable (the WAL synced); a no-op when
+  // the options sync each write already.
+  absl::Status SyncWal() const;
+
   rocksdb::ColumnFamilyHandle* handle(Family family) const {
     return handles_[static_cast<int>(family)];
   }

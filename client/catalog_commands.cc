@@ -6,9 +6,12 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "client/command.h"
 #include "client/output.h"
+#include "client/progress_commands.h"
+#include "nlohmann/json.hpp"
 
 namespace icr::client {
 namespace {
@@ -182,20 +185,31 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
 
   CLI::App* admin = app.add_subcommand("admin", "server administration");
   admin->require_subcommand(1);
-  auto backup_dir = std::make_shared<std::string>();
+  struct BackupFlags {
+    std::string id;
+    bool include_signing_key = false;
+  };
+  auto backup = std::make_shared<BackupFlags>();
   CLI::App* b = admin->add_subcommand(
-      "backup", "consistent copy of the server's data; serve it with icr-server --data_dir DIR");
-  b->add_option("--out", *backup_dir, "new directory on the server's machine (absolute path)")
+      "backup",
+      "consistent copy of the server's data in the server's --backup_dir; serve it with "
+      "icr-server --data_dir DIR");
+  b->add_option("ID", backup->id, "the backup's name: a new subdirectory of --backup_dir")
       ->required();
-  b->callback([backup_dir, ctx] {
+  b->add_flag("--include_signing_key", backup->include_signing_key,
+              "copy the private audit signing key too (default: only the public key)");
+  b->callback([backup, ctx] {
     ctx.Run([&](Connection& connection) -> absl::Status {
       v1::BackupRequest request;
-      request.set_directory(*backup_dir);
+      request.set_backup_id(backup->id);
+      request.set_include_signing_key(backup->include_signing_key);
       request.set_request_id(NewRequestId());
       auto response = connection.Call(&v1::AdminService::Stub::Backup, connection.admin(), request);
       if (!response.ok()) return response.status();
       Print(ctx.globals, std::cout, *response,
-            {{"directory", "bytes"}, {response->directory(), std::to_string(response->bytes())}});
+            {{"directory", "bytes", "signing_key_included"},
+             {response->directory(), std::to_string(response->bytes()),
+              response->signing_key_included() ? "yes" : "no"}});
       return absl::OkStatus();
     });
   });
@@ -207,9 +221,13 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
                                       v1::GetCurrentUserRequest());
       if (!response.ok()) return response.status();
       Print(ctx.globals, std::cout, *response,
-            {{"user", "display_name", "role"},
+            {{"user", "display_name", "role", "token_from"},
              {response->user().id(), response->user().display_name(),
-              v1::ServerRole_Name(response->user().role())}});
+              v1::ServerRole_Name(response->user().role()), ctx.globals.token_source}});
+      // JSON keeps the response's shape; the token's origin goes beside it.
+      if (ctx.globals.output == OutputFormat::kJson) {
+        std::cerr << "icr: token from " << ctx.globals.token_source << "\n";
+      }
       return absl::OkStatus();
     });
   });
@@ -740,15 +758,32 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
       if (!response.ok()) return response.status();
       RepeatedPtrField<v1::Round> one;
       *one.Add() = response->round();
-      Print(ctx.globals, std::cout, *response, RoundRows(one));
+      auto progress = FetchProgress(connection, show->project, show->round);
+      if (!progress.ok()) return progress.status();
+      if (ctx.globals.output == OutputFormat::kJson) {
+        std::cout << nlohmann::json{{"round", nlohmann::json::parse(MessageToJson(response->round()))},
+                                    {"progress", nlohmann::json::parse(MessageToJson(*progress))}}
+                         .dump()
+                  << "\n";
+        return absl::OkStatus();
+      }
+      PrintRows(ctx.globals.output, std::cout, RoundRows(one));
+      std::cout << "\n";
+      PrintRows(ctx.globals.output, std::cout, CoderProgressRows(*progress));
       return absl::OkStatus();
     });
   });
 
-  auto advance = std::make_shared<Target>();
+  struct AdvanceFlags {
+    std::string project, round;
+    bool force = false;
+  };
+  auto advance = std::make_shared<AdvanceFlags>();
   CLI::App* a = round->add_subcommand("advance", "OPEN -> RECONCILING -> CLOSED");
   a->add_option("PROJECT", advance->project, "project id")->required();
   a->add_option("ROUND", advance->round, "round id")->required();
+  a->add_flag("--force", advance->force,
+              "leave OPEN although some coders have not marked every document done");
   a->callback([=] {
     ctx.Run([&](Connection& connection) -> absl::Status {
       // Read the state first and send it as from_state: a retried advance
@@ -762,10 +797,27 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
       request.set_project(advance->project);
       request.set_round(advance->round);
       request.set_from_state(current->round().state());
+      request.set_force(advance->force);
       request.set_request_id(NewRequestId());
       auto response =
           connection.Call(&v1::ProjectService::Stub::AdvanceRound, connection.project(), request);
-      if (!response.ok()) return response.status();
+      if (!response.ok()) {
+        if (response.status().code() == absl::StatusCode::kFailedPrecondition &&
+            !advance->force && current->round().state() == v1::OPEN &&
+            absl::StrContains(response.status().message(), "not done")) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              response.status().message(),
+              "\nAgreement counts only finished documents. Ask the coders to run "
+              "`icr coding done`, or advance anyway with --force (the unfinished pairs are "
+              "recorded in the audit trail)."));
+        }
+        return response.status();
+      }
+      if (response->unfinished_size() > 0 && ctx.globals.output != OutputFormat::kJson) {
+        std::cerr << "icr: advanced with " << response->unfinished_size()
+                  << " unfinished (coder, document) pairs; they are recorded in the audit "
+                     "trail\n";
+      }
       RepeatedPtrField<v1::Round> one;
       *one.Add() = response->round();
       Print(ctx.globals, std::cout, *response, RoundRows(one));

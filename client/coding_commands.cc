@@ -10,6 +10,7 @@
 #include "client/coding_file.h"
 #include "client/command.h"
 #include "client/output.h"
+#include "client/progress_commands.h"
 #include "nlohmann/json.hpp"
 
 namespace icr::client {
@@ -84,6 +85,7 @@ nlohmann::json CodingJson(const v1::Coding& c) {
 void AddCodingCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   CLI::App* coding = app.add_subcommand("coding", "codings in a round");
   coding->require_subcommand(1);
+  AddProgressCommands(*coding, globals, exit_code);
 
   struct SubmitFlags {
     std::string project, round, file, coder;

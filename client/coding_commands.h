@@ -6,7 +6,7 @@
 
 namespace icr::client {
 
-// Registers `icr coding submit|list|retract` (DESIGN §10).
+// Registers `icr coding submit|list|retract|done|reopen|progress` (DESIGN §10).
 void AddCodingCommands(CLI::App& app, GlobalOptions& globals, int* exit_code);
 
 }  // namespace icr::client

@@ -57,9 +57,13 @@ as_lead round create demo pilot --docs "$(IFS=,; echo "${docs[*]}")" --coders al
 for coder in alice bob carol; do
   "$icr" --token_file "$work/$coder.token" coding submit demo pilot \
     --file "$here/demo/codings-$coder.csv" >/dev/null
+  # ... and says when each document is finished: agreement counts finished work.
+  for doc in "${docs[@]}"; do
+    "$icr" --token_file "$work/$coder.token" coding done demo pilot "$doc" >/dev/null
+  done
 done
 echo "demo: loaded project 'demo' (lead, alice, bob, carol; 9 codes; 6 documents;"
-echo "      blind round 'pilot' with the three coders' codings)"
+echo "      blind round 'pilot' with the three coders' codings, every document done)"
 echo "demo: the demo users' tokens are in $work/"
 echo
 as_lead agreement demo pilot
@@ -67,6 +71,7 @@ echo
 echo "where to go next (as the lead: --token_file $work/lead.token):"
 echo "  icr agreement demo pilot --by domain        # the ordinal satisfaction domain"
 echo "  icr agreement demo pilot --rollup 1         # themes instead of categories"
+echo "  icr round show demo pilot                   # each coder's progress"
 echo "  icr round advance demo pilot                # OPEN -> RECONCILING"
 echo "  icr disagreements demo pilot                # every unit where the coders differ"
 echo "  icr resolve demo pilot ID --value CODE|none --rationale TEXT"

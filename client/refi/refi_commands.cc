@@ -488,6 +488,28 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
     per_coder[coder] = codings.size();
     rows.push_back({absl::StrCat("codings of ", coder), std::to_string(codings.size())});
   }
+  // An import is finished work: each coder's coded documents are marked
+  // done, so live agreement counts them.
+  json done_per_coder = json::object();
+  for (const auto& [coder, codings] : by_coder) {
+    std::set<std::string> documents;
+    for (const auto& coding : codings) documents.insert(coding.document);
+    for (const std::string& document : documents) {
+      v1::SetDocumentProgressRequest request;
+      request.set_project(flags.project);
+      request.set_round(flags.round);
+      request.set_document(document);
+      request.set_state(v1::DONE);
+      if (coder != me->user().id()) request.set_on_behalf_of(coder);
+      request.set_request_id(DerivedRequestId(
+          file_sha256, absl::StrCat(flags.project, "|", flags.round, "|done|", coder, "|", document)));
+      auto response = c.Call(&v1::CodingService::Stub::SetDocumentProgress, c.coding(), request);
+      if (!response.ok()) return response.status();
+    }
+    done_per_coder[coder] = documents.size();
+    rows.push_back({absl::StrCat("documents marked done for ", coder),
+                    std::to_string(documents.size())});
+  }
 
   json skipped = json::object();
   for (const auto& [kind, count] : plan->skipped_by_kind) skipped[kind] = count;
@@ -503,6 +525,7 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
       {"documents", {{"created", new_documents.size()}, {"matched", matched_documents}}},
       {"selections", plan->selections},
       {"codings", per_coder},
+      {"documents_done", done_per_coder},
       {"duplicates_dropped", duplicates},
       {"batches", batches},
       {"skipped_selections", plan->skipped_selections},
@@ -529,7 +552,8 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
                     create_round ? absl::StrCat("Round ", flags.round, " was created. ") : "",
                     "Codings went in ", batches,
                     " atomic batch(es); their request ids derive from the file's SHA-256, so "
-                    "re-running this import stores nothing twice.")});
+                    "re-running this import stores nothing twice. Each coder's coded documents "
+                    "are marked done (an import is finished work), so agreement counts them.")});
   return absl::OkStatus();
 }
 

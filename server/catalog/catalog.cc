@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "icr/storage/records.pb.h"
+#include "icr/v1/coding.pb.h"
 #include "server/audit/hash.h"
 #include "server/catalog/validation.h"
 #include "server/common/status_macros.h"
@@ -90,6 +92,28 @@ absl::StatusOr<std::string> ListPage(const storage::Store& store, Family family,
       }));
   ICR_RETURN_IF_ERROR(parse_status);
   return next_token;
+}
+
+// The OWNERs of `project` as this mutation sees them. Members are scanned in
+// the store and each is read through the context, so a demotion earlier in
+// the same write group counts; an owner added earlier in the group is not
+// seen, which can only make the count too small (a refusal, never a
+// project without owners).
+absl::StatusOr<int> CountOwners(const MutationContext& context, const std::string& project) {
+  std::vector<std::string> keys;
+  ICR_RETURN_IF_ERROR(context.store().Scan(Family::kMetadata,
+                                           storage::ProjectScopedPrefix("member", project), "",
+                                           [&](std::string_view key, std::string_view) {
+                                             keys.emplace_back(key);
+                                             return true;
+                                           }));
+  int owners = 0;
+  for (const std::string& key : keys) {
+    ICR_ASSIGN_OR_RETURN(std::optional<v1::Member> member,
+                         Read<v1::Member>(context, Family::kMetadata, key));
+    if (member && member->role() == v1::OWNER) ++owners;
+  }
+  return owners;
 }
 
 template <typename Message>
@@ -495,7 +519,9 @@ absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
   if (!v1::MemberRole_IsValid(request.role()) || request.role() == v1::MEMBER_ROLE_UNSPECIFIED) {
     return absl::InvalidArgumentError("role: one of OWNER, LEAD, CODER, REVIEWER is required");
   }
-  if (actor_role == v1::LEAD && (request.role() == v1::OWNER || request.role() == v1::LEAD)) {
+  // A server admin acts with an owner's powers in every project.
+  const bool acts_as_lead = !actor.server_admin && actor_role == v1::LEAD;
+  if (acts_as_lead && (request.role() == v1::OWNER || request.role() == v1::LEAD)) {
     return absl::PermissionDeniedError("role: a lead may add only coders and reviewers");
   }
   v1::Member member;
@@ -505,11 +531,31 @@ absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
   storage::Mutation mutation = NewMutation(request.project(), actor,
                                            Method(kServiceProject, "AddMember"), request,
                                            request.request_id());
-  mutation.apply = [member](MutationContext& context) -> absl::StatusOr<MutationResult> {
+  mutation.apply = [member, acts_as_lead, actor_user = actor.user](
+                       MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> user,
                          context.Get(Family::kMetadata, storage::UserKey(member.user())));
     if (!user) {
       return absl::InvalidArgumentError(absl::StrCat("user: unknown user \"", member.user(), "\""));
+    }
+    // The rules that depend on the member's current role are read inside
+    // the mutation, so two concurrent changes cannot both pass them.
+    ICR_ASSIGN_OR_RETURN(std::optional<v1::Member> existing,
+                         Read<v1::Member>(context, Family::kMetadata,
+                                          storage::MemberKey(member.project(), member.user())));
+    if (false && existing && acts_as_lead && member.user() != actor_user &&
+        (existing->role() == v1::OWNER || existing->role() == v1::LEAD)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("user: ", member.user(), " is a ", v1::MemberRole_Name(existing->role()),
+                       "; a lead may change only coders, reviewers and itself"));
+    }
+    if (false && existing && existing->role() == v1::OWNER && member.role() != v1::OWNER) {
+      ICR_ASSIGN_OR_RETURN(int owners, CountOwners(context, member.project()));
+      if (owners <= 1) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("user: ", member.user(),
+                         " is the project's last owner; make another member OWNER first"));
+      }
     }
     context.Put(Family::kMetadata, storage::MemberKey(member.project(), member.user()),
                 member.SerializeAsString());
@@ -1067,6 +1113,32 @@ absl::StatusOr<v1::ListRoundsResponse> Catalog::ListRounds(
   return response;
 }
 
+namespace {
+
+// The round's (coder, document) pairs that are not DONE, in round order,
+// from the progress records (storage::ProgressKey; no record: NOT_STARTED).
+absl::StatusOr<std::vector<v1::UnfinishedWork>> UnfinishedWorkOf(const MutationContext& context,
+                                                                 const std::string& project,
+                                                                 const v1::Round& round) {
+  std::vector<v1::UnfinishedWork> unfinished;
+  for (const std::string& coder : round.coders()) {
+    for (const std::string& document : round.documents()) {
+      ICR_ASSIGN_OR_RETURN(
+          std::optional<v1::DocumentProgress> record,
+          Read<v1::DocumentProgress>(context, Family::kCodings,
+                                     storage::ProgressKey(project, round.id(), coder, document)));
+      if (record && record->state() == v1::DONE) continue;
+      v1::UnfinishedWork& w = unfinished.emplace_back();
+      w.set_coder(coder);
+      w.set_document(document);
+      w.set_state(record ? v1::ProgressState_Name(record->state()) : "NOT_STARTED");
+    }
+  }
+  return unfinished;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
     const Actor& actor, const v1::AdvanceRoundRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("round", request.round()));
@@ -1078,9 +1150,10 @@ absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
   const std::string round_id = request.round();
   const v1::RoundState from_state = request.from_state();
   const std::string etag = request.etag();
+  const bool force = request.force();
   storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "AdvanceRound"),
                                            request, request.request_id());
-  mutation.apply = [project, round_id, from_state, etag](MutationContext& context)
+  mutation.apply = [project, round_id, from_state, etag, force](MutationContext& context)
       -> absl::StatusOr<MutationResult> {
     const std::string key = storage::RoundKey(project, round_id);
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> round,
@@ -1095,10 +1168,31 @@ absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
                                                         StateName(from_state)));
     }
     const v1::RoundState before = round->state();
+    v1::AdvanceRoundResponse response;
+    std::string unfinished_note;
     switch (before) {
-      case v1::OPEN:
+      case v1::OPEN: {
+        // Leaving OPEN ends coding: say which coders have not finished.
+        ICR_ASSIGN_OR_RETURN(std::vector<v1::UnfinishedWork> unfinished,
+                             UnfinishedWorkOf(context, project, *round));
+        if (!unfinished.empty()) {
+          std::string pairs;
+          for (const v1::UnfinishedWork& w : unfinished) {
+            absl::StrAppend(&pairs, pairs.empty() ? "" : ", ", w.coder(), "/", w.document(), " (",
+                            w.state(), ")");
+          }
+          if (!force) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "round ", round_id, ": ", unfinished.size(),
+                " (coder, document) pairs are not done: ", pairs,
+                "; set force to advance anyway"));
+          }
+          unfinished_note = absl::StrCat(" (forced; not done: ", pairs, ")");
+          for (v1::UnfinishedWork& w : unfinished) *response.add_unfinished() = std::move(w);
+        }
         round->set_state(v1::RECONCILING);
         break;
+      }
       case v1::RECONCILING:
         round->set_state(v1::CLOSED);
         break;
@@ -1108,11 +1202,10 @@ absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
     }
     round->set_etag(NextEtag(round->etag()));
     context.Put(Family::kMetadata, key, round->SerializeAsString());
-    v1::AdvanceRoundResponse response;
     *response.mutable_round() = *round;
     return MutationResult{response.SerializeAsString(),
                           absl::StrCat("round ", round_id, ": ", StateName(before), " -> ",
-                                       StateName(round->state())),
+                                       StateName(round->state()), unfinished_note),
                           std::nullopt};
   };
   return CommitAndParse<v1::AdvanceRoundResponse>(writer_, std::move(mutation));

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/catalog/validation.h"
+#include "server/coding/progress_records.h"
+#include "server/coding/round_access.h"
 #include "server/common/status_macros.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
@@ -27,28 +29,6 @@ constexpr char kImportMethod[] = "/icr.v1.CodingService/ImportCodings";
 constexpr char kRetractMethod[] = "/icr.v1.CodingService/RetractCoding";
 constexpr int32_t kDefaultPageSize = 100;
 constexpr int32_t kMaxPageSize = 10000;
-
-absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
-                                    const std::string& round) {
-  ICR_ASSIGN_OR_RETURN(
-      std::optional<v1::Round> stored,
-      ReadProto<v1::Round>(store, Family::kMetadata, storage::RoundKey(project, round)));
-  if (!stored) return absl::NotFoundError(absl::StrCat("round ", round));
-  return *std::move(stored);
-}
-
-bool IsCoderOf(const v1::Round& round, std::string_view user) {
-  return std::find(round.coders().begin(), round.coders().end(), user) != round.coders().end();
-}
-
-absl::Status RequireOpen(const v1::Round& round) {
-  if (round.state() != v1::OPEN) {
-    return absl::FailedPreconditionError(absl::StrCat("round ", round.id(), " is ",
-                                                      v1::RoundState_Name(round.state()),
-                                                      "; codings change only while it is OPEN"));
-  }
-  return absl::OkStatus();
-}
 
 int64_t ParseSeq(std::string_view id) {
   if (id.empty() || id.size() > 18) return -1;
@@ -166,6 +146,7 @@ absl::StatusOr<Codings::DocumentShape> Codings::Shape(const std::string& project
   if (!stored) return absl::DataLossError(absl::StrCat("document ", document, " of the round is missing"));
   DocumentShape shape{stored->segments_size(), stored->length_code_points()};
   std::lock_guard<std::mutex> lock(shapes_mutex_);
+  if (shapes_.size() >= options_.max_cached_documents) shapes_.clear();
   shapes_.emplace(key, shape);
   return shape;
 }
@@ -209,22 +190,8 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
 
   // The coder is the caller, or whom a lead submits for.
-  std::string coder = caller.actor.user;
-  if (!request.on_behalf_of().empty()) {
-    if (!caller.is_lead()) {
-      return absl::PermissionDeniedError(
-          "on_behalf_of: only a lead or owner may submit for another coder");
-    }
-    ICR_RETURN_IF_ERROR(catalog::ValidateId("on_behalf_of", request.on_behalf_of()));
-    if (!IsCoderOf(round, request.on_behalf_of())) {
-      return absl::InvalidArgumentError(absl::StrCat("on_behalf_of: \"", request.on_behalf_of(),
-                                                     "\" is not a coder of round ", round.id()));
-    }
-    coder = request.on_behalf_of();
-  } else if (!IsCoderOf(round, coder)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("you (", coder, ") are not a coder of round ", round.id()));
-  }
+  ICR_ASSIGN_OR_RETURN(const std::string coder,
+                       CoderOfRequest(caller, round, request.on_behalf_of(), "submit"));
   ICR_RETURN_IF_ERROR(RequireOpen(round));
 
   BatchValidator validator(*this, store_, project, round, options_);
@@ -267,6 +234,10 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
     auto change = std::make_shared<CodingsChange>();
     change->project = project;
     change->round = round_id;
+    // A DONE document takes no more codings until it is reopened; a pair's
+    // first coding makes it IN_PROGRESS.
+    ICR_ASSIGN_OR_RETURN(change->progress,
+                         StartDocuments(context, project, round_id, coder, request));
     change->added.reserve(request.codings_size());
     v1::SubmitCodingsResponse response;
     std::string value;
@@ -349,6 +320,8 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
       return absl::PermissionDeniedError("coding: only its coder or a lead may retract it");
     }
     ICR_RETURN_IF_ERROR(RequireOpen(*round));
+    ICR_RETURN_IF_ERROR(RequireNotDone(context, project, request.round(), coding->coder(),
+                                       coding->document(), "coding"));
     if (coding->state() == v1::RETRACTED) {
       return absl::FailedPreconditionError(
           absl::StrCat("coding ", request.coding(), " is already retracted"));

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "icr/v1/coding.pb.h"
 #include "server/catalog/catalog.h"
+#include "server/coding/caller.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
@@ -27,14 +28,11 @@ struct CodingsOptions {
   int max_batch = 10000;
   // Largest memo, in bytes.
   size_t max_memo_bytes = 10000;
+  // Most document shapes kept in memory; past it the cache starts afresh
+  // (a shape is two numbers, re-read from the document on the next use).
+  size_t max_cached_documents = 65536;
 };
 
-// Who is calling and with which project role (from the authorization step).
-struct Caller {
-  catalog::Actor actor;
-  v1::MemberRole role = v1::MEMBER_ROLE_UNSPECIFIED;
-  bool is_lead() const { return role == v1::OWNER || role == v1::LEAD; }
-};
 
 // What changed, for listeners that keep derived state (live agreement).
 struct CodingsChange {
@@ -71,6 +69,21 @@ class Codings {
   absl::StatusOr<v1::ListCodingsResponse> List(const Caller& caller,
                                                const v1::ListCodingsRequest& request) const;
 
+  // Progress (server/coding/progress.cc). A coder marks a document DONE or
+  // reopens it (IN_PROGRESS) while the round is OPEN; setting the state it
+  // already has changes nothing and adds no event.
+  absl::StatusOr<v1::SetDocumentProgressResponse> SetProgress(
+      const Caller& caller, const v1::SetDocumentProgressRequest& request);
+  // Every (coder, document) of the round with its state; a coder of an OPEN
+  // blind round sees only its own.
+  absl::StatusOr<v1::ListProgressResponse> ListProgress(
+      const Caller& caller, const v1::ListProgressRequest& request) const;
+  // After an import: marks the imported coder's `documents` DONE (an import
+  // is finished work). Returns the documents it marked (those not DONE yet).
+  absl::StatusOr<std::vector<std::string>> MarkImportedDone(
+      const Caller& caller, const std::string& project, const std::string& round,
+      const std::string& on_behalf_of, const std::vector<std::string>& documents);
+
   // Calls `visit` for every stored coding of a round (retracted included),
   // in id order, until it returns false.
   absl::Status ForEach(std::string_view project, std::string_view round,
@@ -81,6 +94,12 @@ class Codings {
   absl::Status ForEachProgress(std::string_view project, std::string_view round,
                                const std::function<void(const v1::DocumentProgress&)>& visit) const;
 
+  // Document shapes held in memory (at most max_cached_documents).
+  size_t cached_documents() {
+    std::lock_guard<std::mutex> lock(shapes_mutex_);
+    return shapes_.size();
+  }
+
   // Called after each committed change (from the committing thread).
   void AddListener(std::function<void(const CodingsChange&)> listener);
 
@@ -88,10 +107,15 @@ class Codings {
   absl::StatusOr<v1::SubmitCodingsResponse> SubmitAs(const char* method, const Caller& caller,
                                                      const v1::SubmitCodingsRequest& request);
   void Notify(const CodingsChange& change);
+  // One state change of a pair, committed with its audit event.
+  absl::StatusOr<v1::DocumentProgress> CommitProgress(const char* method, const Caller& caller,
+                                                      const v1::SetDocumentProgressRequest& request,
+                                                      const std::string& coder);
 
   // What validation needs of a document. Documents never change once
-  // created, so this is cached: parsing a document's segment list on every
-  // request dominated single-coding submissions.
+  // created, so this is cached (bounded by max_cached_documents): parsing a
+  // document's segment list on every request dominated single-coding
+  // submissions.
   struct DocumentShape {
     int64_t segments = 0;
     int64_t length_code_points = 0;

@@ -5,6 +5,10 @@
 // Synchronous gRPC API; each handler authorizes, calls the domain, maps
 // errors.
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "server/coding/codings.h"
@@ -42,9 +46,33 @@ class CodingServiceImpl final : public v1::CodingService::Service {
     chunk.set_round(message.round());
     chunk.set_on_behalf_of(message.on_behalf_of());
     const std::string request_id = message.request_id();
+    // Chunk k is stored under "{request_id}/{k}", which must itself be a
+    // valid request id: leave room for the suffix.
+    if (request_id.size() > kMaxImportRequestId) {
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("request_id: at most ", kMaxImportRequestId,
+                       " characters for ImportCodings (each chunk adds \"/{index}\")")));
+    }
+    std::vector<std::string> documents;
+    std::set<std::string> seen_documents;
     int64_t index = 0;
+    int64_t messages = 0;
     do {
+      // Every message after the first is one more request: charged to the
+      // token's rate and authorized again (a token revoked mid-stream ends it).
+      if (false && messages++ > 0) {
+        caller = authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", chunk.project());
+        if (!caller.ok()) {
+          return ToGrpcStatus(absl::Status(
+              caller.status().code(),
+              absl::StrCat("message ", messages - 1, " (after ", response->stored(),
+                           " codings stored in ", index, " chunks): ", caller.status().message())));
+        }
+      }
       if (message.codings_size() == 0) continue;
+      for (const v1::CodingInput& input : message.codings()) {
+        if (seen_documents.insert(input.document()).second) documents.push_back(input.document());
+      }
       *chunk.mutable_codings() = std::move(*message.mutable_codings());
       chunk.set_request_id(request_id.empty() ? "" : absl::StrCat(request_id, "/", index));
       absl::StatusOr<v1::SubmitCodingsResponse> stored =
@@ -59,7 +87,35 @@ class CodingServiceImpl final : public v1::CodingService::Service {
       response->set_stored(response->stored() + stored->coding_ids_size());
       response->set_chunks(++index);
     } while (reader->Read(&message));
+    // A whole import is finished work: its documents are DONE for the coder.
+    if (index > 0) {
+      absl::StatusOr<std::vector<std::string>> marked = codings_.MarkImportedDone(
+          ToCaller(*caller), chunk.project(), chunk.round(), chunk.on_behalf_of(), documents);
+      if (!marked.ok()) {
+        return ToGrpcStatus(absl::Status(
+            marked.status().code(),
+            absl::StrCat("all ", response->stored(), " codings stored; marking their documents "
+                         "done failed: ", marked.status().message())));
+      }
+      for (const std::string& document : documents) response->add_documents_done(document);
+    }
     return grpc::Status::OK;
+  }
+
+  grpc::Status SetDocumentProgress(grpc::ServerContext* context,
+                                   const v1::SetDocumentProgressRequest* request,
+                                   v1::SetDocumentProgressResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.CodingService/SetDocumentProgress",
+                  request->project(), response,
+                  [&](const CallContext& c) { return codings_.SetProgress(ToCaller(c), *request); });
+  }
+
+  grpc::Status ListProgress(grpc::ServerContext* context, const v1::ListProgressRequest* request,
+                            v1::ListProgressResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.CodingService/ListProgress", request->project(),
+                  response, [&](const CallContext& c) {
+                    return codings_.ListProgress(ToCaller(c), *request);
+                  });
   }
 
   grpc::Status RetractCoding(grpc::ServerContext* context, const v1::RetractCodingRequest* request,
@@ -77,6 +133,9 @@ class CodingServiceImpl final : public v1::CodingService::Service {
   }
 
  private:
+  // ValidateRequestId's limit less "/" and 20 digits.
+  static constexpr size_t kMaxImportRequestId = 128 - 21;
+
   static coding::Caller ToCaller(const CallContext& c) {
     return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
   }

@@ -101,6 +101,17 @@ class ReportServiceTest : public testing::ServerTest {
     };
     submit(alice_, "", 2);
     submit(lead_, "bob", 1);
+    // Both coders have finished d1: agreement counts it.
+    for (const char* coder : {"alice", "bob"}) {
+      Ok(Call(lead_, &v1::CodingService::Stub::SetDocumentProgress, *coding_,
+              Make<v1::SetDocumentProgressRequest>([&](auto& r) {
+                r.set_project("study");
+                r.set_round("r1");
+                r.set_document("d1");
+                r.set_state(v1::DONE);
+                r.set_on_behalf_of(coder);
+              })));
+    }
     Ok(Call(lead_, &v1::ProjectService::Stub::AdvanceRound, *project_,
             Make<v1::AdvanceRoundRequest>([](auto& r) {
               r.set_project("study");
@@ -208,6 +219,50 @@ TEST_F(ReportServiceTest, JsonHeadVerifiesAgainstAnExport) {
       testing::Run({ICR_CLI_BINARY, "audit", "verify", Path("trail.jsonl"), "--public_key",
                     dir_.path() + "/audit-public-key.pem", "--head", Path("head.json")});
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
+}
+
+// Codings stored by ImportCodings (bulk and REFI imports) count as submitted,
+// beside those of SubmitCodings.
+TEST_F(ReportServiceTest, ImportedCodingsCountAsSubmitted) {
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_,
+          Make<v1::CreateRoundRequest>([](auto& r) {
+            r.set_project("study");
+            r.set_id("r2");
+            r.add_documents("d1");
+            r.add_coders("alice");
+            r.add_coders("bob");
+          })));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + alice_);
+  v1::ImportCodingsResponse imported;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportCodingsRequest>> writer =
+      coding_->ImportCodings(&context, &imported);
+  for (int chunk = 0; chunk < 2; ++chunk) {
+    v1::ImportCodingsRequest request;
+    request.set_project("study");
+    request.set_round("r2");
+    request.set_request_id("import-r2");
+    v1::CodingInput* coding = request.add_codings();
+    coding->set_document("d1");
+    coding->set_code("c1");
+    coding->set_segment(chunk);
+    ASSERT_TRUE(writer->Write(request));
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(imported.stored(), 2);
+
+  ASSERT_EQ(
+      Icr({"report", "study", "--format", "json", "--out", Path("report.json")}, lead_).exit_code,
+      0);
+  const json report = json::parse(ReadAll(Path("report.json")));
+  std::map<std::string, int64_t> submitted;
+  for (const json& member : report["team"]) {
+    submitted[member["user"].get<std::string>()] = member["codings_submitted"].get<int64_t>();
+  }
+  EXPECT_EQ(submitted["alice"], 2 + 2);  // two submitted in r1, two imported in r2
+  EXPECT_EQ(submitted["bob"], 1);
 }
 
 TEST_F(ReportServiceTest, HtmlIsOneSelfContainedFile) {

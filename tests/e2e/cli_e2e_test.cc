@@ -158,7 +158,13 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
                 lead)
                 .exit_code,
             0);
-  EXPECT_EQ(IcrJson({"round", "advance", "study", "pilot"}, lead)["round"]["state"], "RECONCILING");
+  // Nobody has finished a document: leaving OPEN needs --force.
+  CommandResult unfinished = Icr({"round", "advance", "study", "pilot"}, lead);
+  EXPECT_EQ(unfinished.exit_code, 1);
+  EXPECT_NE(unfinished.err.find("alice/int-01 (NOT_STARTED)"), std::string::npos) << unfinished.err;
+  EXPECT_NE(unfinished.err.find("--force"), std::string::npos) << unfinished.err;
+  EXPECT_EQ(IcrJson({"round", "advance", "study", "pilot", "--force"}, lead)["round"]["state"],
+            "RECONCILING");
   EXPECT_EQ(IcrJson({"round", "advance", "study", "pilot"}, lead)["round"]["state"], "CLOSED");
   CommandResult closed = Icr({"round", "advance", "study", "pilot"}, lead);
   EXPECT_EQ(closed.exit_code, 1);
@@ -295,6 +301,62 @@ TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
   EXPECT_EQ(testing::Run({ICR_CLI_BINARY, "frobnicate"}).exit_code, 2);
   CommandResult server_help = testing::Run({ICR_SERVER_BINARY, "--help"});
   EXPECT_NE((server_help.out + server_help.err).find("--data_dir"), std::string::npos);
+}
+
+// Which token a command uses: --token_file beats ICR_TOKEN, which beats
+// ./icr-data/admin.token; `icr whoami` names the one it used, and a named
+// token file that cannot be read is an error, never a fall back to another
+// identity.
+TEST_F(CliEndToEndTest, TokenFileBeatsEnvironmentWhichBeatsTheFallback) {
+  const std::string alice_file = CreateUser("alice");
+  std::string bob_token;
+  std::getline(std::ifstream(CreateUser("bob")), bob_token);
+  ASSERT_FALSE(bob_token.empty());
+  const std::string bob_env = "ICR_TOKEN=" + bob_token;
+  const std::string server = "127.0.0.1:" + port_;
+  // The fallback is relative to the working directory: run from one that
+  // holds icr-data/admin.token.
+  const std::string cwd = dir_.path() + "/cwd";
+  ASSERT_EQ(mkdir(cwd.c_str(), 0700), 0);
+  ASSERT_EQ(mkdir((cwd + "/icr-data").c_str(), 0700), 0);
+  std::string admin_token;
+  std::getline(std::ifstream(AdminTokenFile()), admin_token);
+  std::ofstream(cwd + "/icr-data/admin.token") << admin_token << "\n";
+  auto whoami = [&](std::vector<std::string> flags, std::vector<std::string> env) {
+    std::string command = "cd '" + cwd + "' && exec '" + ICR_CLI_BINARY + "' --server " + server;
+    for (const std::string& flag : flags) command += " '" + flag + "'";
+    return testing::Run({"/bin/sh", "-c", command + " whoami --output csv"}, env);
+  };
+
+  CommandResult flag = whoami({"--token_file", alice_file}, {bob_env});
+  ASSERT_EQ(flag.exit_code, 0) << flag.err;
+  EXPECT_NE(flag.out.find("alice"), std::string::npos) << flag.out;
+  EXPECT_NE(flag.out.find("--token_file " + alice_file), std::string::npos) << flag.out;
+
+  CommandResult env = whoami({}, {bob_env});
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_NE(env.out.find("bob"), std::string::npos) << env.out;
+  EXPECT_NE(env.out.find("environment ICR_TOKEN"), std::string::npos) << env.out;
+
+  CommandResult fallback = whoami({}, {"ICR_TOKEN="});
+  ASSERT_EQ(fallback.exit_code, 0) << fallback.err;
+  EXPECT_NE(fallback.out.find("admin,"), std::string::npos) << fallback.out;
+  EXPECT_NE(fallback.out.find("./icr-data/admin.token"), std::string::npos) << fallback.out;
+
+  CommandResult missing = whoami({"--token_file", dir_.path() + "/nowhere.token"}, {bob_env});
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  EXPECT_NE(missing.err.find("nowhere.token"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.out.find("bob"), std::string::npos) << missing.out;
+
+  // JSON keeps the response's shape and names the token on stderr.
+  CommandResult json_out = testing::Run(
+      {ICR_CLI_BINARY, "--server", server, "--token_file", alice_file, "whoami", "--output",
+       "json"},
+      {bob_env});
+  ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
+  EXPECT_EQ(json::parse(json_out.out)["user"]["id"], "alice");
+  EXPECT_NE(json_out.err.find("token from --token_file " + alice_file), std::string::npos)
+      << json_out.err;
 }
 
 // `icr stats` needs no server and no token: Krippendorff (2011) section C,

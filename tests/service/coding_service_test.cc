@@ -132,6 +132,7 @@ class CodingServiceTest : public testing::ServerTest {
             Req<v1::AdvanceRoundRequest>([](auto& r) {
               r.set_project("study");
               r.set_round("r1");
+              r.set_force(true);  // the coders have not marked their documents done
             })));
   }
 
@@ -407,7 +408,10 @@ TEST_F(CodingServiceTest, StreamedImportOf100000Codings) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.stored(), 100000);
   EXPECT_EQ(response.chunks(), 20);
-  EXPECT_EQ(EventCount("study"), events_before + 20);  // each chunk audited
+  // Each chunk audited, and the import's one document marked done.
+  EXPECT_EQ(EventCount("study"), events_before + 20 + 1);
+  ASSERT_EQ(response.documents_done_size(), 1);
+  EXPECT_EQ(response.documents_done(0), "big");
 
   v1::ListCodingsRequest request;
   request.set_project("study");

@@ -322,6 +322,7 @@ TEST_F(ProjectServiceTest, RoundsAdvanceOpenReconcilingClosed) {
   v1::AdvanceRoundRequest advance;
   advance.set_project("study");
   advance.set_round("pilot");
+  advance.set_force(true);  // nobody has coded yet
   v1::AdvanceRoundResponse advanced;
   ASSERT_TRUE(
       Call(lead_token_, &v1::ProjectService::Stub::AdvanceRound, *project_, advance, &advanced).ok());

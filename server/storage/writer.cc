@@ -1,5 +1,7 @@
 #include "server/storage/writer.h"
 
+#include <cassert>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "icr/storage/records.pb.h"
@@ -16,18 +18,26 @@ std::string MutationContext::OverlayKey(Family family, std::string_view key) {
 
 absl::StatusOr<std::optional<std::string>> MutationContext::Get(Family family,
                                                                 std::string_view key) const {
-  if (auto it = overlay_.find(OverlayKey(family, key)); it != overlay_.end()) return it->second;
+  if (auto it = overlay_.find(OverlayKey(family, key)); it != overlay_.end()) {
+    return batch_.Data().substr(it->second.offset, it->second.size);
+  }
   return store_.Get(family, key);
 }
 
 void MutationContext::Put(Family family, std::string_view key, std::string_view value) {
   batch_.Put(store_.handle(family), rocksdb::Slice(key.data(), key.size()),
              rocksdb::Slice(value.data(), value.size()));
+  // A Put record ends with its length-prefixed value (RocksDB's
+  // db/write_batch.cc: tag, column family, key, value), so the value is the
+  // last `value.size()` bytes of the batch.
+  const std::string& data = batch_.Data();
+  const ValueSpan span{data.size() - value.size(), value.size()};
+  assert(data.compare(span.offset, span.size, value) == 0);
   std::string overlay_key = OverlayKey(family, key);
-  auto [it, inserted] = overlay_.try_emplace(overlay_key);
+  auto [it, inserted] = overlay_.try_emplace(overlay_key, span);
   undo_.emplace_back(std::move(overlay_key),
-                     inserted ? std::nullopt : std::optional<std::string>(std::move(it->second)));
-  it->second.assign(value.data(), value.size());
+                     inserted ? std::nullopt : std::optional<ValueSpan>(it->second));
+  it->second = span;
 }
 
 void MutationContext::Begin() {
@@ -39,7 +49,7 @@ void MutationContext::Rollback() {
   batch_.RollbackToSavePoint();
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
     if (it->second) {
-      overlay_[it->first] = *std::move(it->second);
+      overlay_[it->first] = *it->second;
     } else {
       overlay_.erase(it->first);
     }
@@ -78,15 +88,16 @@ absl::StatusOr<std::string> Writer::Commit(Mutation mutation) {
 }
 
 absl::StatusOr<int64_t> Writer::ChainLength(const std::string& chain) {
-  std::lock_guard<std::mutex> lock(heads_mutex_);
   absl::StatusOr<ChainHead> head = LoadHead(chain);
   if (!head.ok()) return head.status();
   return head->seq;
 }
 
 absl::StatusOr<Writer::ChainHead> Writer::LoadHead(const std::string& chain) {
-  auto it = heads_.find(chain);
-  if (it != heads_.end()) return it->second;
+  {
+    std::lock_guard<std::mutex> lock(heads_mutex_);
+    if (auto it = heads_.find(chain); it != heads_.end()) return it->second;
+  }
   ChainHead head{0, audit::GenesisHash()};
   auto last = store_.Last(Family::kEvents, EventPrefix(chain));
   if (!last.ok()) return last.status();
@@ -95,21 +106,26 @@ absl::StatusOr<Writer::ChainHead> Writer::LoadHead(const std::string& chain) {
     if (!stored.ParseFromString((*last)->second)) {
       return absl::DataLossError(absl::StrCat("audit chain ", chain, ": unreadable last event"));
     }
-    head.seq = static_cast<int64_t>(ReadBigEndian64(
-        std::string_view((*last)->first).substr(EventPrefix(chain).size())));
+    head.seq = static_cast<int64_t>(
+        ReadBigEndian64(std::string_view((*last)->first).substr(EventPrefix(chain).size())));
     head.hash = stored.hash();
   }
-  heads_.emplace(chain, head);
-  return head;
+  // Only the writer thread writes events, and it sets a chain's head after
+  // each write that extends it. So a head already in the map is at least as
+  // new as the one just read (another reader's read may predate a commit):
+  // keep it.
+  std::lock_guard<std::mutex> lock(heads_mutex_);
+  return heads_.try_emplace(chain, head).first->second;
 }
 
 void Writer::Run() {
+  // Mutations the byte bound left out of the last group lead the next one.
+  std::deque<std::unique_ptr<Pending>> group;
   while (true) {
-    std::deque<std::unique_ptr<Pending>> group;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to commit
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty() || !group.empty(); });
+      if (group.empty() && queue_.empty()) return;  // stopping, and nothing left to commit
       while (!queue_.empty() && group.size() < options_.max_group) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -128,9 +144,10 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
   std::vector<std::function<void()>> on_committed;
   const absl::Time now = absl::Now();
 
-  std::lock_guard<std::mutex> heads_lock(heads_mutex_);
-  for (auto& pending : group) {
-    Mutation& mutation = pending->mutation;
+  size_t taken = 0;
+  for (; taken < group.size(); ++taken) {
+    if (taken > 0 && batch.GetDataSize() >= options_.max_group_bytes) break;
+    Mutation& mutation = group[taken]->mutation;
     icr::v1::AuditEvent& event = mutation.event;
     const std::string request_hash = audit::Sha256(event.request());
 
@@ -146,10 +163,9 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
         icr::storage::IdempotencyRecord record;
         if (!record.ParseFromString(**previous)) {
           answers.push_back(absl::DataLossError("unreadable idempotency record"));
-        } else if (record.method() != event.method() ||
-                   record.request_sha256() != request_hash) {
-          answers.push_back(absl::InvalidArgumentError(
-              "request_id: already used for a different request"));
+        } else if (record.method() != event.method() || record.request_sha256() != request_hash) {
+          answers.push_back(
+              absl::InvalidArgumentError("request_id: already used for a different request"));
         } else {
           answers.push_back(record.response());
         }
@@ -205,16 +221,20 @@ void Writer::CommitGroup(std::deque<std::unique_ptr<Pending>>& group) {
   absl::Status written = absl::OkStatus();
   if (batch.Count() > 0) written = store_.Write(&batch);
   if (written.ok()) {
-    for (auto& [chain, head] : new_heads) heads_[chain] = head;
+    {
+      std::lock_guard<std::mutex> lock(heads_mutex_);
+      for (auto& [chain, head] : new_heads) heads_[chain] = head;
+    }
     for (auto& callback : on_committed) callback();
   }
-  for (size_t i = 0; i < group.size(); ++i) {
+  for (size_t i = 0; i < taken; ++i) {
     if (!written.ok() && answers[i].ok()) {
       group[i]->done.set_value(written);
     } else {
       group[i]->done.set_value(std::move(answers[i]));
     }
   }
+  group.erase(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(taken));
 }
 
 }  // namespace icr::storage

@@ -32,9 +32,11 @@
 namespace icr::storage {
 
 // What `apply` sees: reads through the pending group, and writes into it.
-// The group's writes are kept in a hash map beside the batch (rather than a
-// WriteBatchWithIndex, whose sorted index dominated the cost of large coding
-// batches), with an undo log so a failed mutation leaves no trace.
+// The group's writes are indexed by a hash map beside the batch (rather than
+// a WriteBatchWithIndex, whose sorted index dominated the cost of large
+// coding batches), with an undo log so a failed mutation leaves no trace.
+// The map holds where each value lies inside the batch, not a copy of it, so
+// a group's values are held in memory once.
 class MutationContext {
  public:
   MutationContext(Store& store, rocksdb::WriteBatch& batch) : store_(store), batch_(batch) {}
@@ -51,13 +53,21 @@ class MutationContext {
   void Keep();
 
  private:
+  // A value's place in the batch's serialized form (WriteBatch::Data()):
+  // an offset, not a pointer, since the buffer moves as the batch grows.
+  struct ValueSpan {
+    size_t offset = 0;
+    size_t size = 0;
+  };
+
   static std::string OverlayKey(Family family, std::string_view key);
 
   Store& store_;
   rocksdb::WriteBatch& batch_;
-  absl::flat_hash_map<std::string, std::string> overlay_;
+  absl::flat_hash_map<std::string, ValueSpan> overlay_;
   // Overlay entries the current mutation replaced (nullopt: were absent).
-  std::vector<std::pair<std::string, std::optional<std::string>>> undo_;
+  // A replaced span lies before the savepoint, so it survives a rollback.
+  std::vector<std::pair<std::string, std::optional<ValueSpan>>> undo_;
 };
 
 struct MutationResult {
@@ -67,7 +77,10 @@ struct MutationResult {
   // `response` (a secret shown once is never stored).
   std::optional<std::string> replay_response;
   // Run on the writer thread once the group is durable, in commit order
-  // (for derived in-memory state that must follow the log exactly).
+  // (for derived in-memory state that must follow the log exactly). It must
+  // be quick and must never block on readers (a mutex a reader holds while
+  // it walks a round, a full queue a reader drains): every mutation of the
+  // server waits behind it. Publish an immutable snapshot, or queue.
   std::function<void()> on_committed;
 };
 
@@ -85,6 +98,11 @@ struct Mutation {
 struct WriterOptions {
   // Most mutations committed in one write.
   size_t max_group = 1024;
+  // A group takes no further mutation once its batch holds this many bytes,
+  // so a run of large mutations (coding batches, imports) does not build one
+  // huge write that holds every waiting caller and the memory of all of it.
+  // A single mutation larger than this still commits, alone.
+  size_t max_group_bytes = 32 << 20;
 };
 
 class Writer {
@@ -116,8 +134,11 @@ class Writer {
   };
 
   void Run();
+  // Commits mutations from the front of `group` up to the byte bound and
+  // removes them; the rest stay, in order, for the next group.
   void CommitGroup(std::deque<std::unique_ptr<Pending>>& group);
-  absl::StatusOr<ChainHead> LoadHead(const std::string& chain) ABSL_EXCLUSIVE_LOCKS_REQUIRED(heads_mutex_);
+  // The head of `chain`: cached, else read from the store (outside the lock).
+  absl::StatusOr<ChainHead> LoadHead(const std::string& chain) ABSL_LOCKS_EXCLUDED(heads_mutex_);
 
   Store& store_;
   const WriterOptions options_;
@@ -128,6 +149,9 @@ class Writer {
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 
   // Heads of the chains, loaded on first use, updated after each commit.
+  // The mutex guards the map only: it is never held across a store read,
+  // the synced write or the on_committed callbacks, so a reader of the heads
+  // (ChainLength) never waits for the disk or for a callback.
   std::mutex heads_mutex_;
   std::map<std::string, ChainHead> heads_ ABSL_GUARDED_BY(heads_mutex_);
 

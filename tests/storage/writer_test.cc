@@ -1,5 +1,7 @@
 #include "server/storage/writer.h"
 
+#include <malloc.h>
+
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -27,7 +29,6 @@ Mutation PutMutation(const std::string& chain, const std::string& key, const std
   };
   return mutation;
 }
-
 
 int64_t CountEvents(const Store& store, const std::string& chain) {
   int64_t n = 0;
@@ -229,6 +230,92 @@ TEST(WriterTest, AFailedMutationIsInvisibleToTheRestOfItsGroup) {
   ASSERT_TRUE(real.ok());
   EXPECT_EQ(real->value_or(""), "good");
   EXPECT_EQ(CountEvents(**store, "p"), 16 * 10);
+}
+
+std::string Read(const MutationContext& context, Family family, const std::string& key) {
+  auto value = context.Get(family, key);
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() ? value->value_or("<absent>") : "<error>";
+}
+
+TEST(MutationContextTest, ReadsThroughTheGroupAndRollsBackExactly) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path(), StoreOptions{});
+  ASSERT_TRUE(store.ok());
+  rocksdb::WriteBatch stored;
+  stored.Put((*store)->handle(Family::kMetadata), "stored", "old");
+  ASSERT_TRUE((*store)->Write(&stored).ok());
+
+  rocksdb::WriteBatch batch;
+  MutationContext context(**store, batch);
+  context.Begin();
+  context.Put(Family::kMetadata, "a", "1");
+  context.Put(Family::kMetadata, "stored", "new");
+  context.Put(Family::kTexts, "a", "text");  // the same key in another family
+  context.Keep();
+  EXPECT_EQ(Read(context, Family::kMetadata, "a"), "1");
+  EXPECT_EQ(Read(context, Family::kTexts, "a"), "text");
+  EXPECT_EQ(Read(context, Family::kMetadata, "stored"), "new");
+
+  // A mutation that overwrites twice, adds a value large enough to move the
+  // batch's buffer, and fails: all of it is undone.
+  const std::string big(4 << 20, 'b');
+  context.Begin();
+  context.Put(Family::kMetadata, "a", "2");
+  context.Put(Family::kMetadata, "a", "3");
+  context.Put(Family::kMetadata, "b", big);
+  context.Put(Family::kMetadata, "stored", "newer");
+  EXPECT_EQ(Read(context, Family::kMetadata, "a"), "3");
+  EXPECT_EQ(Read(context, Family::kMetadata, "b"), big);
+  context.Rollback();
+  EXPECT_EQ(Read(context, Family::kMetadata, "a"), "1");
+  EXPECT_EQ(Read(context, Family::kMetadata, "b"), "<absent>");
+  EXPECT_EQ(Read(context, Family::kMetadata, "stored"), "new");
+  EXPECT_EQ(Read(context, Family::kTexts, "a"), "text");
+
+  // Writes after a rollback take the place of the rolled-back ones.
+  context.Begin();
+  context.Put(Family::kMetadata, "c", "after");
+  context.Put(Family::kMetadata, "a", "4");
+  context.Keep();
+  EXPECT_EQ(Read(context, Family::kMetadata, "c"), "after");
+  EXPECT_EQ(Read(context, Family::kMetadata, "a"), "4");
+  EXPECT_EQ(Read(context, Family::kTexts, "a"), "text");
+
+  ASSERT_TRUE((*store)->Write(&batch).ok());
+  EXPECT_EQ((*store)->Get(Family::kMetadata, "a")->value_or(""), "4");
+  EXPECT_EQ((*store)->Get(Family::kMetadata, "c")->value_or(""), "after");
+  EXPECT_EQ((*store)->Get(Family::kMetadata, "stored")->value_or(""), "new");
+  EXPECT_FALSE((*store)->Get(Family::kMetadata, "b")->has_value());
+}
+
+size_t AllocatedBytes() {
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+TEST(MutationContextTest, HoldsEachValueOnce) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path(), StoreOptions{});
+  ASSERT_TRUE(store.ok());
+  constexpr size_t kValueBytes = 1 << 20;
+  constexpr int kValues = 32;
+  // The batch's buffer is reserved up front, so what the group allocates
+  // beyond it is the overlay's own.
+  rocksdb::WriteBatch batch(kValues * (kValueBytes + 64) + 4096);
+  MutationContext context(**store, batch);
+  const std::string value(kValueBytes, 'v');
+  const size_t before = AllocatedBytes();
+  context.Begin();
+  for (int i = 0; i < kValues; ++i) {
+    context.Put(Family::kCodings, "k" + std::to_string(i), value);
+  }
+  context.Keep();
+  const size_t grown = AllocatedBytes() - before;
+  // Keys and spans only: far less than one value, against 32 for a copy.
+  EXPECT_LT(grown, kValueBytes) << grown;
+  EXPECT_EQ(Read(context, Family::kCodings, "k0"), value);
+  EXPECT_EQ(Read(context, Family::kCodings, "k31"), value);
 }
 
 }  // namespace

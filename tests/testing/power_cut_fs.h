@@ -5,14 +5,19 @@
 // of every file it wrote was synced, and CutPower() truncates each file to
 // that length and then drops every later write, as if the machine had lost
 // power. (kill -9 cannot show a missing sync: the page cache survives it.)
-// It can also fail writes as a full disk does.
+// It can also fail writes as a full disk does, make each sync of the WAL
+// take as long as a real disk's flush, and count those syncs (one per
+// synced write RocksDB commits).
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
@@ -42,6 +47,13 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
     std::lock_guard<std::mutex> lock(mutex_);
     disk_full_ = full;
   }
+
+  // Every sync of a WAL file first waits `delay`.
+  void SetWalSyncDelay(std::chrono::microseconds delay) { wal_sync_delay_us_ = delay.count(); }
+
+  // Syncs of WAL files begun and finished so far.
+  int64_t wal_syncs_started() const { return wal_syncs_started_; }
+  int64_t wal_syncs() const { return wal_syncs_; }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -143,10 +155,12 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* debug) override {
+      BeginSync();
       return Synced(target()->Sync(options, debug));
     }
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                             rocksdb::IODebugContext* debug) override {
+      BeginSync();
       return Synced(target()->Fsync(options, debug));
     }
     rocksdb::IOStatus Close(const rocksdb::IOOptions& options,
@@ -159,7 +173,15 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
     }
 
    private:
+    void BeginSync() {
+      if (!is_wal_) return;
+      ++fs_->wal_syncs_started_;
+      const int64_t delay_us = fs_->wal_sync_delay_us_;
+      if (delay_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+    }
+
     rocksdb::IOStatus Synced(rocksdb::IOStatus status) {
+      if (is_wal_) ++fs_->wal_syncs_;
       std::lock_guard<std::mutex> lock(fs_->mutex_);
       if (status.ok() && !fs_->dead_) {
         Sizes& sizes = fs_->files_[name_];
@@ -170,12 +192,17 @@ class PowerCutFileSystem : public rocksdb::FileSystemWrapper {
 
     PowerCutFileSystem* fs_;
     std::string name_;
+    // RocksDB names its write-ahead logs NNNNNN.log.
+    const bool is_wal_ = name_.size() > 4 && name_.compare(name_.size() - 4, 4, ".log") == 0;
   };
 
   std::mutex mutex_;
   bool dead_ = false;
   bool disk_full_ = false;
   std::map<std::string, Sizes> files_;
+  std::atomic<int64_t> wal_sync_delay_us_{0};
+  std::atomic<int64_t> wal_syncs_started_{0};
+  std::atomic<int64_t> wal_syncs_{0};
 };
 
 }  // namespace icr::testing

@@ -1,10 +1,15 @@
 #include "server/storage/store.h"
 
-#include "absl/strings/str_cat.h"
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
@@ -19,12 +24,61 @@ rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.s
 
 }  // namespace
 
+struct Store::WriteStop {
+  void Stop(const rocksdb::Status& cause) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!stopped) this->cause = cause;
+    stopped = true;
+  }
+  rocksdb::Status Cause() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return cause;
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mutex);
+    stopped = false;
+    cause = rocksdb::Status::OK();
+  }
+
+  std::atomic<bool> stopped{false};
+  std::mutex mutex;
+  rocksdb::Status cause;
+};
+
+namespace {
+
+// Tells the Store when a background error (a failed flush, compaction or
+// WAL write) stops RocksDB's writes, so that the next write resumes first.
+// RocksDB's own recovery from a full disk polls the free space every 5 s;
+// it is turned off, since the next write resumes at once instead.
+class WriteStopListener : public rocksdb::EventListener {
+ public:
+  explicit WriteStopListener(std::shared_ptr<Store::WriteStop> stop) : stop_(std::move(stop)) {}
+
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
+    if (error != nullptr && !error->ok()) stop_->Stop(*error);
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status error,
+                            bool* auto_recovery) override {
+    if (error.IsNoSpace()) *auto_recovery = false;
+  }
+
+ private:
+  std::shared_ptr<Store::WriteStop> stop_;
+};
+
+}  // namespace
+
 absl::Status FromRocks(const rocksdb::Status& status) {
   if (status.ok()) return absl::OkStatus();
   std::string message = absl::StrCat("storage: ", status.ToString());
   if (status.IsNotFound()) return absl::NotFoundError(message);
   if (status.IsBusy() || status.IsTryAgain()) return absl::AbortedError(message);
   if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (status.IsNoSpace()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "storage: the disk is full; writes resume once space is freed (", status.ToString(), ")"));
+  }
   return absl::InternalError(message);
 }
 
@@ -48,18 +102,25 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   cf_options.write_buffer_size = 16 << 20;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
+  auto write_stop = std::make_shared<WriteStop>();
+  db_options.listeners.push_back(std::make_shared<WriteStopListener>(write_stop));
+
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) families.emplace_back(name, cf_options);
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
   if (!s.ok()) return FromRocks(s);
-  return std::unique_ptr<Store>(new Store(std::unique_ptr<rocksdb::DB>(raw), handles, options));
+  return std::unique_ptr<Store>(
+      new Store(std::unique_ptr<rocksdb::DB>(raw), handles, options, std::move(write_stop)));
 }
 
 Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             const StoreOptions& options)
-    : db_(std::move(db)), handles_(std::move(handles)), options_(options) {}
+             const StoreOptions& options, std::shared_ptr<WriteStop> write_stop)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      options_(options),
+      write_stop_(std::move(write_stop)) {}
 
 Store::~Store() {
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
@@ -136,10 +197,42 @@ absl::Status Store::SyncWal() const {
   return FromRocks(db_->FlushWAL(/*sync=*/true));
 }
 
+rocksdb::Status Store::ResumeWithBackoff() {
+  // About a quarter of a second in all: a full disk holds up the writer
+  // thread (which then can commit nothing anyway) no longer than that per
+  // write, and a disk that was just freed is taken up again at once.
+  constexpr int kAttempts = 4;
+  std::chrono::milliseconds backoff(20);
+  rocksdb::Status resumed;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+    // OK at once when there is no background error (RocksDB recovered by
+    // itself); Busy while its own recovery runs.
+    resumed = db_->Resume();
+    if (resumed.ok()) return resumed;
+  }
+  return resumed;
+}
+
 absl::Status Store::Write(rocksdb::WriteBatch* batch) {
+  if (write_stop_->stopped) {
+    rocksdb::Status resumed = ResumeWithBackoff();
+    if (!resumed.ok()) {
+      rocksdb::Status cause = write_stop_->Cause();
+      return FromRocks(cause.ok() ? resumed : cause);
+    }
+    write_stop_->Clear();
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
-  return FromRocks(db_->Write(write_options, batch));
+  rocksdb::Status written = db_->Write(write_options, batch);
+  // A failed batch is refused, never written again here: its callers get
+  // the error, and a later batch is a new request.
+  if (written.IsIOError()) write_stop_->Stop(written);
+  return FromRocks(written);
 }
 
 }  // namespace icr::storage

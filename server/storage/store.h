@@ -47,9 +47,9 @@ class Store {
   // Calls `visit(key, value)` for keys starting with `prefix`, in key order,
   // beginning after `start_after` when it is non-empty, until `visit`
   // returns false.
-  absl::Status Scan(Family family, std::string_view prefix, std::string_view start_after,
-                    const std::function<bool(std::string_view key, std::string_view value)>&
-                        visit) const;
+  absl::Status Scan(
+      Family family, std::string_view prefix, std::string_view start_after,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   // The last key with `prefix` and its value, or nullopt.
   absl::StatusOr<std::optional<std::pair<std::string, std::string>>> Last(
@@ -60,7 +60,13 @@ class Store {
   // server keeps serving. Returns the bytes it holds.
   absl::StatusOr<int64_t> Checkpoint(const std::string& dir) const;
 
-  // Applies `batch` atomically, synced per the options.
+  // Applies `batch` atomically, synced per the options. A batch that fails
+  // is refused whole (nothing of it is stored). After a failed write of the
+  // WAL or of a flush (a full disk, an I/O error) RocksDB refuses every later
+  // write until its background error is cleared; so the next Write first
+  // resumes the database (DB::Resume, a bounded number of tries with
+  // backoff), and writes go on as soon as the cause is gone, e.g. once space
+  // is freed. While it cannot resume, writes fail with the original error.
   absl::Status Write(rocksdb::WriteBatch* batch);
 
   // Makes every write applied so far durable (the WAL synced); a no-op when
@@ -72,13 +78,21 @@ class Store {
   }
   rocksdb::DB* db() const { return db_.get(); }
 
+  // Whether writes are stopped by a background error, and by which (set by
+  // RocksDB's error listener and by failed writes); defined in store.cc.
+  struct WriteStop;
+
  private:
   Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-        const StoreOptions& options);
+        const StoreOptions& options, std::shared_ptr<WriteStop> write_stop);
+
+  // DB::Resume, retried with backoff while recovery is busy or fails.
+  rocksdb::Status ResumeWithBackoff();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   StoreOptions options_;
+  std::shared_ptr<WriteStop> write_stop_;
 };
 
 // RocksDB's status as an absl::Status with the same meaning.

@@ -543,13 +543,13 @@ absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Member> existing,
                          Read<v1::Member>(context, Family::kMetadata,
                                           storage::MemberKey(member.project(), member.user())));
-    if (false && existing && acts_as_lead && member.user() != actor_user &&
+    if (existing && acts_as_lead && member.user() != actor_user &&
         (existing->role() == v1::OWNER || existing->role() == v1::LEAD)) {
       return absl::PermissionDeniedError(
           absl::StrCat("user: ", member.user(), " is a ", v1::MemberRole_Name(existing->role()),
                        "; a lead may change only coders, reviewers and itself"));
     }
-    if (false && existing && existing->role() == v1::OWNER && member.role() != v1::OWNER) {
+    if (existing && existing->role() == v1::OWNER && member.role() != v1::OWNER) {
       ICR_ASSIGN_OR_RETURN(int owners, CountOwners(context, member.project()));
       if (owners <= 1) {
         return absl::FailedPreconditionError(

@@ -6,7 +6,8 @@
 // input (naming the field), then commits through the Writer, so the change,
 // its audit event and its idempotency record are one atomic write. Callers
 // are authorized by the service layer before they get here; the catalog
-// enforces only rules that depend on the data (a lead may not make owners).
+// enforces only rules that depend on the data (a lead may not make owners nor
+// change an owner's or another lead's role; a project keeps an owner).
 
 #include <memory>
 #include <optional>
@@ -74,8 +75,12 @@ class Catalog {
   // The member's role, or nullopt for a non-member.
   absl::StatusOr<std::optional<v1::MemberRole>> RoleOf(std::string_view project,
                                                        std::string_view user) const;
-  // `actor_role` is the actor's own role: a LEAD may add only coders and
-  // reviewers.
+  // Adds a member or changes a member's role. `actor_role` is the actor's
+  // own role (a server admin acts as an OWNER). A LEAD may grant only CODER
+  // and REVIEWER and may not change an OWNER's or another LEAD's membership
+  // (PERMISSION_DENIED); the last OWNER is never demoted
+  // (FAILED_PRECONDITION). There is no removal: demotion is the only way a
+  // membership loses rights.
   absl::StatusOr<v1::AddMemberResponse> AddMember(const Actor& actor, v1::MemberRole actor_role,
                                                   const v1::AddMemberRequest& request);
   absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& request) const;

@@ -32,11 +32,25 @@ absl::StatusOr<std::string_view> BearerToken(const grpc::ServerContext& context)
 absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
                                               std::string_view method,
                                               std::string_view project) const {
+  return Authorize(context, method, project, /*admit=*/true);
+}
+
+absl::StatusOr<CallContext> Authorizer::Recheck(const grpc::ServerContext& context,
+                                                std::string_view method,
+                                                std::string_view project) const {
+  return Authorize(context, method, project, /*admit=*/false);
+}
+
+absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& context,
+                                                  std::string_view method, std::string_view project,
+                                                  bool admit) const {
   ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
   ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.UserForToken(token));
   if (!user) return absl::UnauthenticatedError("unknown or revoked token");
   // Only known tokens get a bucket, so their number bounds the limiter's memory.
-  ICR_RETURN_IF_ERROR(limiter_.Admit(token));
+  if (admit) {
+    ICR_RETURN_IF_ERROR(limiter_.Admit(token));
+  }
 
   CallContext call;
   call.actor.user = user->id();

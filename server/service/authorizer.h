@@ -34,6 +34,12 @@ class Authorizer {
   absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
                                     std::string_view project) const;
 
+  // Check's decision without taking a request from the rate limiter: a
+  // long stream re-checks its caller before each update it sends unasked
+  // (a revoked token or a lost membership ends it).
+  absl::StatusOr<CallContext> Recheck(const grpc::ServerContext& context, std::string_view method,
+                                      std::string_view project) const;
+
   // For a streaming call, before anything else: UNAUTHENTICATED for an
   // unknown token; else a slot among the open streams, held until the
   // returned object goes, or RESOURCE_EXHAUSTED when the caller's token or
@@ -44,6 +50,9 @@ class Authorizer {
   const RateLimiter& limiter() const { return limiter_; }
 
  private:
+  absl::StatusOr<CallContext> Authorize(const grpc::ServerContext& context, std::string_view method,
+                                        std::string_view project, bool admit) const;
+
   const catalog::Catalog& catalog_;
   mutable RateLimiter limiter_;
 };

@@ -209,6 +209,43 @@ TEST_F(LimitsTest, RateLimitIsOffByDefault) {
   }
 }
 
+// A client stream pays for each message, not once: an import of many
+// small messages is held to the token's rate like as many calls, and the
+// chunks stored before the refusal stay stored.
+TEST_F(LimitsTest, EachMessageOfAnImportIsChargedToTheTokensRate) {
+  const std::string coder = CreateUser("a");
+  CreateStudy({"a"});
+  options_.limits.requests_per_second = 1;
+  options_.limits.burst = 3;
+  Restart();
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + coder);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::ImportCodingsResponse response;
+  auto writer = coding_->ImportCodings(&context, &response);
+  for (int i = 0; i < 20; ++i) {
+    v1::ImportCodingsRequest message;
+    message.set_project("p");
+    message.set_round("r1");
+    v1::CodingInput* coding = message.add_codings();
+    coding->set_document("d1");
+    coding->set_code("c1");
+    coding->mutable_span()->set_start(i);
+    coding->mutable_span()->set_end(i + 1);
+    if (!writer->Write(message)) break;  // the server has ended the stream
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_NE(status.error_message().find("rate limit"), std::string::npos) << status.error_message();
+  // The burst (3) plus what a second of refill allows, never all 20.
+  options_.limits = service::RateLimits();
+  Restart();
+  const int stored = CodingCount(coder);
+  EXPECT_GE(stored, 3);
+  EXPECT_LE(stored, 5);
+}
+
 TEST_F(LimitsTest, StreamsPerTokenAndPerServer) {
   options_.limits.max_streams_per_token = 2;
   options_.limits.max_streams = 3;

@@ -805,11 +805,16 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
         if (response.status().code() == absl::StatusCode::kFailedPrecondition &&
             !advance->force && current->round().state() == v1::OPEN &&
             absl::StrContains(response.status().message(), "not done")) {
-          return absl::FailedPreconditionError(absl::StrCat(
+          absl::Status hinted = absl::FailedPreconditionError(absl::StrCat(
               response.status().message(),
               "\nAgreement counts only finished documents. Ask the coders to run "
               "`icr coding done`, or advance anyway with --force (the unfinished pairs are "
               "recorded in the audit trail)."));
+          // Still the server's answer (exit code 1), with a hint.
+          response.status().ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+            hinted.SetPayload(url, payload);
+          });
+          return hinted;
         }
         return response.status();
       }

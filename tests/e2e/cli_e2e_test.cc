@@ -291,6 +291,68 @@ TEST_F(CliEndToEndTest, CodersSubmitListAndRetractThroughTheCli) {
   EXPECT_EQ(IcrJson({"coding", "list", "study", "r1"}, alice)["codings"].size(), 2u);
 }
 
+TEST_F(CliEndToEndTest, CodersSayWhenADocumentIsDone) {
+  const std::string lead = CreateUser("lead");
+  const std::string alice = CreateUser("alice");
+  const std::string bob = CreateUser("bob");
+  ASSERT_EQ(Icr({"project", "create", "study", "--title", "S"}, lead).exit_code, 0);
+  for (const char* coder : {"alice", "bob"}) {
+    ASSERT_EQ(Icr({"member", "add", "study", coder, "--role", "coder"}, lead).exit_code, 0);
+  }
+  ASSERT_EQ(Icr({"code", "add", "study", "c1", "--name", "c1"}, lead).exit_code, 0);
+  for (const char* doc : {"d1", "d2"}) {
+    ASSERT_EQ(Icr({"doc", "add", "study", doc, "--file", WriteFile("d.txt", "one\n\ntwo")}, lead)
+                  .exit_code,
+              0);
+  }
+  ASSERT_EQ(Icr({"round", "create", "study", "r1", "--docs", "d1,d2", "--coders", "alice,bob",
+                 "--blind"},
+                lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"coding", "submit", "study", "r1", "--file",
+                 WriteFile("a.csv", "document,code,segment\nd1,c1,0\n")},
+                alice)
+                .exit_code,
+            0);
+
+  CommandResult done = Icr({"coding", "done", "study", "r1", "d1"}, alice);
+  EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("Agreement now counts this document"), std::string::npos) << done.out;
+  // A finished document takes no more codings until it is reopened.
+  CommandResult more = Icr({"coding", "submit", "study", "r1", "--file",
+                            WriteFile("b.csv", "document,code,segment\nd1,c1,1\n")},
+                           alice);
+  EXPECT_EQ(more.exit_code, 1);
+  EXPECT_NE(more.err.find("reopen"), std::string::npos) << more.err;
+  // Coders set only their own; a lead sets a coder's.
+  EXPECT_EQ(Icr({"coding", "done", "study", "r1", "d1", "--coder", "bob"}, alice).exit_code, 1);
+  EXPECT_EQ(Icr({"coding", "done", "study", "r1", "d2", "--coder", "bob"}, lead).exit_code, 0);
+
+  // The lead sees everyone's progress; blind alice only her own.
+  CommandResult shown = Icr({"round", "show", "study", "r1"}, lead);
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("1 of 2 documents done"), std::string::npos) << shown.out;
+  json mine = IcrJson({"coding", "progress", "study", "r1"}, alice);
+  ASSERT_EQ(mine["coders"].size(), 1u);
+  EXPECT_EQ(mine["coders"][0]["coder"], "alice");
+  EXPECT_EQ(mine["coders"][0]["done"], 1);
+  json rows = IcrJson({"coding", "progress", "study", "r1", "--documents"}, lead);
+  ASSERT_EQ(rows["progress"].size(), 4u);
+  EXPECT_EQ(rows["progress"][0]["state"], "DONE");
+  EXPECT_EQ(rows["progress"][1]["state"], "NOT_STARTED");
+  EXPECT_EQ(rows["progress"][3]["updated_by"], "lead");
+
+  EXPECT_EQ(Icr({"coding", "reopen", "study", "r1", "d1"}, alice).exit_code, 0);
+  EXPECT_EQ(IcrJson({"coding", "progress", "study", "r1"}, alice)["coders"][0]["in_progress"], 1);
+  CommandResult refused = Icr({"round", "advance", "study", "r1"}, lead);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("alice/d1 (IN_PROGRESS)"), std::string::npos) << refused.err;
+  CommandResult forced = Icr({"round", "advance", "study", "r1", "--force"}, lead);
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_NE(forced.err.find("3 unfinished"), std::string::npos) << forced.err;
+}
+
 TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
   CommandResult help = testing::Run({ICR_CLI_BINARY, "--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -52,9 +52,16 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
   j["pairable_values"] = c.pairable_values;
   j["interpretation"] = Interpretation(c);
   if (!c.variant.empty()) j["variant"] = c.variant;
-  if (c.ci) {
-    j["ci"] = {{"low", c.ci->low},
+  if (c.ci && c.ci->defined()) {
+    j["ci"] = {{"defined", true},
+               {"low", c.ci->low},
                {"high", c.ci->high},
+               {"confidence", c.ci->confidence},
+               {"samples", c.ci->samples}};
+  } else if (c.ci) {
+    // No low and high: a [0, 0] would read as an interval.
+    j["ci"] = {{"defined", false},
+               {"undefined_reason", c.ci->undefined_reason},
                {"confidence", c.ci->confidence},
                {"samples", c.ci->samples}};
   }
@@ -63,14 +70,16 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
 }
 
 std::vector<std::string> CoefficientTableHeader() {
-  return {"coefficient", "value", "interpretation", "ci",    "p_below_min",
-          "observed",    "expected", "units",        "pairable_values", "note"};
+  return {"coefficient", "value", "interpretation",  "ci",  "p_below_min", "observed",
+          "expected",    "units", "pairable_values", "note"};
 }
 
 std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int decimals) {
   std::string ci;
-  if (c.ci) {
+  if (c.ci && c.ci->defined()) {
     ci = "[" + FormatNumber(c.ci->low, decimals) + ", " + FormatNumber(c.ci->high, decimals) + "]";
+  } else if (c.ci) {
+    ci = "undefined (" + c.ci->undefined_reason + ")";
   }
   std::string note = c.defined() ? c.variant : c.reason;
   return {c.name,

@@ -18,9 +18,13 @@ namespace icr::client {
 //    "reason": "", "observed": 0.1, "expected": 0.4,
 //    "observed_is_disagreement": true, "units": 11, "pairable_values": 40,
 //    "variant": "nominal", "interpretation": "tentative",
-//    "ci": {"low", "high", "confidence", "samples"},   // only with a bootstrap
+//    "ci": {"defined": true, "low", "high", "confidence", "samples"},
+//                                                      // only with a bootstrap
 //    "p_below_min": 0.01}                              // only when computed
 // An undefined coefficient has "value": null, "defined": false and the reason.
+// A bootstrap in which no replicate was defined has no low and high:
+//   "ci": {"defined": false, "undefined_reason": "...", "confidence", "samples": 0}
+// and the table prints "undefined (reason)" in its ci column.
 nlohmann::json CoefficientToJson(const agreement::Coefficient& c);
 
 // The interpretation band beside a value (never instead of it):

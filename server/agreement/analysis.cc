@@ -88,8 +88,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     if (name == "percent_agreement") {
       c = PercentAgreement(counts);
       BootstrapRows(
-          counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m).value; },
-          &c);
+          counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m); }, &c);
     } else if (name == "cohen_kappa") {
       if (!two_coders) {
         c = needs_two("cohen_kappa", "see the pairwise matrix");
@@ -97,7 +96,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
         c = CohenKappa(*pairs, options.weights);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
-            [&](Multiplicity m) { return CohenKappa(*pairs, options.weights, m).value; }, &c);
+            [&](Multiplicity m) { return CohenKappa(*pairs, options.weights, m); }, &c);
       }
     } else if (name == "scott_pi") {
       if (!two_coders) {
@@ -106,12 +105,12 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
         c = ScottPi(*pairs);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
-            [&](Multiplicity m) { return ScottPi(*pairs, m).value; }, &c);
+            [&](Multiplicity m) { return ScottPi(*pairs, m); }, &c);
       }
     } else if (name == "fleiss_kappa") {
       c = FleissKappa(counts);
       BootstrapRows(
-          counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m).value; }, &c);
+          counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m); }, &c);
     } else if (name == "krippendorff_alpha") {
       c = AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
       if (c.defined() && boot.samples > 0) {
@@ -120,13 +119,13 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     } else if (name == "gwet_ac1") {
       c = GwetAc(counts, options.weights);
       BootstrapRows(
-          counts.rows(), boot,
-          [&](Multiplicity m) { return GwetAc(counts, options.weights, m).value; }, &c);
+          counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, options.weights, m); },
+          &c);
     } else if (name == "brennan_prediger") {
       c = BrennanPrediger(counts, options.categories);
       BootstrapRows(
           counts.rows(), boot,
-          [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m).value; }, &c);
+          [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m); }, &c);
     }
     out.coefficients.push_back(std::move(c));
   }

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace icr::agreement {
 namespace {
@@ -46,11 +50,16 @@ uint64_t Rng::Uniform(uint64_t n) {
   return static_cast<uint64_t>(m >> 64);
 }
 
-BootstrapInterval PercentileInterval(std::vector<double> replicates, double confidence) {
+BootstrapInterval PercentileInterval(std::vector<double> replicates, double confidence,
+                                     std::string undefined_reason) {
   BootstrapInterval ci;
   ci.confidence = confidence;
   ci.samples = static_cast<int>(replicates.size());
-  if (replicates.empty()) return ci;
+  if (replicates.empty()) {
+    ci.undefined_reason = undefined_reason.empty() ? "no bootstrap replicate has a defined value"
+                                                   : std::move(undefined_reason);
+    return ci;
+  }
   std::sort(replicates.begin(), replicates.end());
   const double b = static_cast<double>(replicates.size());
   const int64_t last = static_cast<int64_t>(replicates.size()) - 1;
@@ -95,19 +104,53 @@ void BootstrapAlpha(const AlphaContributions& contributions, const BootstrapOpti
 }
 
 void BootstrapRows(int64_t rows, const BootstrapOptions& options,
-                   const std::function<std::optional<double>(Multiplicity)>& replicate,
-                   Coefficient* c) {
+                   const std::function<Coefficient(Multiplicity)>& replicate, Coefficient* c) {
   if (!c->defined() || options.samples <= 0 || rows <= 0) return;
   Rng rng(options.seed);
   std::vector<uint32_t> times(rows);
   std::vector<double> values;
   values.reserve(options.samples);
+  // Reasons of undefined replicates, counted, in order of first appearance.
+  std::vector<std::pair<std::string, int>> reasons;
   for (int s = 0; s < options.samples; ++s) {
     std::fill(times.begin(), times.end(), 0);
     for (int64_t i = 0; i < rows; ++i) ++times[rng.Uniform(rows)];
-    if (std::optional<double> v = replicate(times)) values.push_back(*v);
+    Coefficient r = replicate(times);
+    if (r.value) {
+      values.push_back(*r.value);
+      continue;
+    }
+    auto it = std::find_if(reasons.begin(), reasons.end(),
+                           [&](const auto& e) { return e.first == r.reason; });
+    if (it == reasons.end()) {
+      reasons.emplace_back(std::move(r.reason), 1);
+    } else {
+      ++it->second;
+    }
   }
-  c->ci = PercentileInterval(std::move(values), options.confidence);
+  std::string why;
+  if (values.empty()) {
+    why =
+        absl::StrCat("none of the ", options.samples, " bootstrap replicates has a defined value");
+    auto most = std::max_element(reasons.begin(), reasons.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most != reasons.end() && !most->first.empty())
+      absl::StrAppend(&why, " (", most->first, ")");
+  }
+  c->ci = PercentileInterval(std::move(values), options.confidence, std::move(why));
+}
+
+void BootstrapRows(int64_t rows, const BootstrapOptions& options,
+                   const std::function<std::optional<double>(Multiplicity)>& replicate,
+                   Coefficient* c) {
+  BootstrapRows(
+      rows, options,
+      [&](Multiplicity m) {
+        Coefficient r;
+        r.value = replicate(m);
+        return r;
+      },
+      c);
 }
 
 }  // namespace icr::agreement

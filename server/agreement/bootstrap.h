@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "server/agreement/coefficient.h"
@@ -48,16 +49,18 @@ class Rng {
 };
 
 struct BootstrapOptions {
-  int samples = 1000;         // replicates; 0 = no bootstrap
+  int samples = 1000;  // replicates; 0 = no bootstrap
   uint64_t seed = 0;
-  double confidence = 0.95;   // of the percentile interval
-  double alpha_min = 0.667;   // alpha: report P(alpha < alpha_min)
+  double confidence = 0.95;  // of the percentile interval
+  double alpha_min = 0.667;  // alpha: report P(alpha < alpha_min)
 };
 
 // The percentile interval of `replicates` at `confidence`: the values of
 // rank floor(B (1 - c) / 2) and ceil(B (1 + c) / 2) - 1 (0-based) of the
-// sorted replicates. samples = B.
-BootstrapInterval PercentileInterval(std::vector<double> replicates, double confidence);
+// sorted replicates. samples = B. No replicates: undefined, with
+// `undefined_reason` (or, when that is empty, a generic one).
+BootstrapInterval PercentileInterval(std::vector<double> replicates, double confidence,
+                                     std::string undefined_reason = "");
 
 // Sets alpha->ci and alpha->p_below_min. No-op when alpha is undefined or
 // options.samples <= 0.
@@ -66,8 +69,13 @@ void BootstrapAlpha(const AlphaContributions& contributions, const BootstrapOpti
 
 // Draws `rows` rows with replacement, options.samples times, and calls
 // `replicate` with each draw's multiplicities; its defined values make the
-// percentile interval (samples = the number of defined replicates). No-op
-// when `c` is undefined.
+// percentile interval (samples = the number of defined replicates). When no
+// replicate is defined the interval is undefined and says why, with the
+// replicates' most frequent reason. No-op when `c` is undefined.
+void BootstrapRows(int64_t rows, const BootstrapOptions& options,
+                   const std::function<Coefficient(Multiplicity)>& replicate, Coefficient* c);
+// The same for a replicate that gives only a value (the reason is then
+// generic).
 void BootstrapRows(int64_t rows, const BootstrapOptions& options,
                    const std::function<std::optional<double>(Multiplicity)>& replicate,
                    Coefficient* c);

@@ -15,7 +15,12 @@ struct BootstrapInterval {
   double low = 0;
   double high = 0;
   double confidence = 0.95;
-  int samples = 0;
+  int samples = 0;  // replicates with a defined value
+  // Why there is no interval (no replicate had a defined value; samples is
+  // then 0 and low, high mean nothing); empty when there is one.
+  std::string undefined_reason;
+
+  bool defined() const { return undefined_reason.empty(); }
 };
 
 struct Coefficient {

@@ -19,6 +19,7 @@ v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
     ci->set_high(c.ci->high);
     ci->set_confidence(c.ci->confidence);
     ci->set_samples(c.ci->samples);
+    ci->set_undefined_reason(c.ci->undefined_reason);
   }
   if (c.p_below_min) out.set_p_below_min(*c.p_below_min);
   return out;
@@ -37,7 +38,7 @@ agreement::Coefficient CoefficientFromProto(const v1::Coefficient& c) {
   out.variant = c.variant();
   if (c.has_ci()) {
     out.ci = agreement::BootstrapInterval{c.ci().low(), c.ci().high(), c.ci().confidence(),
-                                          c.ci().samples()};
+                                          c.ci().samples(), c.ci().undefined_reason()};
   }
   if (c.has_p_below_min()) out.p_below_min = c.p_below_min();
   return out;

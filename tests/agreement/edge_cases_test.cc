@@ -34,8 +34,7 @@ ReliabilityData Table(const std::vector<std::vector<std::string>>& rows, int cod
   return data;
 }
 
-Analysis AnalyzeAll(const ReliabilityData& data, Level level = Level::kNominal,
-                    int bootstrap = 0) {
+Analysis AnalyzeAll(const ReliabilityData& data, Level level = Level::kNominal, int bootstrap = 0) {
   AnalysisOptions options;
   options.level = level;
   options.bootstrap.samples = bootstrap;
@@ -340,6 +339,46 @@ TEST(Bootstrap, GeneratorIsPinned) {
   for (int i = 0; i < 100000; ++i) EXPECT_LT(r.Uniform(7), 7u);
 }
 
+// Two units, each all one category: kappa is 1, but a replicate that draws
+// the same unit twice has one category only. With one replicate per run,
+// some seed draws exactly that; its interval must say it is undefined and
+// why, not report [0, 0].
+TEST(Bootstrap, NoDefinedReplicateIsUndefinedWithReason) {
+  ReliabilityData data = Table({{"1", "1"}, {"2", "2"}});
+  AnalysisOptions options;
+  options.coefficients = {"cohen_kappa", "percent_agreement"};
+  options.pairwise = false;
+  options.bootstrap.samples = 1;
+  bool found = false;
+  for (uint64_t seed = 0; seed < 64 && !found; ++seed) {
+    options.bootstrap.seed = seed;
+    Analysis a = *Analyze(data, options);
+    const Coefficient& kappa = Find(a, "cohen_kappa");
+    ASSERT_TRUE(kappa.defined());
+    ASSERT_TRUE(kappa.ci.has_value());
+    if (kappa.ci->defined()) {
+      EXPECT_EQ(kappa.ci->samples, 1);
+      EXPECT_TRUE(kappa.ci->undefined_reason.empty());
+      continue;
+    }
+    found = true;
+    EXPECT_EQ(kappa.ci->samples, 0);
+    EXPECT_EQ(kappa.ci->undefined_reason,
+              "none of the 1 bootstrap replicates has a defined value (one category only: "
+              "chance agreement is 1)");
+    // Percent agreement is defined on the same replicate.
+    const Coefficient& percent = Find(a, "percent_agreement");
+    ASSERT_TRUE(percent.ci.has_value());
+    EXPECT_TRUE(percent.ci->defined());
+    EXPECT_EQ(percent.ci->samples, 1);
+  }
+  EXPECT_TRUE(found) << "no seed below 64 drew one unit twice";
+  BootstrapInterval none = PercentileInterval({}, 0.95);
+  EXPECT_FALSE(none.defined());
+  EXPECT_EQ(none.samples, 0);
+  EXPECT_FALSE(none.undefined_reason.empty());
+}
+
 TEST(Bootstrap, PercentileInterval) {
   std::vector<double> v;
   for (int i = 0; i < 1000; ++i) v.push_back(i);
@@ -347,6 +386,7 @@ TEST(Bootstrap, PercentileInterval) {
   EXPECT_EQ(ci.low, 25);
   EXPECT_EQ(ci.high, 974);
   EXPECT_EQ(ci.samples, 1000);
+  EXPECT_TRUE(ci.defined());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // output shape (DESIGN §10), and every kind of bad input exiting 2 with the
 // file and line.
 
+#include "client/stats/stats_command.h"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -9,7 +11,6 @@
 #include "client/csv_reader.h"
 #include "client/global_options.h"
 #include "client/stats/coefficient_format.h"
-#include "client/stats/stats_command.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -119,8 +120,8 @@ TEST(StatsCommand, LongLayoutEqualsWide) {
 }
 
 TEST(StatsCommand, OrdinalOrderOfLabels) {
-  StatsOptions o = Input("labels.csv",
-                         "unit,A,B\nu1,low,low\nu2,mid,high\nu3,high,high\nu4,low,mid\n");
+  StatsOptions o =
+      Input("labels.csv", "unit,A,B\nu1,low,low\nu2,mid,high\nu3,high,high\nu4,low,mid\n");
   o.level = "ordinal";
   o.coefficients = {"krippendorff_alpha"};
   o.order = {"low", "mid", "high"};
@@ -195,8 +196,8 @@ INSTANTIATE_TEST_SUITE_P(
                  ":1: wrong header: expected unit,CODER1,CODER2,..."},
         BadInput{"ragged_wide.csv", "unit,A,B\nu1,1,1\nu2,1\n", "auto", "nominal",
                  ":3: ragged row: 2 fields, the header has 3"},
-        BadInput{"ragged_long.csv", "unit,coder,value\nu1,A,1\nu1,B,1,extra\n", "auto",
-                 "nominal", ":3: ragged row: 4 fields, the header has 3"},
+        BadInput{"ragged_long.csv", "unit,coder,value\nu1,A,1\nu1,B,1,extra\n", "auto", "nominal",
+                 ":3: ragged row: 4 fields, the header has 3"},
         BadInput{"duplicate_unit.csv", "unit,A,B\nu1,1,1\nu2,1,2\nu1,2,2\n", "wide", "nominal",
                  ":4: duplicate unit 'u1' (first on line 2)"},
         BadInput{"duplicate_coder.csv", "unit,A,A\nu1,1,1\n", "wide", "nominal",
@@ -258,6 +259,43 @@ TEST(CoefficientFormat, UndefinedAndBootstrapFields) {
   EXPECT_EQ(row.size(), CoefficientTableHeader().size());
   EXPECT_EQ(row[1], "0.5000");
   EXPECT_EQ(row[3], "[0.4000, 0.6000]");
+  EXPECT_EQ(j["ci"]["defined"], true);
+  c.ci = agreement::BootstrapInterval{0, 0, 0.95, 0, "no replicate"};
+  j = CoefficientToJson(c);
+  EXPECT_EQ(j["ci"]["defined"], false);
+  EXPECT_EQ(j["ci"]["undefined_reason"], "no replicate");
+  EXPECT_EQ(j["ci"]["samples"], 0);
+  EXPECT_FALSE(j["ci"].contains("low"));
+  EXPECT_FALSE(j["ci"].contains("high"));
+  EXPECT_EQ(CoefficientTableRow(c)[3], "undefined (no replicate)");
+}
+
+// Two units, each one category throughout: Cohen's kappa is 1, and a
+// replicate that draws one unit twice has one category only. With one
+// replicate, some seed draws that: `icr stats` says the interval is
+// undefined and why instead of printing [0, 0].
+TEST(StatsCommand, UndefinedBootstrapIntervalSaysWhy) {
+  bool found = false;
+  for (uint64_t seed = 1; seed <= 64 && !found; ++seed) {
+    StatsOptions o = Input("two.csv", "unit,A,B\nu1,x,x\nu2,y,y\n");
+    o.coefficients = {"cohen_kappa"};
+    o.bootstrap = 1;
+    o.seed = seed;
+    StatsRun r = Stats(o);
+    ASSERT_EQ(r.code, kExitOk) << r.err;
+    const nlohmann::json ci = nlohmann::json::parse(r.out)["coefficients"][0]["ci"];
+    if (ci["defined"] == true) continue;
+    found = true;
+    EXPECT_EQ(ci["samples"], 0);
+    EXPECT_FALSE(ci.contains("low"));
+    EXPECT_THAT(ci["undefined_reason"].get<std::string>(),
+                HasSubstr("none of the 1 bootstrap replicates has a defined value (one category"));
+    StatsRun table = Stats(o, OutputFormat::kTable);
+    ASSERT_EQ(table.code, kExitOk) << table.err;
+    EXPECT_THAT(table.out, HasSubstr("undefined (none of the 1 bootstrap replicates"));
+    EXPECT_THAT(table.out, ::testing::Not(HasSubstr("[0.0000, 0.0000]")));
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace
@@ -279,9 +317,9 @@ std::vector<std::pair<int64_t, std::vector<std::string>>> Records(std::string_vi
 }
 
 TEST(CsvFastPath, SameRecordsAsLibcsv) {
-  for (std::string text : {std::string("unit,A,B\nu1,1,2\n\nu2, 3 ,\t4\r\nu3,,\r\n  \nu4,5,6"),
-                           std::string("\xEF\xBB\xBFunit,A\r\r\nu1,x y\n"),
-                           std::string("a\n,\n,,\n")}) {
+  for (std::string text :
+       {std::string("unit,A,B\nu1,1,2\n\nu2, 3 ,\t4\r\nu3,,\r\n  \nu4,5,6"),
+        std::string("\xEF\xBB\xBFunit,A\r\r\nu1,x y\n"), std::string("a\n,\n,,\n")}) {
     auto fast = Records(text);
     auto slow = Records(text + "\n\"q\"\n");
     ASSERT_EQ(slow.size(), fast.size() + 1) << text;

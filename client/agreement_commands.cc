@@ -19,6 +19,23 @@ using nlohmann::json;
 
 json Optional(bool has, double value) { return has ? json(value) : json(nullptr); }
 
+json WorkToJson(const v1::WorkCounted& work) {
+  return {{"pairs_counted", work.pairs_counted()},
+          {"pairs_in_progress", work.pairs_in_progress()},
+          {"pairs_not_started", work.pairs_not_started()},
+          {"include_unfinished", work.include_unfinished()}};
+}
+
+// Which (coder, document) pairs an answer counted: only finished work
+// unless --include_unfinished.
+std::string WorkLine(const v1::WorkCounted& work) {
+  return absl::StrCat("counted: ", work.pairs_counted(), " (coder, document) pairs; left out: ",
+                      work.pairs_in_progress(), " in progress, ", work.pairs_not_started(),
+                      " not started",
+                      work.include_unfinished() ? " (in progress counted: --include_unfinished)"
+                                                : "");
+}
+
 json WarningsToJson(const google::protobuf::RepeatedPtrField<v1::AgreementWarning>& warnings) {
   json out = json::array();
   for (const auto& w : warnings) {
@@ -98,7 +115,8 @@ void PrintAgreementText(const GlobalOptions& globals, const v1::ComputeAgreement
     return;
   }
   out << "round " << r.round() << " (" << r.round_state() << "), analysis " << r.analysis()
-      << ", coders " << absl::StrJoin(r.coders(), ", ") << ", units " << r.units() << "\n\n";
+      << ", coders " << absl::StrJoin(r.coders(), ", ") << ", units " << r.units() << "\n"
+      << WorkLine(r.work()) << "\n\n";
   PrintRows(OutputFormat::kTable, out, AgreementRows(r));
   if (r.pairwise_size() > 0) {
     Rows pairs = {{"coder_a", "coder_b", "units", "percent_agreement", "cohen_kappa"}};
@@ -183,6 +201,7 @@ struct AgreementFlags {
   std::string metric, weights;
   double overlap = 0;
   bool watch = false;
+  bool include_unfinished = false;
   int updates = 0;
   int interval_ms = 250;
 };
@@ -218,6 +237,7 @@ v1::ComputeAgreementRequest ToRequest(const AgreementFlags& f) {
   request.set_set_metric(f.metric);
   request.set_weights(f.weights);
   request.set_overlap(f.overlap);
+  request.set_include_unfinished(f.include_unfinished);
   return request;
 }
 
@@ -255,6 +275,8 @@ void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   c->add_option("--weights", f->weights, "--by domain, ordered levels: none|linear|quadratic")
       ->check(CLI::IsMember({"none", "linear", "quadratic"}));
   c->add_option("--overlap", f->overlap, "--by span: share of the longer span to match (0.9)");
+  c->add_flag("--include_unfinished", f->include_unfinished,
+              "count documents still in progress too (default: only those marked done)");
   c->add_flag("--watch", f->watch, "print the table again whenever codings change (Ctrl-C ends)");
   c->add_option("--updates", f->updates, "with --watch: stop after N tables (0: never)")
       ->check(CLI::NonNegativeNumber);
@@ -306,6 +328,7 @@ void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   struct Flags {
     std::string project, round, code, document, kind;
     bool unresolved = false;
+    bool include_unfinished = false;
     PageFlags pages;
   };
   auto f = std::make_shared<Flags>();
@@ -318,6 +341,8 @@ void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   c->add_option("--kind", f->kind, "only code or only domain disagreements")
       ->check(CLI::IsMember({"code", "domain"}));
   c->add_flag("--unresolved", f->unresolved, "only those without a resolution");
+  c->add_flag("--include_unfinished", f->include_unfinished,
+              "count documents still in progress too (default: only those marked done)");
   f->pages.AddTo(c);
   c->callback([f, &globals, exit_code] {
     RunRemote(globals, exit_code, [&](Connection& connection) -> absl::Status {
@@ -328,6 +353,7 @@ void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       request.set_document(f->document);
       request.set_kind(f->kind);
       request.set_unresolved_only(f->unresolved);
+      request.set_include_unfinished(f->include_unfinished);
       auto response = ListPages<v1::ListDisagreementsRequest, v1::ListDisagreementsResponse>(
           f->pages, request, [&](const v1::ListDisagreementsRequest& r) {
             return connection.Call(&v1::AgreementService::Stub::ListDisagreements,
@@ -350,6 +376,7 @@ void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
                         absl::StrJoin(shown, " "), d.suggestion(),
                         d.has_resolution() ? d.resolution().value() : ""});
       }
+      if (globals.output == OutputFormat::kTable) std::cout << WorkLine(response->work()) << "\n";
       PrintRows(globals.output, std::cout, rows);
       if (globals.output == OutputFormat::kTable && !response->next_page_token().empty()) {
         std::cout << "next page: --page_token " << response->next_page_token() << "\n";
@@ -473,6 +500,7 @@ json AgreementToJson(const v1::ComputeAgreementResponse& r) {
   j["resolved"] = r.resolved();
   j["version"] = r.version();
   j["compute_micros"] = r.compute_micros();
+  j["work"] = WorkToJson(r.work());
   return j;
 }
 
@@ -496,6 +524,7 @@ json DisagreementsToJson(const v1::ListDisagreementsResponse& response) {
     j["disagreements"].push_back(std::move(row));
   }
   j["next_page_token"] = response.next_page_token();
+  j["work"] = WorkToJson(response.work());
   return j;
 }
 

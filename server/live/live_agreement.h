@@ -6,12 +6,24 @@
 // disagreements, their resolution into a consensus coding, and the
 // consensus itself. No gRPC here: the service translates.
 //
+// Only finished work counts (issue 16): a coder's units of a document count
+// when the coder has marked the document DONE, or, with include_unfinished,
+// while it is IN_PROGRESS; a coder's unfinished document is missing data
+// there, not "nothing applied". Every answer says which (coder, document)
+// pairs it counted (WorkCounted).
+//
 // State: one RoundData per round, loaded on first use from a scan of the
-// round's codings, then kept current by the Codings listener (which only
-// queues the change; the queue is applied by the next reader, or at once
-// when nobody holds the state), so agreement never rescans codings.
-// Resolutions are stored (keys.h: r/{p}/{r}/{id}) through the Writer, each
-// with its audit event, and mirrored in memory after commit.
+// round's codings and progress records, then kept current by the Codings
+// listener, so agreement never rescans codings. Resolutions are stored
+// (keys.h: r/{p}/{r}/{id}) through the Writer, each with its audit event.
+//
+// Nothing that runs on the writer thread (the Codings listener, a
+// resolution's commit callback) ever waits for a reader: both only queue
+// the change. A reader applies the queue and takes an immutable snapshot
+// (RoundData copies share their units until changed) under a mutex that
+// only readers take, releases it, and computes on the snapshot, checking
+// its caller's deadline and cancellation inside the loops. At most
+// LiveOptions::max_rounds rounds stay in memory.
 //
 // Visibility (DESIGN §2 blind rules): while a blind round is OPEN a CODER
 // gets no agreement and no disagreements (PERMISSION_DENIED), and a
@@ -22,29 +34,20 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "icr/v1/agreement.pb.h"
 #include "server/coding/codings.h"
+#include "server/live/disagreements.h"
+#include "server/live/interrupt.h"
+#include "server/live/live_options.h"
 #include "server/live/round_data.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
 namespace icr::live {
-
-struct LiveOptions {
-  SpanRule span_rule = SpanRule::kHalf;
-  // Most bootstrap replicates one request may ask for.
-  int max_bootstrap = 20000;
-  // Warnings: fewer units than this, a code rarer (or commoner) than this
-  // share of the values, a coder whose removal raises alpha by this much.
-  int64_t few_units = 30;
-  double rare_prevalence = 0.1;
-  double influence_change = 0.1;
-};
 
 class LiveAgreement {
  public:
@@ -56,31 +59,48 @@ class LiveAgreement {
   LiveAgreement& operator=(const LiveAgreement&) = delete;
 
   absl::StatusOr<v1::ComputeAgreementResponse> Compute(const coding::Caller& caller,
-                                                       const v1::ComputeAgreementRequest& request);
+                                                       const v1::ComputeAgreementRequest& request,
+                                                       const Interrupt& interrupt = {});
   absl::StatusOr<v1::ListDisagreementsResponse> ListDisagreements(
-      const coding::Caller& caller, const v1::ListDisagreementsRequest& request);
+      const coding::Caller& caller, const v1::ListDisagreementsRequest& request,
+      const Interrupt& interrupt = {});
   // Only a LEAD or OWNER, only while the round is RECONCILING.
   absl::StatusOr<v1::ResolveDisagreementResponse> Resolve(
       const coding::Caller& caller, const v1::ResolveDisagreementRequest& request);
   absl::StatusOr<v1::GetConsensusResponse> Consensus(const coding::Caller& caller,
-                                                     const v1::GetConsensusRequest& request);
+                                                     const v1::GetConsensusRequest& request,
+                                                     const Interrupt& interrupt = {});
 
-  // Changes (codings and resolutions) the round has seen: what
+  // Changes (codings, progress and resolutions) the round has seen: what
   // ComputeAgreementResponse.version reaches once they are applied. 0 for a
-  // round not loaded yet.
+  // round not in memory.
   int64_t ChangeCount(const std::string& project, const std::string& round);
   // Blocks until ChangeCount() differs from `seen`, or until `deadline`.
   void WaitForChange(const std::string& project, const std::string& round, int64_t seen,
                      absl::Time deadline);
 
+  // Rounds whose state is in memory.
+  size_t RoundsInMemory();
+
  private:
   struct RoundEntry;
-  class Locked;
+  // An immutable view of a round, computed on without any lock.
+  struct Snapshot {
+    std::shared_ptr<const RoundData> data;
+    std::shared_ptr<const ResolutionMap> resolutions;  // null unless asked for
+    int64_t version = 0;
+  };
 
   void OnCodings(const coding::CodingsChange& change);
-  absl::StatusOr<Locked> Acquire(const std::string& project, const v1::Round& round);
+  void OnResolution(const std::string& project, const std::string& round,
+                    const v1::Resolution& resolution);
+  std::shared_ptr<RoundEntry> Entry(const std::string& project, const std::string& round);
+  absl::StatusOr<Snapshot> Acquire(const std::string& project, const v1::Round& round,
+                                   bool with_resolutions);
+  absl::Status LoadRoundData(const std::string& project, const v1::Round& round, RoundEntry& entry);
   absl::Status LoadResolutions(const std::string& project, const std::string& round,
                                RoundEntry& entry);
+  void Notify();
 
   storage::Store& store_;
   storage::Writer& writer_;
@@ -89,6 +109,7 @@ class LiveAgreement {
 
   std::mutex registry_mutex_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<RoundEntry>> rounds_;
+  uint64_t clock_ = 0;  // for least-recently-used eviction; registry_mutex_
   std::mutex changed_mutex_;
   std::condition_variable changed_;
 };

@@ -5,33 +5,34 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "server/agreement/bootstrap.h"
 #include "server/agreement/coincidence.h"
 #include "server/agreement/kappa.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/unit_counts.h"
+#include "server/common/status_macros.h"
+#include "server/live/pattern_bootstrap.h"
 
 namespace icr::live {
 namespace {
 
 using agreement::Coefficient;
 
-// The table as value counts: one row per pattern (split when a multiplicity
-// exceeds uint32), category ids in first-appearance order of "0" then "1"
-// as present, which is what the expanded data would intern.
+// The table as value counts: one row per pattern with a counted coder
+// (split when a multiplicity exceeds uint32), category ids "0" then "1" as
+// present, which is what the expanded data would intern.
 struct Expanded {
   agreement::UnitCounts counts;
   std::vector<uint32_t> multiplicity;
-  std::vector<CoderMask> masks;  // per row
+  std::vector<PresenceKey> keys;  // per row
   int id0 = -1, id1 = -1;
 };
 
-std::vector<std::pair<CoderMask, int64_t>> SortedPatterns(const PatternTable& table) {
-  std::vector<std::pair<CoderMask, int64_t>> out;
-  out.reserve(table.applied.size() + 1);
-  const int64_t zeros = table.zero_units();
-  if (zeros > 0) out.emplace_back(0, zeros);
-  for (const auto& [mask, n] : table.applied) {
-    if (n > 0) out.emplace_back(mask, n);
+std::vector<std::pair<PresenceKey, int64_t>> SortedRows(const PatternTable& table) {
+  std::vector<std::pair<PresenceKey, int64_t>> out;
+  out.reserve(table.rows.size());
+  for (const auto& [key, n] : table.rows) {
+    if (n > 0 && key.first != 0) out.emplace_back(key, n);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -39,21 +40,19 @@ std::vector<std::pair<CoderMask, int64_t>> SortedPatterns(const PatternTable& ta
 
 Expanded Expand(const PatternTable& table) {
   Expanded e;
-  const int m = table.coders;
-  const auto patterns = SortedPatterns(table);
+  const auto rows = SortedRows(table);
   bool has0 = false, has1 = false;
-  for (const auto& [mask, n] : patterns) {
-    const int k = std::popcount(mask);
-    if (m > 0 && k < m) has0 = true;
+  for (const auto& [key, n] : rows) {
+    const int m = std::popcount(key.first), k = std::popcount(key.second);
+    if (k < m) has0 = true;
     if (k > 0) has1 = true;
   }
   if (has0) e.id0 = 0;
   if (has1) e.id1 = has0 ? 1 : 0;
   e.counts.num_categories = static_cast<int>(has0) + static_cast<int>(has1);
   e.counts.offset.push_back(0);
-  if (m == 0) return e;
-  for (const auto& [mask, n] : patterns) {
-    const int k = std::popcount(mask);
+  for (const auto& [key, n] : rows) {
+    const int m = std::popcount(key.first), k = std::popcount(key.second);
     int64_t left = n;
     while (left > 0) {
       const int64_t take = std::min<int64_t>(left, std::numeric_limits<uint32_t>::max());
@@ -70,7 +69,7 @@ Expanded Expand(const PatternTable& table) {
       }
       e.counts.offset.push_back(static_cast<int64_t>(e.counts.category.size()));
       e.multiplicity.push_back(static_cast<uint32_t>(take));
-      e.masks.push_back(mask);
+      e.keys.push_back(key);
     }
   }
   return e;
@@ -87,41 +86,156 @@ Coefficient Alpha(const Expanded& e) {
   return agreement::AlphaFromCoincidences(co, NominalDelta(e.counts.num_categories), "nominal");
 }
 
-int32_t Value(const Expanded& e, CoderMask mask, int coder) {
-  return (mask >> coder) & 1 ? e.id1 : e.id0;
+bool Has(CoderMask mask, int coder) { return (mask >> coder) & 1; }
+
+int32_t Value(const Expanded& e, CoderMask applied, int coder) {
+  return Has(applied, coder) ? e.id1 : e.id0;
+}
+
+// Rows a two-coder coefficient reads (both coders count) as paired values.
+struct Pairs {
+  agreement::PairedValues values;
+  std::vector<uint32_t> multiplicity;
+};
+
+Pairs PairsOf(const Expanded& e, int a, int b) {
+  Pairs p;
+  p.values.num_categories = e.counts.num_categories;
+  for (size_t r = 0; r < e.keys.size(); ++r) {
+    const auto& [present, applied] = e.keys[r];
+    if (!Has(present, a) || !Has(present, b)) continue;
+    p.values.a.push_back(Value(e, applied, a));
+    p.values.b.push_back(Value(e, applied, b));
+    p.multiplicity.push_back(e.multiplicity[r]);
+  }
+  return p;
+}
+
+int64_t Sum(const std::vector<uint32_t>& v) {
+  int64_t s = 0;
+  for (uint32_t x : v) s += x;
+  return s;
+}
+
+// The percentile interval of a coefficient recomputed on replicates that
+// draw Sum(weights) rows with replacement (agreement::BootstrapRows over
+// patterns).
+absl::Status BootstrapRowsOverPatterns(
+    const std::vector<uint32_t>& weights, const agreement::BootstrapOptions& options,
+    const Interrupt& interrupt,
+    const std::function<std::optional<double>(agreement::Multiplicity)>& replicate,
+    Coefficient* c) {
+  if (!c->defined() || options.samples <= 0 || weights.empty()) return absl::OkStatus();
+  const std::vector<int64_t> w(weights.begin(), weights.end());
+  const int64_t n = Sum(weights);
+  agreement::Rng rng(options.seed);
+  std::vector<uint32_t> times(weights.size());
+  std::vector<double> values;
+  values.reserve(options.samples);
+  for (int s = 0; s < options.samples; ++s) {
+    ICR_RETURN_IF_ERROR(interrupt.Poll(64));
+    Multinomial(rng, n, w, times);
+    if (std::optional<double> v = replicate(times)) values.push_back(*v);
+  }
+  c->ci = agreement::PercentileInterval(std::move(values), options.confidence);
+  return absl::OkStatus();
+}
+
+// Hayes & Krippendorff (2007) over patterns: each pairable row's share of
+// the observed disagreement, d_r = 2 n_0 n_1 / (m - 1) at the nominal level
+// for binary values, and its values m; D_e stays that of the data.
+absl::Status BootstrapAlphaOverPatterns(const Expanded& e,
+                                        const agreement::BootstrapOptions& options,
+                                        const Interrupt& interrupt, Coefficient* alpha) {
+  if (!alpha->defined() || options.samples <= 0 || alpha->expected <= 0) return absl::OkStatus();
+  std::vector<double> d, m;
+  std::vector<int64_t> w;
+  for (int64_t r = 0; r < e.counts.rows(); ++r) {
+    const int total = e.counts.total[r];
+    if (total < 2) continue;
+    const int ones = e.keys[r].second == 0 ? 0 : std::popcount(e.keys[r].second);
+    d.push_back(2.0 * ones * (total - ones) / (total - 1));
+    m.push_back(total);
+    w.push_back(e.multiplicity[r]);
+  }
+  if (w.empty()) return absl::OkStatus();
+  int64_t n = 0;
+  for (int64_t x : w) n += x;
+  agreement::Rng rng(options.seed);
+  std::vector<uint32_t> times(w.size());
+  std::vector<double> replicates;
+  replicates.reserve(options.samples);
+  int64_t below = 0;
+  for (int s = 0; s < options.samples; ++s) {
+    ICR_RETURN_IF_ERROR(interrupt.Poll(64));
+    Multinomial(rng, n, w, times);
+    double sum_d = 0, sum_m = 0;
+    for (size_t r = 0; r < w.size(); ++r) {
+      sum_d += times[r] * d[r];
+      sum_m += times[r] * m[r];
+    }
+    const double value = 1.0 - (sum_d / sum_m) / alpha->expected;
+    if (value < options.alpha_min) ++below;
+    replicates.push_back(value);
+  }
+  alpha->ci = agreement::PercentileInterval(std::move(replicates), options.confidence);
+  alpha->p_below_min = static_cast<double>(below) / options.samples;
+  alpha->variant =
+      alpha->variant.empty() ? "units_de_fixed" : alpha->variant + ",bootstrap=units_de_fixed";
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-int64_t PatternTable::zero_units() const {
-  int64_t applied_units = 0;
-  for (const auto& [mask, n] : applied) applied_units += n;
-  return units - applied_units;
-}
-
 void PatternTable::Add(const PatternTable& other) {
   units += other.units;
-  for (const auto& [mask, n] : other.applied) applied[mask] += n;
+  for (const auto& [key, n] : other.rows) rows[key] += n;
 }
 
 double PatternTable::Prevalence() const {
-  if (units == 0 || coders == 0) return 0;
-  double ones = 0;
-  for (const auto& [mask, n] : applied) ones += static_cast<double>(std::popcount(mask)) * n;
-  return ones / (static_cast<double>(units) * coders);
+  double ones = 0, values = 0;
+  for (const auto& [key, n] : rows) {
+    ones += static_cast<double>(std::popcount(key.second)) * n;
+    values += static_cast<double>(std::popcount(key.first)) * n;
+  }
+  return values == 0 ? 0 : ones / values;
 }
 
-PatternTable ProjectPatterns(const RoundData::Patterns& patterns, int64_t units,
-                             const std::vector<int>& keep) {
+int64_t PatternTable::pattern_rows() const {
+  int64_t out = 0;
+  for (const auto& [key, n] : rows) out += n > 0 && key.first != 0;
+  return out;
+}
+
+CoderMask ProjectMask(CoderMask mask, const std::vector<int>& keep) {
+  CoderMask out = 0;
+  for (size_t j = 0; j < keep.size(); ++j) {
+    if (Has(mask, keep[j])) out |= CoderMask{1} << j;
+  }
+  return out;
+}
+
+PatternTable TableFromPatterns(const RoundData::Patterns& patterns, const Presence& presence) {
   PatternTable table;
-  table.coders = static_cast<int>(keep.size());
-  table.units = units;
-  for (const auto& [mask, n] : patterns) {
-    CoderMask projected = 0;
-    for (size_t j = 0; j < keep.size(); ++j) {
-      if ((mask >> keep[j]) & 1) projected |= CoderMask{1} << j;
-    }
-    if (projected != 0) table.applied[projected] += n;
+  table.coders = static_cast<int>(presence.keep.size());
+  table.units = presence.total_units;
+  // Units where nobody counted applied the code, per present mask: the
+  // documents' units less those with a counted application.
+  absl::flat_hash_map<CoderMask, int64_t> unapplied;
+  for (size_t d = 0; d < presence.counted.size(); ++d) {
+    if (presence.counted[d] != 0) unapplied[presence.counted[d]] += presence.units[d];
+  }
+  for (const auto& [key, n] : patterns) {
+    const CoderMask present = presence.counted[key.first];
+    if (present == 0) continue;
+    const CoderMask applied =
+        presence.all_coders ? key.second : ProjectMask(key.second, presence.keep);
+    if ((applied & present) == 0) continue;
+    table.rows[{present, applied & present}] += n;
+    unapplied[present] -= n;
+  }
+  for (const auto& [present, n] : unapplied) {
+    if (n > 0) table.rows[{present, 0}] += n;
   }
   return table;
 }
@@ -133,25 +247,27 @@ absl::StatusOr<std::vector<std::string>> RequestedCoefficients(
     if (name == "all" || name == "gwet_ac2") continue;
     if (std::find(std::begin(agreement::kCoefficientNames), std::end(agreement::kCoefficientNames),
                   name) == std::end(agreement::kCoefficientNames)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "coefficients: unknown coefficient \"", name,
-          "\" (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
-          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("coefficients: unknown coefficient \"", name,
+                       "\" (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
+                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
     }
   }
   std::vector<std::string> out;
   for (const char* known : agreement::kCoefficientNames) {
-    const bool asked =
-        all || std::find(names.begin(), names.end(), known) != names.end() ||
-        (std::string_view(known) == "gwet_ac1" &&
-         std::find(names.begin(), names.end(), "gwet_ac2") != names.end());
+    const bool asked = all || std::find(names.begin(), names.end(), known) != names.end() ||
+                       (std::string_view(known) == "gwet_ac1" &&
+                        std::find(names.begin(), names.end(), "gwet_ac2") != names.end());
     if (asked) out.push_back(known);
   }
   return out;
 }
 
-agreement::Analysis AnalyzePatterns(const PatternTable& table,
-                                    const std::vector<std::string>& names, bool pairwise) {
+absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
+                                                    const std::vector<std::string>& names,
+                                                    bool pairwise,
+                                                    const agreement::BootstrapOptions& bootstrap,
+                                                    const Interrupt& interrupt) {
   agreement::Analysis out;
   out.units = table.units;
   out.coders = table.coders;
@@ -162,48 +278,78 @@ agreement::Analysis AnalyzePatterns(const PatternTable& table,
   const int q = e.counts.num_categories;
   out.pairable_values = std::llround(agreement::BuildCoincidences(e.counts, mult).n);
 
-  std::optional<agreement::PairedValues> pairs;
-  if (table.coders == 2) {
-    pairs.emplace();
-    pairs->num_categories = q;
-    for (CoderMask mask : e.masks) {
-      pairs->a.push_back(Value(e, mask, 0));
-      pairs->b.push_back(Value(e, mask, 1));
-    }
-  }
+  std::optional<Pairs> pairs;
+  if (table.coders == 2) pairs = PairsOf(e, 0, 1);
   auto needs_two = [&](const char* name, const char* instead) {
     return Coefficient::Undefined(
         name, absl::StrCat(name == std::string("cohen_kappa") ? "Cohen's kappa" : "Scott's pi",
                            " is for two coders (the data has ", table.coders, "); ", instead));
   };
+  // A replicate of a unit-counts coefficient: the drawn multiplicities.
+  auto over_rows = [&](auto coefficient) {
+    return [&e, coefficient](agreement::Multiplicity m) -> std::optional<double> {
+      return coefficient(e.counts, m).value;
+    };
+  };
   for (const std::string& name : names) {
+    Coefficient c;
     if (name == "percent_agreement") {
-      out.coefficients.push_back(agreement::PercentAgreement(e.counts, mult));
-    } else if (name == "cohen_kappa") {
-      out.coefficients.push_back(pairs ? agreement::CohenKappa(*pairs, agreement::Weights::kNone,
-                                                               mult)
-                                       : needs_two("cohen_kappa", "see the pairwise matrix"));
-    } else if (name == "scott_pi") {
-      out.coefficients.push_back(
-          pairs ? agreement::ScottPi(*pairs, mult)
-                : needs_two("scott_pi", "fleiss_kappa generalises it to more coders"));
+      c = agreement::PercentAgreement(e.counts, mult);
+      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(e.multiplicity, bootstrap, interrupt,
+                                                    over_rows([](const auto& counts, auto m) {
+                                                      return agreement::PercentAgreement(counts, m);
+                                                    }),
+                                                    &c));
+    } else if (name == "cohen_kappa" || name == "scott_pi") {
+      const bool cohen = name == "cohen_kappa";
+      if (!pairs) {
+        c = cohen ? needs_two("cohen_kappa", "see the pairwise matrix")
+                  : needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
+      } else {
+        auto compute = [&](agreement::Multiplicity m) {
+          return cohen ? agreement::CohenKappa(pairs->values, agreement::Weights::kNone, m)
+                       : agreement::ScottPi(pairs->values, m);
+        };
+        c = compute(pairs->multiplicity);
+        ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
+            pairs->multiplicity, bootstrap, interrupt,
+            [&](agreement::Multiplicity m) { return compute(m).value; }, &c));
+      }
     } else if (name == "fleiss_kappa") {
-      out.coefficients.push_back(agreement::FleissKappa(e.counts, mult));
+      c = agreement::FleissKappa(e.counts, mult);
+      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
+          e.multiplicity, bootstrap, interrupt,
+          over_rows([](const auto& counts, auto m) { return agreement::FleissKappa(counts, m); }),
+          &c));
     } else if (name == "krippendorff_alpha") {
-      out.coefficients.push_back(Alpha(e));
+      c = Alpha(e);
+      ICR_RETURN_IF_ERROR(BootstrapAlphaOverPatterns(e, bootstrap, interrupt, &c));
     } else if (name == "gwet_ac1") {
-      out.coefficients.push_back(agreement::GwetAc(e.counts, agreement::Weights::kNone, mult));
+      c = agreement::GwetAc(e.counts, agreement::Weights::kNone, mult);
+      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
+          e.multiplicity, bootstrap, interrupt, over_rows([](const auto& counts, auto m) {
+            return agreement::GwetAc(counts, agreement::Weights::kNone, m);
+          }),
+          &c));
     } else if (name == "brennan_prediger") {
-      out.coefficients.push_back(agreement::BrennanPrediger(e.counts, std::nullopt, mult));
+      c = agreement::BrennanPrediger(e.counts, std::nullopt, mult);
+      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
+          e.multiplicity, bootstrap, interrupt, over_rows([](const auto& counts, auto m) {
+            return agreement::BrennanPrediger(counts, std::nullopt, m);
+          }),
+          &c));
     }
+    out.coefficients.push_back(std::move(c));
   }
   if (pairwise) {
     for (int a = 0; a < table.coders; ++a) {
       for (int b = a + 1; b < table.coders; ++b) {
         std::vector<int64_t> cells(static_cast<size_t>(q) * q, 0);
         int64_t n = 0, agree = 0;
-        for (size_t r = 0; r < e.masks.size(); ++r) {
-          const int32_t va = Value(e, e.masks[r], a), vb = Value(e, e.masks[r], b);
+        for (size_t r = 0; r < e.keys.size(); ++r) {
+          const auto& [present, applied] = e.keys[r];
+          if (!Has(present, a) || !Has(present, b)) continue;
+          const int32_t va = Value(e, applied, a), vb = Value(e, applied, b);
           cells[static_cast<size_t>(va) * q + vb] += e.multiplicity[r];
           n += e.multiplicity[r];
           if (va == vb) agree += e.multiplicity[r];
@@ -221,6 +367,13 @@ agreement::Analysis AnalyzePatterns(const PatternTable& table,
   return out;
 }
 
+CoderMask DropBit(CoderMask mask, int drop) {
+  const CoderMask low = mask & ((CoderMask{1} << drop) - 1);
+  // drop = 63 leaves no higher bits (and a shift by 64 is undefined).
+  const CoderMask high = drop + 1 >= kMaxCoders ? 0 : (mask >> (drop + 1)) << drop;
+  return low | high;
+}
+
 std::vector<std::optional<double>> AlphaWithoutEachCoder(const PatternTable& table) {
   std::vector<std::optional<double>> out;
   if (table.coders < 3) return out;
@@ -228,10 +381,9 @@ std::vector<std::optional<double>> AlphaWithoutEachCoder(const PatternTable& tab
     PatternTable reduced;
     reduced.coders = table.coders - 1;
     reduced.units = table.units;
-    for (const auto& [mask, n] : table.applied) {
-      const CoderMask low = mask & ((CoderMask{1} << drop) - 1);
-      const CoderMask high = (mask >> (drop + 1)) << drop;
-      if ((low | high) != 0) reduced.applied[low | high] += n;
+    for (const auto& [key, n] : table.rows) {
+      const CoderMask present = DropBit(key.first, drop);
+      if (present != 0) reduced.rows[{present, DropBit(key.second, drop)}] += n;
     }
     out.push_back(Alpha(Expand(reduced)).value);
   }

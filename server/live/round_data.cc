@@ -38,9 +38,13 @@ absl::StatusOr<RoundData> RoundData::Create(RoundLayout layout, SpanRule rule) {
 RoundData::RoundData(RoundLayout layout, SpanRule rule) : layout_(std::move(layout)), rule_(rule) {
   units_.resize(layout_.documents.size());
   revisions_.resize(layout_.documents.size());
+  progress_.assign(
+      layout_.documents.size(),
+      std::vector<v1::ProgressState>(layout_.coders.size(), v1::PROGRESS_STATE_UNSPECIFIED));
+  coded_.assign(layout_.documents.size(), 0);
   for (size_t d = 0; d < layout_.documents.size(); ++d) {
     document_index_[layout_.documents[d].id] = static_cast<int>(d);
-    units_[d].resize(layout_.documents[d].segments.size());
+    units_[d] = std::make_shared<DocumentUnits>(layout_.documents[d].segments.size());
     num_units_ += static_cast<int64_t>(layout_.documents[d].segments.size());
   }
   for (size_t c = 0; c < layout_.coders.size(); ++c) {
@@ -72,9 +76,42 @@ int32_t RoundData::InternCode(const std::string& code) {
   return it->second;
 }
 
+RoundData::DocumentUnits& RoundData::MutableUnits(int document) {
+  std::shared_ptr<DocumentUnits>& units = units_[document];
+  if (units.use_count() > 1) units = std::make_shared<DocumentUnits>(*units);
+  return *units;
+}
+
+v1::ProgressState RoundData::Progress(int document, int coder) const {
+  const v1::ProgressState stored = progress_[document][coder];
+  if (stored != v1::PROGRESS_STATE_UNSPECIFIED) return stored;
+  return (coded_[document] >> coder) & 1 ? v1::IN_PROGRESS : v1::NOT_STARTED;
+}
+
+CoderMask RoundData::Counted(int document, bool include_unfinished) const {
+  CoderMask mask = 0;
+  for (int c = 0; c < num_coders(); ++c) {
+    const v1::ProgressState state = Progress(document, c);
+    if (state == v1::DONE || (include_unfinished && state == v1::IN_PROGRESS)) {
+      mask |= CoderMask{1} << c;
+    }
+  }
+  return mask;
+}
+
+bool RoundData::SetProgress(const v1::DocumentProgress& progress) {
+  const int document = DocumentIndex(progress.document());
+  const int coder = CoderIndex(progress.coder());
+  if (document < 0 || coder < 0) return false;
+  v1::ProgressState& stored = progress_[document][coder];
+  if (stored == progress.state()) return false;
+  stored = progress.state();
+  return true;
+}
+
 CoderMask RoundData::MaskOf(int document, int64_t segment, int32_t code) const {
   CoderMask mask = 0;
-  for (const Entry& e : units_[document][segment]) {
+  for (const Entry& e : (*units_[document])[segment]) {
     if (e.code == code && e.total() > 0) mask |= CoderMask{1} << e.coder;
   }
   return mask;
@@ -82,7 +119,7 @@ CoderMask RoundData::MaskOf(int document, int64_t segment, int32_t code) const {
 
 void RoundData::Bump(int document, int64_t segment, int32_t code, int32_t coder, int delta,
                      bool is_span) {
-  std::vector<Entry>& entries = units_[document][segment];
+  std::vector<Entry>& entries = MutableUnits(document)[segment];
   const CoderMask before = MaskOf(document, segment, code);
   auto it = std::find_if(entries.begin(), entries.end(),
                          [&](const Entry& e) { return e.code == code && e.coder == coder; });
@@ -96,10 +133,10 @@ void RoundData::Bump(int document, int64_t segment, int32_t code, int32_t coder,
   if (before == after) return;
   Patterns& patterns = patterns_[code];
   if (before != 0) {
-    auto p = patterns.find(before);
+    auto p = patterns.find(PatternKey{document, before});
     if (--p->second == 0) patterns.erase(p);
   }
-  if (after != 0) ++patterns[after];
+  if (after != 0) ++patterns[PatternKey{document, after}];
 }
 
 bool RoundData::Count(const v1::Coding& coding, int delta) {
@@ -141,6 +178,9 @@ bool RoundData::Add(const v1::Coding& coding) {
   const int64_t id = ParseId(coding.id());
   if (id <= max_id_) return false;  // seen already (or unreadable)
   max_id_ = id;
+  const int document = DocumentIndex(coding.document());
+  const int coder = CoderIndex(coding.coder());
+  if (document >= 0 && coder >= 0) coded_[document] |= CoderMask{1} << coder;
   if (coding.state() == v1::RETRACTED) {
     retracted_.insert(id);
     return false;

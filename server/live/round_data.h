@@ -8,15 +8,24 @@
 //  - per unit (a document's segment): for every (code, coder) the number of
 //    ACTIVE codings that apply the code to the unit — a segment coding, or a
 //    free span that counts for the segment by the span rule;
-//  - per code: how many units show each pattern of coders who applied it
-//    (a bit mask over the round's coders). Binary presence agreement on a
-//    code depends on the units only through these patterns, so the table of
-//    every code is answered from them without touching the units;
+//  - per code: how many units of each document show each pattern of coders
+//    who applied it (a bit mask over the round's coders). Binary presence
+//    agreement on a code depends on the units only through these patterns
+//    and on which coders count in each document, so the table of every code
+//    is answered from them without touching the units;
+//  - per (document, coder) the coder's progress (issue 16): the stored
+//    state, and whether the coder has coded the document at all (a pair
+//    with codings and no record is IN_PROGRESS). Which coders count in a
+//    document is read from this when a table is computed, so marking a
+//    document done or reopening it changes no pattern;
 //  - the active free spans (for span agreement) and, per document, the
 //    codebook revisions its codings were made under.
 //
 // Codes are kept as coded (merges and roll-ups are applied when a table is
-// computed). Not thread-safe: the owner serializes access.
+// computed). Not thread-safe: the owner serializes access. Copies are cheap
+// (a document's units are shared until one of the copies changes them), so
+// a reader computes on an immutable copy while the owner keeps applying
+// changes to another.
 //
 // Add() and Retract() are idempotent by coding id, so that codings read by a
 // scan and the same codings delivered by a change notification are counted
@@ -25,6 +34,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,8 +93,9 @@ class RoundData {
     int64_t start = 0;
     int64_t end = 0;
   };
-  // Units showing each non-empty pattern of coders who applied a code.
-  using Patterns = absl::flat_hash_map<CoderMask, int64_t>;
+  // (document, non-empty mask of the coders who applied a code) -> units.
+  using PatternKey = std::pair<int32_t, CoderMask>;
+  using Patterns = absl::flat_hash_map<PatternKey, int64_t>;
 
   // INVALID_ARGUMENT for more than kMaxCoders coders.
   static absl::StatusOr<RoundData> Create(RoundLayout layout, SpanRule rule = SpanRule::kHalf);
@@ -95,6 +106,17 @@ class RoundData {
   bool Add(const v1::Coding& coding);
   // Un-counts a coding that was counted. Returns whether anything changed.
   bool Retract(const v1::Coding& coding);
+  // Records a (coder, document) state; pairs outside the round are ignored.
+  // Returns whether anything changed.
+  bool SetProgress(const v1::DocumentProgress& progress);
+
+  // The state of a coder's document, as coding::EffectiveProgress reads
+  // it: the stored state, else IN_PROGRESS once the coder has coded the
+  // document (retracted codings included), else NOT_STARTED.
+  v1::ProgressState Progress(int document, int coder) const;
+  // The coders whose units of `document` count: those DONE, and with
+  // `include_unfinished` those IN_PROGRESS too. NOT_STARTED never counts.
+  CoderMask Counted(int document, bool include_unfinished) const;
 
   const RoundLayout& layout() const { return layout_; }
   int num_documents() const { return static_cast<int>(layout_.documents.size()); }
@@ -113,7 +135,7 @@ class RoundData {
   // The entries of unit `segment` of document `document` (any order; an
   // entry's total() may be 0 after retractions).
   const std::vector<Entry>& unit(int document, int64_t segment) const {
-    return units_[document][segment];
+    return (*units_[document])[segment];
   }
   // The coders who applied `code` to the unit.
   CoderMask MaskOf(int document, int64_t segment, int32_t code) const;
@@ -128,7 +150,11 @@ class RoundData {
 
  private:
   RoundData(RoundLayout layout, SpanRule rule);
+  using DocumentUnits = std::vector<std::vector<Entry>>;  // [segment]
+
   int32_t InternCode(const std::string& code);
+  // The units of a document, unshared first when a copy shares them.
+  DocumentUnits& MutableUnits(int document);
   // Adds `delta` to the (code, coder) entry of a unit, updating the patterns.
   void Bump(int document, int64_t segment, int32_t code, int32_t coder, int delta, bool is_span);
   // Applies `delta` (+1 / -1) for a coding; false when it does not belong.
@@ -141,10 +167,12 @@ class RoundData {
   absl::flat_hash_map<std::string, int> coder_index_;
   std::vector<std::string> codes_;
   absl::flat_hash_map<std::string, int32_t> code_ids_;
-  std::vector<std::vector<std::vector<Entry>>> units_;  // [document][segment]
-  std::vector<Patterns> patterns_;                      // [code]
-  absl::flat_hash_map<int64_t, Span> spans_;            // coding id -> span
-  std::vector<std::map<int64_t, int64_t>> revisions_;   // [document]
+  std::vector<std::shared_ptr<DocumentUnits>> units_;     // [document]
+  std::vector<Patterns> patterns_;                        // [code]
+  std::vector<std::vector<v1::ProgressState>> progress_;  // [document][coder]; stored state
+  std::vector<CoderMask> coded_;                          // [document]: coders with codings
+  absl::flat_hash_map<int64_t, Span> spans_;              // coding id -> span
+  std::vector<std::map<int64_t, int64_t>> revisions_;     // [document]
   int64_t max_id_ = 0;
   absl::flat_hash_set<int64_t> retracted_;
   int64_t active_ = 0;

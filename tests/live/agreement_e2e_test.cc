@@ -6,7 +6,9 @@
 // once without a rationale), and exports the consensus.
 
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -77,14 +79,18 @@ TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
       "--blind"},
      "lead");
   const std::map<std::string, std::string> files = {
-      {"alice", "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
-                "int-01,barrier,2\nint-01,practical,3\nint-01,emotional,4\n"},
-      {"bob", "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
-              "int-01,barrier,2\nint-01,emotional,3\nint-01,emotional,4\n"},
-      {"carol", "document,code,segment\nint-01,practical,0\nint-01,practical,1\n"
-                "int-01,barrier,2\nint-01,practical,3\nint-01,barrier,5\n"}};
+      {"alice",
+       "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
+       "int-01,barrier,2\nint-01,practical,3\nint-01,emotional,4\n"},
+      {"bob",
+       "document,code,segment\nint-01,practical,0\nint-01,emotional,1\n"
+       "int-01,barrier,2\nint-01,emotional,3\nint-01,emotional,4\n"},
+      {"carol",
+       "document,code,segment\nint-01,practical,0\nint-01,practical,1\n"
+       "int-01,barrier,2\nint-01,practical,3\nint-01,barrier,5\n"}};
   for (const auto& [coder, csv] : files) {
     Ok({"coding", "submit", "study", "pilot", "--file", Write(coder + ".csv", csv)}, coder);
+    Ok({"coding", "done", "study", "pilot", "int-01"}, coder);
   }
 
   // Blind and OPEN: a coder gets no agreement.
@@ -139,10 +145,9 @@ TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
   EXPECT_EQ(first["values"]["carol"], "none");
   EXPECT_EQ(first["suggestion"], "emotional");
 
-  CommandResult empty =
-      Icr({"resolve", "study", "pilot", "int-01:1:emotional", "--value", "emotional",
-           "--rationale", ""},
-          "lead");
+  CommandResult empty = Icr({"resolve", "study", "pilot", "int-01:1:emotional", "--value",
+                             "emotional", "--rationale", ""},
+                            "lead");
   EXPECT_EQ(empty.exit_code, 1);
   EXPECT_NE(empty.err.find("rationale"), std::string::npos);
   CommandResult coder = Icr({"resolve", "study", "pilot", "int-01:1:emotional", "--value",
@@ -168,6 +173,100 @@ TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
   json after = Json({"agreement", "study", "pilot"}, "lead");
   EXPECT_EQ(after["resolved"], 1);
   EXPECT_EQ(after["negotiated"].size(), 3u);
+}
+
+// Issue 16's case: two coders, two documents; the first coded by both and
+// marked done, the second in progress for both with nothing applied (coded
+// and retracted). Only finished work counts by default: 0.667 on the first
+// document; with --include_unfinished the untouched second document counts
+// as "both applied nothing": 0.833. Each equals `icr stats` on the matching
+// CSV.
+TEST_F(AgreementEndToEndTest, OnlyFinishedDocumentsCountUnlessAskedOtherwise) {
+  for (const char* user : {"lead", "alice", "bob"}) {
+    json created = Json({"user", "create", user});
+    Write(std::string(user) + ".token", created["token"].get<std::string>());
+  }
+  Ok({"project", "create", "study", "--title", "Study"}, "lead");
+  for (const char* coder : {"alice", "bob"}) {
+    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
+  }
+  Ok({"code", "add", "study", "x", "--name", "X"}, "lead");
+  for (const char* doc : {"doc-1", "doc-2"}) {
+    Ok({"doc", "add", "study", doc, "--file",
+        Write(std::string(doc) + ".txt", "one\n\ntwo\n\nthree\n"), "--segment", "paragraph"},
+       "lead");
+  }
+  Ok({"round", "create", "study", "r1", "--docs", "doc-1,doc-2", "--coders", "alice,bob"}, "lead");
+  // doc-1: alice applies x to segments 0 and 1, bob to 0: they agree on 2 of 3.
+  Ok({"coding", "submit", "study", "r1", "--file",
+      Write("alice.csv", "document,code,segment\ndoc-1,x,0\ndoc-1,x,1\ndoc-2,x,2\n")},
+     "alice");
+  Ok({"coding", "submit", "study", "r1", "--file",
+      Write("bob.csv", "document,code,segment\ndoc-1,x,0\ndoc-2,x,2\n")},
+     "bob");
+  for (const char* coder : {"alice", "bob"}) {
+    json codings =
+        Json({"coding", "list", "study", "r1", "--coder", coder, "--document", "doc-2"}, "lead");
+    ASSERT_EQ(codings["codings"].size(), 1u);
+    Ok({"coding", "retract", "study", "r1", codings["codings"][0]["id"].get<std::string>(),
+        "--reason", "not x after all"},
+       coder);
+    Ok({"coding", "done", "study", "r1", "doc-1"}, coder);
+  }
+  auto percent = [](const json& table) {
+    for (const json& c : table["overall"]["coefficients"]) {
+      if (c["name"] == "percent_agreement") return c["value"].get<double>();
+    }
+    return -1.0;
+  };
+  auto stats_percent = [&](int documents) {
+    std::string csv = "unit,coder,value\n";
+    const std::map<std::string, std::set<int>> applied = {{"alice", {0, 1}}, {"bob", {0}}};
+    for (int d = 0; d < documents; ++d) {
+      for (int s = 0; s < 3; ++s) {
+        for (const auto& [coder, segments] : applied) {
+          const bool on = d == 0 && segments.count(s);
+          csv += "d" + std::to_string(d) + "s" + std::to_string(s) + "," + coder + "," +
+                 (on ? "1" : "0") + "\n";
+        }
+      }
+    }
+    json stats = Json({"stats", "--input", Write("stats.csv", csv)});
+    for (const json& c : stats["coefficients"]) {
+      if (c["name"] == "percent_agreement") return c["value"].get<double>();
+    }
+    return -1.0;
+  };
+
+  const json finished = Json({"agreement", "study", "r1"}, "lead");
+  EXPECT_NEAR(percent(finished), 2.0 / 3, 1e-9);
+  EXPECT_NEAR(percent(finished), stats_percent(1), 1e-12);
+  EXPECT_EQ(finished["work"]["pairs_counted"], 2);
+  EXPECT_EQ(finished["work"]["pairs_in_progress"], 2);
+  EXPECT_EQ(finished["work"]["pairs_not_started"], 0);
+
+  const json all = Json({"agreement", "study", "r1", "--include_unfinished"}, "lead");
+  EXPECT_NEAR(percent(all), 5.0 / 6, 1e-9);
+  EXPECT_NEAR(percent(all), stats_percent(2), 1e-12);
+  EXPECT_EQ(all["work"]["pairs_counted"], 4);
+  EXPECT_EQ(all["work"]["include_unfinished"], true);
+
+  CommandResult table = Icr({"agreement", "study", "r1"}, "lead");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("counted: 2 (coder, document) pairs; left out: 2 in progress, 0 not "
+                           "started"),
+            std::string::npos)
+      << table.out;
+  // Disagreements: only doc-1's segment 1 either way (doc-2 has nothing).
+  const json disagreements = Json({"disagreements", "study", "r1"}, "lead");
+  ASSERT_EQ(disagreements["disagreements"].size(), 1u);
+  EXPECT_EQ(disagreements["disagreements"][0]["id"], "doc-1:1:x");
+  EXPECT_EQ(disagreements["work"]["pairs_in_progress"], 2);
+  CommandResult listed = Icr({"disagreements", "study", "r1", "--include_unfinished"}, "lead");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("counted: 4 (coder, document) pairs; left out: 0 in progress"),
+            std::string::npos)
+      << listed.out;
 }
 
 }  // namespace

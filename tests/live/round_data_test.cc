@@ -5,13 +5,14 @@
 // count of who applied what where. Also: a coding delivered twice (scan and
 // notification) counts once.
 
+#include "server/live/round_data.h"
+
 #include <map>
 #include <random>
 #include <set>
 #include <tuple>
 
 #include "gtest/gtest.h"
-#include "server/live/round_data.h"
 
 namespace icr::live {
 namespace {
@@ -45,13 +46,32 @@ v1::Coding MakeCoding(int64_t id, const std::string& coder, const std::string& d
   return c;
 }
 
-// code -> pattern -> units, by code name.
-std::map<std::string, std::map<CoderMask, int64_t>> Patterns(const RoundData& data) {
-  std::map<std::string, std::map<CoderMask, int64_t>> out;
+// code -> (document, pattern) -> units, by code name.
+using PatternsByName = std::map<std::string, std::map<std::pair<int, CoderMask>, int64_t>>;
+PatternsByName Patterns(const RoundData& data) {
+  PatternsByName out;
   for (int32_t c = 0; c < data.num_codes(); ++c) {
-    for (const auto& [mask, n] : data.patterns(c)) out[data.code(c)][mask] = n;
+    for (const auto& [key, n] : data.patterns(c)) out[data.code(c)][key] = n;
   }
   return out;
+}
+
+// document -> coder -> state.
+std::vector<std::vector<v1::ProgressState>> States(const RoundData& data) {
+  std::vector<std::vector<v1::ProgressState>> out(data.num_documents());
+  for (int d = 0; d < data.num_documents(); ++d) {
+    for (int c = 0; c < data.num_coders(); ++c) out[d].push_back(data.Progress(d, c));
+  }
+  return out;
+}
+
+v1::DocumentProgress MakeProgress(const std::string& coder, const std::string& doc,
+                                  v1::ProgressState state) {
+  v1::DocumentProgress p;
+  p.set_coder(coder);
+  p.set_document(doc);
+  p.set_state(state);
+  return p;
 }
 
 std::set<std::tuple<int, int64_t, std::string, int, int, int>> Entries(const RoundData& data) {
@@ -75,8 +95,7 @@ std::set<std::tuple<int, int, std::string, int64_t, int64_t>> Spans(const RoundD
 }
 
 // Who applied each code to each unit, counted directly from the codings.
-std::map<std::string, std::map<CoderMask, int64_t>> DirectPatterns(
-    const RoundLayout& layout, const std::vector<v1::Coding>& codings) {
+PatternsByName DirectPatterns(const RoundLayout& layout, const std::vector<v1::Coding>& codings) {
   std::map<std::tuple<std::string, int64_t, std::string>, CoderMask> masks;
   for (const v1::Coding& c : codings) {
     if (c.state() != v1::ACTIVE) continue;
@@ -84,15 +103,17 @@ std::map<std::string, std::map<CoderMask, int64_t>> DirectPatterns(
     const int d = std::stoi(c.document().substr(1));
     const auto& segments = layout.documents[d].segments;
     for (size_t s = 0; s < segments.size(); ++s) {
-      const bool counts = c.has_span() ? SpanCountsFor(c.span().start(), c.span().end(),
-                                                       segments[s].start(), segments[s].end(),
-                                                       SpanRule::kHalf)
-                                       : c.segment() == static_cast<int64_t>(s);
+      const bool counts = c.has_span()
+                              ? SpanCountsFor(c.span().start(), c.span().end(), segments[s].start(),
+                                              segments[s].end(), SpanRule::kHalf)
+                              : c.segment() == static_cast<int64_t>(s);
       if (counts) masks[{c.document(), s, c.code()}] |= CoderMask{1} << coder;
     }
   }
-  std::map<std::string, std::map<CoderMask, int64_t>> out;
-  for (const auto& [key, mask] : masks) ++out[std::get<2>(key)][mask];
+  PatternsByName out;
+  for (const auto& [key, mask] : masks) {
+    ++out[std::get<2>(key)][{std::stoi(std::get<0>(key).substr(1)), mask}];
+  }
   return out;
 }
 
@@ -117,7 +138,7 @@ TEST(RoundDataTest, ACodingSeenTwiceCountsOnce) {
   c.set_segment(1);
   EXPECT_TRUE(data.Add(c));
   EXPECT_FALSE(data.Add(c));  // the scan and the notification both deliver it
-  EXPECT_EQ(data.patterns(0).at(1), 1);
+  EXPECT_EQ(data.patterns(0).at({0, 1}), 1);
   EXPECT_TRUE(data.Retract(c));
   EXPECT_FALSE(data.Retract(c));
   EXPECT_TRUE(data.patterns(0).empty());
@@ -143,6 +164,48 @@ TEST(RoundDataTest, IgnoresDocumentsAndCodersOutsideTheRound) {
   EXPECT_EQ(data.active_codings(), 0);
 }
 
+TEST(RoundDataTest, ProgressDecidesWhoCounts) {
+  RoundData data = *RoundData::Create(Layout(2, 3, 3));
+  EXPECT_EQ(data.Progress(0, 0), v1::NOT_STARTED);
+  EXPECT_EQ(data.Counted(0, /*include_unfinished=*/true), 0u);
+  // A coding (even one retracted since) makes the pair IN_PROGRESS when it
+  // has no record.
+  v1::Coding c = MakeCoding(1, "coder1", "d0", "x", 1);
+  c.set_segment(0);
+  c.set_state(v1::RETRACTED);
+  data.Add(c);
+  EXPECT_EQ(data.Progress(0, 1), v1::IN_PROGRESS);
+  EXPECT_EQ(data.Counted(0, false), 0u);
+  EXPECT_EQ(data.Counted(0, true), 0b010u);
+  EXPECT_TRUE(data.SetProgress(MakeProgress("coder2", "d0", v1::DONE)));
+  EXPECT_FALSE(data.SetProgress(MakeProgress("coder2", "d0", v1::DONE)));
+  EXPECT_EQ(data.Counted(0, false), 0b100u);
+  EXPECT_EQ(data.Counted(0, true), 0b110u);
+  EXPECT_EQ(data.Counted(1, true), 0u);
+  // Reopened.
+  EXPECT_TRUE(data.SetProgress(MakeProgress("coder2", "d0", v1::IN_PROGRESS)));
+  EXPECT_EQ(data.Counted(0, false), 0u);
+  // Outside the round.
+  EXPECT_FALSE(data.SetProgress(MakeProgress("stranger", "d0", v1::DONE)));
+  EXPECT_FALSE(data.SetProgress(MakeProgress("coder0", "elsewhere", v1::DONE)));
+}
+
+TEST(RoundDataTest, ACopySharesUnitsUntilItChanges) {
+  RoundData data = *RoundData::Create(Layout(2, 3, 2));
+  v1::Coding c = MakeCoding(1, "coder0", "d0", "x", 1);
+  c.set_segment(1);
+  data.Add(c);
+  const RoundData snapshot = data;
+  v1::Coding more = MakeCoding(2, "coder1", "d0", "x", 1);
+  more.set_segment(1);
+  data.Add(more);
+  data.SetProgress(MakeProgress("coder0", "d0", v1::DONE));
+  EXPECT_EQ(snapshot.MaskOf(0, 1, 0), 0b01u);
+  EXPECT_EQ(data.MaskOf(0, 1, 0), 0b11u);
+  EXPECT_EQ(snapshot.Progress(0, 0), v1::IN_PROGRESS);
+  EXPECT_EQ(data.Progress(0, 0), v1::DONE);
+}
+
 class IncrementalTest : public ::testing::TestWithParam<uint32_t> {};
 
 TEST_P(IncrementalTest, EqualsARecomputationFromScratch) {
@@ -151,8 +214,18 @@ TEST_P(IncrementalTest, EqualsARecomputationFromScratch) {
   RoundData live = *RoundData::Create(layout);
   std::vector<v1::Coding> codings;  // the store, in id order
   std::vector<size_t> active;
+  std::map<std::pair<int, int>, v1::ProgressState> records;  // the stored progress
   int64_t next_id = 0;
   for (int step = 0; step < 1500; ++step) {
+    if (rng() % 7 == 0) {
+      // Marked done, or reopened.
+      const int coder = static_cast<int>(rng() % 3), doc = static_cast<int>(rng() % 4);
+      const v1::ProgressState state = rng() % 2 ? v1::DONE : v1::IN_PROGRESS;
+      records[{coder, doc}] = state;
+      live.SetProgress(
+          MakeProgress("coder" + std::to_string(coder), "d" + std::to_string(doc), state));
+      continue;
+    }
     const bool retract = !active.empty() && rng() % 3 == 0;
     if (retract) {
       const size_t pick = rng() % active.size();
@@ -162,9 +235,9 @@ TEST_P(IncrementalTest, EqualsARecomputationFromScratch) {
       ASSERT_TRUE(live.Retract(c));
       continue;
     }
-    v1::Coding c = MakeCoding(++next_id, "coder" + std::to_string(rng() % 3),
-                              "d" + std::to_string(rng() % 4), "c" + std::to_string(rng() % 5),
-                              1 + rng() % 3);
+    v1::Coding c =
+        MakeCoding(++next_id, "coder" + std::to_string(rng() % 3), "d" + std::to_string(rng() % 4),
+                   "c" + std::to_string(rng() % 5), 1 + rng() % 3);
     if (rng() % 3 == 0) {
       const int64_t start = rng() % 70;
       c.mutable_span()->set_start(start);
@@ -178,6 +251,15 @@ TEST_P(IncrementalTest, EqualsARecomputationFromScratch) {
   }
   RoundData scratch = *RoundData::Create(layout);
   for (const v1::Coding& c : codings) scratch.Add(c);
+  for (const auto& [pair, state] : records) {
+    scratch.SetProgress(MakeProgress("coder" + std::to_string(pair.first),
+                                     "d" + std::to_string(pair.second), state));
+  }
+  EXPECT_EQ(States(live), States(scratch));
+  for (int d = 0; d < live.num_documents(); ++d) {
+    EXPECT_EQ(live.Counted(d, false), scratch.Counted(d, false));
+    EXPECT_EQ(live.Counted(d, true), scratch.Counted(d, true));
+  }
 
   EXPECT_EQ(Patterns(live), Patterns(scratch));
   EXPECT_EQ(Patterns(live), DirectPatterns(layout, codings));

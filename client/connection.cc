@@ -36,19 +36,26 @@ bool IsServerError(const absl::Status& status) {
 }
 
 absl::Status ResolveToken(GlobalOptions& globals) {
-  if (const char* env = std::getenv("ICR_TOKEN"); env != nullptr && *env != '\0') {
-    globals.token = env;
+  // The most specific choice wins: a flag names this one command's token, the
+  // environment a shell's, and the data directory's admin token is only a
+  // newcomer's fallback. An unreadable --token_file is an error, never a
+  // silent fall back to another identity.
+  constexpr char kFallback[] = "./icr-data/admin.token";
+  std::string path;
+  if (!globals.token_file.empty()) {
+    path = globals.token_file;
+    globals.token_source = absl::StrCat("--token_file ", path);
+  } else if (const char* env = std::getenv("ICR_TOKEN"); env != nullptr && *env != '\0') {
+    globals.token = std::string(absl::StripAsciiWhitespace(env));
+    globals.token_source = "environment ICR_TOKEN";
     return absl::OkStatus();
-  }
-  std::string path = globals.token_file;
-  if (path.empty()) {
-    if (std::ifstream("./icr-data/admin.token").good()) {
-      path = "./icr-data/admin.token";
-    } else {
-      return absl::FailedPreconditionError(
-          "no token: pass --token_file FILE or set ICR_TOKEN (the admin's token is in "
-          "DATA_DIR/admin.token)");
-    }
+  } else if (std::ifstream(kFallback).good()) {
+    path = kFallback;
+    globals.token_source = absl::StrCat(kFallback, " (no --token_file, no ICR_TOKEN)");
+  } else {
+    return absl::FailedPreconditionError(
+        "no token: pass --token_file FILE or set ICR_TOKEN (the admin's token is in "
+        "DATA_DIR/admin.token)");
   }
   absl::StatusOr<std::string> token = ReadFile(path);
   if (!token.ok()) return token.status();

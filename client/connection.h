@@ -75,9 +75,10 @@ class Connection {
   std::unique_ptr<v1::AgreementService::Stub> agreement_;
 };
 
-// Fills globals.token: from env ICR_TOKEN when set, else from --token_file,
-// else from ./icr-data/admin.token when it exists (the file `deploy/run`
-// leaves beside a newcomer). FAILED_PRECONDITION when none is found.
+// Fills globals.token and globals.token_source: from --token_file when given,
+// else from env ICR_TOKEN when set, else from ./icr-data/admin.token when it
+// exists (the file `deploy/run` leaves beside a newcomer). An unreadable or
+// empty token file, or no token at all, is FAILED_PRECONDITION.
 absl::Status ResolveToken(GlobalOptions& globals);
 
 // A fresh random request_id for one mutation.

@@ -17,7 +17,8 @@ enum class OutputFormat { kTable, kJson, kCsv };
 struct GlobalOptions {
   std::string server = "127.0.0.1:50051";  // --server, env ICR_SERVER
   std::string token_file;                  // --token_file
-  std::string token;                       // env ICR_TOKEN, or read from token_file
+  std::string token;                       // read from token_file, or env ICR_TOKEN
+  std::string token_source;                // where `token` came from, for `icr whoami`
   OutputFormat output = OutputFormat::kTable;  // --output table|json|csv
   // TLS (DESIGN §7).
   std::string tls_ca;      // --tls_ca: trust this CA; enables TLS

@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
   }
   app.add_option("--server", globals.server, "HOST:PORT of icr-server (env ICR_SERVER)")
       ->capture_default_str();
-  app.add_option("--token_file", globals.token_file,
-                 "file holding your API token (or env ICR_TOKEN; default ./icr-data/admin.token)");
+  app.add_option(
+      "--token_file", globals.token_file,
+      "file holding your API token (beats env ICR_TOKEN; default ./icr-data/admin.token)");
   const std::map<std::string, OutputFormat> formats = {
       {"table", OutputFormat::kTable}, {"json", OutputFormat::kJson}, {"csv", OutputFormat::kCsv}};
   app.add_option("--output", globals.output, "table (default), json or csv")

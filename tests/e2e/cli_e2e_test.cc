@@ -402,7 +402,7 @@ TEST_F(CliEndToEndTest, TokenFileBeatsEnvironmentWhichBeatsTheFallback) {
 
   CommandResult fallback = whoami({}, {"ICR_TOKEN="});
   ASSERT_EQ(fallback.exit_code, 0) << fallback.err;
-  EXPECT_NE(fallback.out.find("admin,"), std::string::npos) << fallback.out;
+  EXPECT_NE(fallback.out.find("\"admin\","), std::string::npos) << fallback.out;
   EXPECT_NE(fallback.out.find("./icr-data/admin.token"), std::string::npos) << fallback.out;
 
   CommandResult missing = whoami({"--token_file", dir_.path() + "/nowhere.token"}, {bob_env});

@@ -110,7 +110,8 @@ class Codings {
   // One state change of a pair, committed with its audit event.
   absl::StatusOr<v1::DocumentProgress> CommitProgress(const char* method, const Caller& caller,
                                                       const v1::SetDocumentProgressRequest& request,
-                                                      const std::string& coder);
+                                                      const std::string& coder,
+                                                      const std::string& note);
 
   // What validation needs of a document. Documents never change once
   // created, so this is cached (bounded by max_cached_documents): parsing a

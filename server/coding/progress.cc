@@ -21,7 +21,6 @@ namespace icr::coding {
 namespace {
 
 constexpr char kSetProgressMethod[] = "/icr.v1.CodingService/SetDocumentProgress";
-constexpr char kImportMethod[] = "/icr.v1.CodingService/ImportCodings";
 
 bool InRound(const v1::Round& round, const std::string& document) {
   return std::find(round.documents().begin(), round.documents().end(), document) !=
@@ -56,7 +55,7 @@ absl::StatusOr<v1::SetDocumentProgressResponse> Codings::SetProgress(
                        CoderOfRequest(caller, round, request.on_behalf_of(), "set progress"));
   ICR_RETURN_IF_ERROR(RequireOpen(round));
   ICR_ASSIGN_OR_RETURN(v1::DocumentProgress progress,
-                       CommitProgress(kSetProgressMethod, caller, request, coder));
+                       CommitProgress(kSetProgressMethod, caller, request, coder, ""));
   v1::SetDocumentProgressResponse response;
   *response.mutable_progress() = std::move(progress);
   return response;
@@ -64,7 +63,7 @@ absl::StatusOr<v1::SetDocumentProgressResponse> Codings::SetProgress(
 
 absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
     const char* method, const Caller& caller, const v1::SetDocumentProgressRequest& request,
-    const std::string& coder) {
+    const std::string& coder, const std::string& note) {
   const std::string project = request.project();
   const std::string round_id = request.round();
   const std::string document = request.document();
@@ -86,7 +85,7 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
   mutation.event.set_request(request.SerializeAsString());
   const v1::ProgressState state = request.state();
   mutation.apply =
-      [this, project, round_id, document, coder, state, actor = caller.actor.user](
+      [this, project, round_id, document, coder, state, note, actor = caller.actor.user](
           storage::MutationContext& context) -> absl::StatusOr<storage::MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> current,
                          storage::ReadProto<v1::Round>(context, storage::Family::kMetadata,
@@ -113,7 +112,7 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
     result.response = response.SerializeAsString();
     result.summary =
         absl::StrCat("document ", document, " of ", coder, " in round ", round_id, ": ",
-                     v1::ProgressState_Name(from), " -> ", v1::ProgressState_Name(state));
+                     v1::ProgressState_Name(from), " -> ", v1::ProgressState_Name(state), note);
     result.on_committed = [this, change] { Notify(*change); };
     return result;
   };
@@ -142,7 +141,10 @@ absl::StatusOr<std::vector<std::string>> Codings::MarkImportedDone(
                              store_, storage::Family::kCodings,
                              storage::ProgressKey(project, round, coder, document)));
     if (stored && stored->state() == v1::DONE) continue;
-    ICR_RETURN_IF_ERROR(CommitProgress(kImportMethod, caller, request, coder).status());
+    // Audited as the SetDocumentProgress it amounts to (an event's request
+    // bytes are always the named method's request message).
+    ICR_RETURN_IF_ERROR(
+        CommitProgress(kSetProgressMethod, caller, request, coder, " (imported)").status());
     marked.push_back(document);
   }
   return marked;

@@ -13,6 +13,7 @@
 #include "nlohmann/json.hpp"
 #include "server/agreement/coincidence.h"
 #include "server/agreement/distance.h"
+#include "server/agreement/kalpha_bootstrap.h"
 #include "server/agreement/kappa.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/reliability_data.h"
@@ -24,18 +25,23 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFiles[] = {
-    "krippendorff_2011_computing_alpha.json", "dkpro_statistics_coding.json",
-    "fast_krippendorff_doctests.json",        "hayes_krippendorff_2007_kalpha_bootstrap.json",
-    "nltk_agreement.json",                    "sklearn_cohen_kappa.json",
+    "krippendorff_2011_computing_alpha.json",
+    "dkpro_statistics_coding.json",
+    "fast_krippendorff_doctests.json",
+    "hayes_krippendorff_2007_kalpha_bootstrap.json",
+    "nltk_agreement.json",
+    "sklearn_cohen_kappa.json",
     "wikipedia_examples.json",
 };
 
 // Coefficients in the vector files that icr does not compute (per-category
-// agreement, Hubert's and Light's multi-rater kappas) and simulated bootstrap
-// references that have no expected value (checked in bootstrap_test.cc).
+// agreement, Hubert's and Light's multi-rater kappas).
 const std::set<std::string> kNotCovered = {
-    "krippendorff_alpha_category", "percent_agreement_category", "fleiss_kappa_category",
-    "hubert_kappa",                "light_kappa",                "krippendorff_alpha_bootstrap",
+    "krippendorff_alpha_category",
+    "percent_agreement_category",
+    "fleiss_kappa_category",
+    "hubert_kappa",
+    "light_kappa",
 };
 
 // Cases whose source follows another convention where sources differ
@@ -99,6 +105,45 @@ ReliabilityData DataOf(const json& data) {
     }
   }
   return out;
+}
+
+// A KALPHA bootstrap case (hayes_krippendorff_2007_kalpha_bootstrap.json):
+// its resample size M by its rule ("kalpha_v3": min(25 Q, (m - 1) n.. / 2);
+// "pairable_pairs": the 2007 paper's as many pairs as the data has), and the
+// interval, mean and q(alpha_min) of `bootstrap_reps` replicates within the
+// case's tolerance of its simulated reference. Two references with as many
+// replicates differ by up to 0.003 (the file's note), well inside 0.01.
+void ExpectBootstrapMatches(const json& c, const ReliabilityData& data, const std::string& level) {
+  const UnitCounts counts = CountValues(data);
+  const Coincidences co = BuildCoincidences(counts);
+  auto delta = DifferenceMatrix(data, MetricForLevel(*ParseLevel(level)), co.marginals);
+  ASSERT_TRUE(delta.ok()) << delta.status();
+  const int64_t m = c["resample_size_M"].get<int64_t>();
+  const std::string rule = c["resample_size_rule"].get<std::string>();
+  std::optional<int64_t> resample_size;
+  if (rule == "pairable_pairs") {
+    int64_t pairs = 0;
+    for (int32_t total : counts.total) pairs += int64_t{total} * (total - 1) / 2;
+    EXPECT_EQ(pairs, m);
+    resample_size = pairs;
+  } else {
+    ASSERT_EQ(rule, "kalpha_v3");
+  }
+  BootstrapOptions options;
+  options.samples = c["bootstrap_reps"].get<int>();
+  options.seed = 2007;
+  auto boot = BootstrapAlphaPairs(counts, *delta, data.num_coders(), options, resample_size);
+  ASSERT_TRUE(boot.ok()) << boot.status();
+  EXPECT_EQ(boot->resample_size, m);
+  EXPECT_EQ(boot->replicates, options.samples);
+  const json& sim = c["simulated"];
+  const double tolerance = c["tolerance"].get<double>();
+  EXPECT_NEAR(boot->ci.low, sim["ci95_lower"].get<double>(), tolerance);
+  EXPECT_NEAR(boot->ci.high, sim["ci95_upper"].get<double>(), tolerance);
+  EXPECT_NEAR(boot->Mean(), sim["mean"].get<double>(), tolerance);
+  for (const auto& [alpha_min, q] : sim["q_alpha_below"].items()) {
+    EXPECT_NEAR(boot->ShareBelow(std::stod(alpha_min)), q.get<double>(), tolerance) << alpha_min;
+  }
 }
 
 class PublishedVectorTest : public testing::TestWithParam<Case> {};
@@ -180,13 +225,13 @@ TEST_P(PublishedVectorTest, MatchesExpected) {
     ASSERT_TRUE(data.OrderCategories().ok());
     result = GwetAc(CountValues(data), weights);
   } else if (kind == "bennett_s" || kind == "randolph_kappa") {
-    // Bennett et al.'s S = Brennan-Prediger = Randolph's free-marginal kappa.
-    std::optional<int> q;
-    if (c["notes"].get<std::string>().find("q = 2") != std::string::npos ||
-        c["name"].get<std::string>().find("q=2") != std::string::npos) {
-      q = 2;
-    }
-    result = BrennanPrediger(counts, q);
+    // Bennett et al.'s S = Brennan-Prediger = Randolph's free-marginal kappa,
+    // with the number of categories q the source states ("categories").
+    ASSERT_TRUE(c.contains("categories")) << "q of a Brennan-Prediger case";
+    result = BrennanPrediger(counts, c["categories"].get<int>());
+  } else if (kind == "krippendorff_alpha_bootstrap") {
+    ExpectBootstrapMatches(c, data, level);
+    return;
   } else {
     FAIL() << "vector kind '" << kind << "' is neither covered nor listed as not covered";
   }
@@ -212,7 +257,8 @@ TEST(PublishedVectors, CoverEveryCoefficientFamily) {
   std::set<std::string> alpha_levels;
   for (const Case& c : AllCases()) {
     kinds.insert(c.body["coefficient"]);
-    if (c.body["coefficient"] == "krippendorff_alpha") alpha_levels.insert(c.body.value("level", ""));
+    if (c.body["coefficient"] == "krippendorff_alpha")
+      alpha_levels.insert(c.body.value("level", ""));
   }
   for (const char* k : {"krippendorff_alpha", "percent_agreement", "cohen_kappa", "scott_pi",
                         "fleiss_kappa", "gwet_ac1", "gwet_ac2", "bennett_s"}) {

@@ -44,9 +44,11 @@ std::string Dirname(const std::string& path) {
 // The entries of an open archive by lower-case name.
 class Entries {
  public:
-  static absl::StatusOr<Entries> Open(std::string_view bytes, const std::string& where) {
+  static absl::StatusOr<Entries> Open(std::string_view bytes, const std::string& where,
+                                      const ArchiveLimits& limits) {
     Entries entries;
     entries.where_ = where;
+    entries.limits_ = limits;
     zip_error_t error;
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
@@ -66,6 +68,11 @@ class Entries {
     zip_error_fini(&error);
     entries.archive_.reset(archive);
     zip_int64_t count = zip_get_num_entries(archive, 0);
+    if (count > limits.max_entries) {
+      return absl::ResourceExhaustedError(absl::StrCat(where, ": the archive lists ", count,
+                                                       " entries; at most ", limits.max_entries,
+                                                       " are read"));
+    }
     for (zip_int64_t i = 0; i < count; ++i) {
       const char* name = zip_get_name(archive, i, ZIP_FL_ENC_GUESS);
       if (name == nullptr) continue;
@@ -178,18 +185,37 @@ class Entries {
         return absl::InvalidArgumentError(absl::StrCat(where_, ": ", name, ": ", message));
       }
       if (n == 0) break;
-      if (static_cast<int64_t>(data.size()) + n > kMaxEntryBytes) {
+      if (static_cast<int64_t>(data.size()) + n > limits_.max_entry_bytes) {
         zip_fclose(file);
         return absl::ResourceExhaustedError(absl::StrCat(
-            where_, ": ", name, ": inflates to more than ", kMaxEntryBytes >> 20, " MiB"));
+            where_, ": ", name, ": inflates to more than ", Size(limits_.max_entry_bytes)));
       }
+      // Counted as read, so an entry named twice counts twice: the bound is
+      // on what the reader holds, not on the archive's directory.
+      if (total_read_ + n > limits_.max_total_bytes) {
+        zip_fclose(file);
+        return absl::ResourceExhaustedError(
+            absl::StrCat(where_, ": ", name, ": the archive's entries inflate to more than ",
+                         Size(limits_.max_total_bytes), " in total"));
+      }
+      total_read_ += n;
       data.append(buffer, static_cast<size_t>(n));
     }
     zip_fclose(file);
     return data;
   }
 
+  // "256 MiB", or bytes below a MiB.
+  static std::string Size(int64_t bytes) {
+    if (bytes >= (1 << 20) && bytes % (1 << 20) == 0) return absl::StrCat(bytes >> 20, " MiB");
+    return absl::StrCat(bytes, " bytes");
+  }
+
   std::string where_;
+  ArchiveLimits limits_;
+  // Inflated bytes handed out so far. ReadIndex is const (a read does not
+  // change the archive) but is charged here.
+  mutable int64_t total_read_ = 0;
   ZipPtr archive_;
   std::vector<std::string> names_;
   std::map<std::string, zip_int64_t> by_name_;
@@ -266,8 +292,9 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   return buffer.str();
 }
 
-absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where) {
-  absl::StatusOr<Entries> entries = Entries::Open(bytes, where);
+absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where,
+                                 const ArchiveLimits& limits) {
+  absl::StatusOr<Entries> entries = Entries::Open(bytes, where, limits);
   if (!entries.ok()) return entries.status();
   absl::StatusOr<std::string> qde = entries->FindQde();
   if (!qde.ok()) return qde.status();

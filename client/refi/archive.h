@@ -22,9 +22,22 @@ namespace icr::refi {
 
 // No entry of an archive may inflate to more than this.
 inline constexpr int64_t kMaxEntryBytes = int64_t{256} << 20;
+// Nor all the entries read from one archive together (a zip bomb spreads
+// its bytes over many entries), nor may it list more entries than this.
+inline constexpr int64_t kMaxArchiveBytes = int64_t{1} << 30;
+inline constexpr int64_t kMaxArchiveEntries = 100000;
+
+// What reading one archive may cost; over a limit is RESOURCE_EXHAUSTED
+// naming the limit.
+struct ArchiveLimits {
+  int64_t max_entry_bytes = kMaxEntryBytes;
+  int64_t max_total_bytes = kMaxArchiveBytes;
+  int64_t max_entries = kMaxArchiveEntries;
+};
 
 // Reads a `.qdpx` held in memory; `where` names it in errors.
-absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where);
+absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where,
+                                 const ArchiveLimits& limits = ArchiveLimits());
 absl::StatusOr<Project> ReadQdpxFile(const std::string& path);
 
 // Reads a `.qdc` codebook file (XML).

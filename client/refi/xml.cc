@@ -1,5 +1,6 @@
 #include "client/refi/xml.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -30,6 +31,21 @@ const xmlChar* XmlChars(const char* s) { return reinterpret_cast<const xmlChar*>
 
 void IgnoreGenericError(void*, const char*, ...) {}
 
+// Set on a parser context (as its _private) while it reads: whether the
+// document declared a document type.
+struct ReadState {
+  bool saw_doctype = false;
+};
+
+// libxml2 calls this at "<!DOCTYPE name ...", before the internal subset's
+// declarations are read: stopping here means no entity or DTD is ever
+// parsed, and nothing after it either.
+void StopAtDoctype(void* user_data, const xmlChar*, const xmlChar*, const xmlChar*) {
+  auto* context = static_cast<xmlParserCtxtPtr>(user_data);
+  static_cast<ReadState*>(context->_private)->saw_doctype = true;
+  xmlStopParser(context);
+}
+
 // Reads a whole XML document into a tree. No DTD, no network, no entity
 // substitution; libxml2's messages are kept, not printed.
 absl::StatusOr<DocPtr> ReadXml(std::string_view xml, const std::string& where) {
@@ -40,10 +56,21 @@ absl::StatusOr<DocPtr> ReadXml(std::string_view xml, const std::string& where) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": too large for an XML document"));
   }
   std::unique_ptr<xmlParserCtxt, ParserDeleter> context(xmlNewParserCtxt());
-  if (context == nullptr) return absl::ResourceExhaustedError("libxml2: out of memory");
+  if (context == nullptr || context->sax == nullptr) {
+    return absl::ResourceExhaustedError("libxml2: out of memory");
+  }
+  ReadState state;
+  context->_private = &state;
+  context->sax->internalSubset = StopAtDoctype;
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   DocPtr doc(xmlCtxtReadMemory(context.get(), xml.data(), static_cast<int>(xml.size()), nullptr,
                                nullptr, options));
+  // Refused as soon as it is seen, whatever follows it.
+  if (state.saw_doctype) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ":", xmlSAX2GetLineNumber(context.get()),
+                     ": a document type declaration (DOCTYPE) is not allowed"));
+  }
   if (doc == nullptr || !context->wellFormed) {
     const xmlError* error = xmlCtxtGetLastError(context.get());
     std::string reason = "not well-formed XML";
@@ -55,6 +82,8 @@ absl::StatusOr<DocPtr> ReadXml(std::string_view xml, const std::string& where) {
     }
     return absl::InvalidArgumentError(absl::StrCat(where, ":", line, ": ", reason));
   }
+  // Unreachable while the handler above is installed; kept so that no tree
+  // with a DTD is ever walked.
   if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat(where, ":1: a document type declaration (DOCTYPE) is not allowed"));
@@ -290,8 +319,14 @@ absl::StatusOr<TextSource> ParseTextSource(const Walker& w, const xmlNode* node,
     }
     absl::StatusOr<std::string> text = resolve(source.plain_text_path);
     if (!text.ok()) {
-      return w.Error(node, absl::StrCat("TextSource ", source.guid, ": plainTextPath \"",
-                                        source.plain_text_path, "\": ", text.status().message()));
+      absl::Status error =
+          w.Error(node, absl::StrCat("TextSource ", source.guid, ": plainTextPath \"",
+                                     source.plain_text_path, "\": ", text.status().message()));
+      // An archive over its size limits stays RESOURCE_EXHAUSTED.
+      if (text.status().code() == absl::StatusCode::kResourceExhausted) {
+        return absl::ResourceExhaustedError(error.message());
+      }
+      return error;
     }
     source.text = *std::move(text);
   } else {

@@ -124,7 +124,10 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
             history[request.round()].push_back(
                 {time, event.result_summary(), event.actor(), event.seq()});
           }
-        } else if (event.method() == "/icr.v1.CodingService/SubmitCodings") {
+        } else if (event.method() == "/icr.v1.CodingService/SubmitCodings" ||
+                   event.method() == "/icr.v1.CodingService/ImportCodings") {
+          // An import chunk (bulk and REFI imports) is stored as the
+          // SubmitCodingsRequest it was committed as.
           v1::SubmitCodingsRequest request;
           if (request.ParseFromString(event.request())) {
             const std::string coder =

@@ -125,12 +125,11 @@ class ReportServiceTest : public testing::ServerTest {
     fill(request);
     return request;
   }
-  // Calls a unary ProjectService method with a default response.
-  template <typename Request, typename Response>
+  // Calls a unary method with a default response.
+  template <typename Stub, typename Request, typename Response>
   grpc::Status Call(const std::string& token,
-                    grpc::Status (v1::ProjectService::Stub::*method)(grpc::ClientContext*,
-                                                                     const Request&, Response*),
-                    v1::ProjectService::Stub& stub, const Request& request) {
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    Stub& stub, const Request& request) {
     Response response;
     return ServerTest::Call(token, method, stub, request, &response);
   }

@@ -14,6 +14,12 @@ ABSL_FLAG(std::string, data_dir, "./icr-data", "directory of the RocksDB databas
 ABSL_FLAG(bool, sync, true,
           "sync the write-ahead log before acknowledging a write; --sync=false is faster but an "
           "OS crash or power loss may lose the last acknowledged writes");
+ABSL_FLAG(std::string, backup_dir, "",
+          "absolute directory where `icr admin backup ID` writes (one subdirectory per backup, "
+          "mode 0700); empty: backups are off");
+ABSL_FLAG(bool, rotate_signing_key, false,
+          "sign audit heads with a new key from this start on, recorded on the server's audit "
+          "chain (the old key file is kept aside); needed to start when the key file is lost");
 ABSL_FLAG(bool, allow_insecure, false, "serve plaintext on an address other than loopback");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve TLS");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
@@ -53,6 +59,8 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.sync = absl::GetFlag(FLAGS_sync);
+  options.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  options.rotate_signing_key = absl::GetFlag(FLAGS_rotate_signing_key);
   options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
   options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
@@ -80,8 +88,8 @@ int main(int argc, char** argv) {
 
   int received = 0;
   sigwait(&signals, &received);
-  std::cout << "icr-server: " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
-            << ", shutting down" << std::endl;
+  std::cout << "icr-server: " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down"
+            << std::endl;
   (*server)->Shutdown();
   std::cout << "icr-server: stopped" << std::endl;
   return 0;

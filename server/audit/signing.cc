@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -33,15 +36,25 @@ std::string BioText(BIO* bio) {
 
 bool IsEd25519(EVP_PKEY* key) { return key != nullptr && EVP_PKEY_id(key) == EVP_PKEY_ED25519; }
 
-absl::Status WriteFile(const std::string& path, const std::string& text, mode_t mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, mode);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot write ", path));
-  ::fchmod(fd, mode);
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::fsync(fd);
-  ::close(fd);
-  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", path));
+// Writes all of `text` to `fd` and syncs it.
+absl::Status WriteAndSync(int fd, std::string_view text, const std::string& path) {
+  size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return absl::InternalError(absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    return absl::InternalError(absl::StrCat("cannot sync ", path, ": ", std::strerror(errno)));
+  }
   return absl::OkStatus();
+}
+
+std::string DirectoryOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
 }
 
 }  // namespace
@@ -139,24 +152,33 @@ absl::StatusOr<SigningKey> SigningKey::FromPem(std::string_view pem) {
   return SigningKey(std::move(key), *std::move(public_key));
 }
 
-absl::StatusOr<SigningKey> SigningKey::LoadOrCreate(const std::string& private_key_path,
-                                                    const std::string& public_key_path) {
-  absl::StatusOr<SigningKey> key = absl::UnknownError("");
-  std::ifstream in(private_key_path, std::ios::binary);
-  if (in) {
-    std::stringstream text;
-    text << in.rdbuf();
-    key = FromPem(text.str());
-    if (!key.ok()) {
-      return absl::DataLossError(absl::StrCat(private_key_path, ": ", key.status().message()));
+absl::StatusOr<SigningKey> SigningKey::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code error;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, error))) {
+      return absl::NotFoundError(absl::StrCat(path, " does not exist"));
     }
-  } else {
-    key = Generate();
-    if (!key.ok()) return key.status();
-    if (absl::Status s = WriteFile(private_key_path, key->PrivateKeyPem(), 0600); !s.ok()) return s;
+    return absl::DataLossError(absl::StrCat(path, ": cannot read it"));
   }
-  if (absl::Status s = WriteFile(public_key_path, key->public_key().Pem(), 0644); !s.ok()) return s;
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<SigningKey> key = FromPem(text.str());
+  if (!key.ok()) return absl::DataLossError(absl::StrCat(path, ": ", key.status().message()));
   return key;
+}
+
+absl::Status SigningKey::Save(const std::string& path) const {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return absl::AlreadyExistsError(absl::StrCat(path, " already exists"));
+    return absl::InternalError(absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+  }
+  ::fchmod(fd, 0600);
+  absl::Status written = WriteAndSync(fd, PrivateKeyPem(), path);
+  ::close(fd);
+  if (!written.ok()) return written;
+  return SyncDirectory(DirectoryOf(path));
 }
 
 std::string SigningKey::Sign(std::string_view message) const {
@@ -175,6 +197,38 @@ std::string SigningKey::PrivateKeyPem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
   PEM_write_bio_PrivateKey(bio.get(), key_->pkey, nullptr, nullptr, 0, nullptr, nullptr);
   return BioText(bio.get());
+}
+
+absl::Status WriteFileDurably(const std::string& path, std::string_view text, mode_t mode) {
+  const std::string temporary = path + ".tmp";
+  ::unlink(temporary.c_str());
+  const int fd =
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", temporary, ": ", std::strerror(errno)));
+  }
+  ::fchmod(fd, mode);
+  absl::Status written = WriteAndSync(fd, text, temporary);
+  ::close(fd);
+  if (!written.ok()) return written;
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot rename ", temporary, " to ", path, ": ", std::strerror(errno)));
+  }
+  return SyncDirectory(DirectoryOf(path));
+}
+
+absl::Status SyncDirectory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("cannot open ", dir, ": ", std::strerror(errno)));
+  const bool synced = ::fsync(fd) == 0;
+  const int error = errno;
+  ::close(fd);
+  if (!synced)
+    return absl::InternalError(absl::StrCat("cannot sync ", dir, ": ", std::strerror(error)));
+  return absl::OkStatus();
 }
 
 }  // namespace icr::audit

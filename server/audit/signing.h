@@ -18,6 +18,8 @@
 // The version text comes first so a signature over another format, or over
 // another kind of message, can never be mistaken for a tree head.
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,12 +74,14 @@ class SigningKey {
   static absl::StatusOr<SigningKey> Generate();
   // From a PEM "PRIVATE KEY" (PKCS#8) block.
   static absl::StatusOr<SigningKey> FromPem(std::string_view pem);
-  // The key in `private_key_path`, or, when that file does not exist, a new
-  // key written there with mode 0600. Either way the public key is (re)written
-  // to `public_key_path` (mode 0644). An unreadable or non-Ed25519 key file is
-  // an error, never silently replaced.
-  static absl::StatusOr<SigningKey> LoadOrCreate(const std::string& private_key_path,
-                                                 const std::string& public_key_path);
+  // The key in the PEM file `path`: NOT_FOUND when the file does not exist,
+  // DATA_LOSS when it cannot be read or is not an Ed25519 private key (never
+  // silently replaced).
+  static absl::StatusOr<SigningKey> Load(const std::string& path);
+  // Writes the private key to the new file `path` (ALREADY_EXISTS when it
+  // exists; a symbolic link is not followed), mode 0600, and syncs the file
+  // and its directory: once this returns, the key survives a power cut.
+  absl::Status Save(const std::string& path) const;
 
   SigningKey(SigningKey&&) noexcept;
   SigningKey& operator=(SigningKey&&) noexcept;
@@ -94,6 +98,13 @@ class SigningKey {
   std::unique_ptr<Key> key_;
   PublicKey public_key_;
 };
+
+// Replaces `path` with `text` (mode `mode`) atomically: a temporary file,
+// synced, renamed over `path`, then the directory synced.
+absl::Status WriteFileDurably(const std::string& path, std::string_view text, mode_t mode);
+
+// fsync of the directory `dir`, so the names created in it are durable.
+absl::Status SyncDirectory(const std::string& dir);
 
 }  // namespace icr::audit
 

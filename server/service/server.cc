@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,16 +21,17 @@
 #include "server/audit/audit_log.h"
 #include "server/audit/signing.h"
 #include "server/catalog/catalog.h"
-#include "server/common/status_macros.h"
+#include "server/catalog/validation.h"
 #include "server/coding/codings.h"
-#include "server/service/authorizer.h"
+#include "server/common/status_macros.h"
 #include "server/live/live_agreement.h"
 #include "server/service/admin_service.h"
 #include "server/service/agreement_service.h"
 #include "server/service/audit_service.h"
-#include "server/service/report_service.h"
+#include "server/service/authorizer.h"
 #include "server/service/coding_service.h"
 #include "server/service/project_service.h"
+#include "server/service/report_service.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
@@ -93,10 +96,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
       return absl::InvalidArgumentError("--tls_client_ca needs --tls_cert and --tls_key");
     }
     if (!IsLoopback(options.listen) && !options.allow_insecure) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "--listen ", options.listen,
-          " is not a loopback address: serve TLS (--tls_cert, --tls_key) or pass "
-          "--allow_insecure"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("--listen ", options.listen,
+                       " is not a loopback address: serve TLS (--tls_cert, --tls_key) or pass "
+                       "--allow_insecure"));
     }
     return grpc::InsecureServerCredentials();
   }
@@ -112,43 +115,201 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(ssl);
 }
 
-// A checkpoint of the database into DIR/db, and the audit keys beside it, so
-// that `icr-server --data_dir DIR` serves the copy with the same signing key.
+constexpr char kPrivateKeyFile[] = "audit-signing-key.pem";
+constexpr char kPublicKeyFile[] = "audit-public-key.pem";
+
+std::string Errno() { return std::strerror(errno); }
+
+class FdCloser {
+ public:
+  explicit FdCloser(int fd) : fd_(fd) {}
+  ~FdCloser() { ::close(fd_); }
+  FdCloser(const FdCloser&) = delete;
+  FdCloser& operator=(const FdCloser&) = delete;
+
+ private:
+  int fd_;
+};
+
+absl::Status SyncFd(int fd, const std::string& shown) {
+  if (::fsync(fd) != 0)
+    return absl::InternalError(absl::StrCat("cannot sync ", shown, ": ", Errno()));
+  return absl::OkStatus();
+}
+
+// Creates the file `name` in the directory `dir_fd` (never through a
+// symbolic link, never over an existing file) with `text`, synced.
+absl::Status WriteNewFileAt(int dir_fd, const std::string& name, std::string_view text, mode_t mode,
+                            const std::string& shown) {
+  const int fd =
+      ::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return absl::InternalError(absl::StrCat("cannot create ", shown, ": ", Errno()));
+  FdCloser closer(fd);
+  ::fchmod(fd, mode);
+  if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    return absl::InternalError(absl::StrCat("cannot write ", shown, ": ", Errno()));
+  }
+  return SyncFd(fd, shown);
+}
+
+// --backup_dir: an absolute path to a directory that is not a symbolic link,
+// created (mode 0700) when missing.
+absl::Status PrepareBackupDir(const std::string& backup_dir) {
+  if (backup_dir.empty()) return absl::OkStatus();
+  if (!std::filesystem::path(backup_dir).is_absolute()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backup_dir ", backup_dir, ": an absolute path is required"));
+  }
+  if (::mkdir(backup_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backup_dir ", backup_dir, ": cannot create it: ", Errno()));
+  }
+  struct stat info;
+  if (::lstat(backup_dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backup_dir ", backup_dir,
+                     ": not a directory (a symbolic link is not followed; give the real path)"));
+  }
+  return absl::OkStatus();
+}
+
+// A checkpoint of the database into BACKUP_DIR/ID/db and the public audit key
+// beside it (the private key too when asked), so that `icr-server --data_dir
+// BACKUP_DIR/ID` serves the copy. The backup's directory is created mode 0700
+// in the directory opened without following a symbolic link, and written
+// through its file descriptor, so nothing can redirect the copy elsewhere.
 absl::StatusOr<v1::BackupResponse> Backup(const storage::Store& store, catalog::Catalog& catalog,
-                                          const std::string& data_dir, const catalog::Actor& actor,
+                                          const audit::SigningKey& key,
+                                          const std::string& backup_dir,
+                                          const catalog::Actor& actor,
                                           const v1::BackupRequest& request) {
-  const std::filesystem::path dir(request.directory());
-  if (request.directory().empty() || !dir.is_absolute()) {
-    return absl::InvalidArgumentError("directory: an absolute path on the server is required");
+  if (!request.directory().empty()) {
+    return absl::InvalidArgumentError(
+        "directory: no longer accepted; backups go under the server's --backup_dir: name the "
+        "backup with backup_id");
   }
-  std::error_code error;
-  if (std::filesystem::exists(dir, error)) {
-    return absl::AlreadyExistsError(absl::StrCat("directory: ", dir.string(), " already exists"));
-  }
-  if (!std::filesystem::create_directories(dir, error)) {
+  if (backup_dir.empty()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("directory: cannot create ", dir.string(), ": ", error.message()));
+        "backups are off on this server: start icr-server with --backup_dir DIR (an absolute "
+        "directory on the server's machine) to enable them");
   }
-  ICR_ASSIGN_OR_RETURN(int64_t bytes, store.Checkpoint((dir / "db").string()));
-  for (const char* key : {"audit-signing-key.pem", "audit-public-key.pem"}) {
-    const std::filesystem::path from = std::filesystem::path(data_dir) / key;
-    if (!std::filesystem::exists(from, error)) continue;
-    std::filesystem::copy_file(from, dir / key, error);
-    if (error) {
-      return absl::InternalError(absl::StrCat("copying ", key, ": ", error.message()));
+  const std::string& id = request.backup_id();
+  ICR_RETURN_IF_ERROR(catalog::ValidateId("backup_id", id));
+  const std::string path = backup_dir + "/" + id;
+  const int root = ::open(backup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (root < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--backup_dir ", backup_dir, ": cannot open it: ", Errno()));
+  }
+  FdCloser close_root(root);
+  if (::mkdirat(root, id.c_str(), 0700) != 0) {
+    if (errno == EEXIST) {
+      return absl::AlreadyExistsError(absl::StrCat("backup_id: ", path, " already exists"));
     }
-    bytes += static_cast<int64_t>(std::filesystem::file_size(dir / key, error));
+    return absl::InternalError(absl::StrCat("cannot create ", path, ": ", Errno()));
   }
-  std::filesystem::permissions(dir / "audit-signing-key.pem", std::filesystem::perms::owner_read |
-                                   std::filesystem::perms::owner_write,
-                               error);
+  const int dir = ::openat(root, id.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir < 0) return absl::InternalError(absl::StrCat("cannot open ", path, ": ", Errno()));
+  FdCloser close_dir(dir);
+  ::fchmod(dir, 0700);
+
+  // RocksDB takes a path: the one of the opened directory itself.
+  ICR_ASSIGN_OR_RETURN(int64_t bytes, store.Checkpoint(absl::StrCat("/proc/self/fd/", dir, "/db")));
+  ICR_RETURN_IF_ERROR(WriteNewFileAt(dir, kPublicKeyFile, key.public_key().Pem(), 0644,
+                                     path + "/" + kPublicKeyFile));
+  bytes += static_cast<int64_t>(key.public_key().Pem().size());
+  if (request.include_signing_key()) {
+    const std::string pem = key.PrivateKeyPem();
+    ICR_RETURN_IF_ERROR(
+        WriteNewFileAt(dir, kPrivateKeyFile, pem, 0600, path + "/" + kPrivateKeyFile));
+    bytes += static_cast<int64_t>(pem.size());
+  }
+  const int db = ::openat(dir, "db", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (db < 0) return absl::InternalError(absl::StrCat("cannot open ", path, "/db: ", Errno()));
+  {
+    FdCloser close_db(db);
+    ICR_RETURN_IF_ERROR(SyncFd(db, path + "/db"));
+  }
+  ICR_RETURN_IF_ERROR(SyncFd(dir, path));
+  ICR_RETURN_IF_ERROR(SyncFd(root, backup_dir));
+
   v1::BackupResponse response;
-  response.set_directory(dir.string());
+  response.set_directory(path);
   response.set_bytes(bytes);
+  response.set_signing_key_included(request.include_signing_key());
   ICR_RETURN_IF_ERROR(catalog.RecordServerEvent(
       actor, "/icr.v1.AdminService/Backup", request,
-      absl::StrCat("backup of ", bytes, " bytes to ", dir.string())));
+      absl::StrCat("backup ", id, " of ", bytes, " bytes to ", path,
+                   request.include_signing_key() ? ", with the private signing key"
+                                                 : ", without the private signing key")));
   return response;
+}
+
+absl::StatusOr<bool> AnyEvent(const storage::Store& store) {
+  bool any = false;
+  ICR_RETURN_IF_ERROR(
+      store.Scan(storage::Family::kEvents, "", "", [&](std::string_view, std::string_view) {
+        any = true;
+        return false;
+      }));
+  return any;
+}
+
+// The Ed25519 key that signs tree heads (DESIGN §5), private key mode 0600;
+// the public key is written beside it for reviewers. A new key is made on a
+// database without events, or when asked (--rotate_signing_key: recorded on
+// the server chain before the new key is used, the old key file kept aside);
+// a missing key file is never silently replaced once events exist, since
+// every head signed before would then fail to verify.
+absl::StatusOr<audit::SigningKey> LoadSigningKey(const ServerOptions& options,
+                                                 const storage::Store& store,
+                                                 catalog::Catalog& catalog) {
+  const std::string private_path = options.data_dir + "/" + kPrivateKeyFile;
+  const std::string public_path = options.data_dir + "/" + kPublicKeyFile;
+  absl::StatusOr<audit::SigningKey> loaded = audit::SigningKey::Load(private_path);
+  if (!loaded.ok() && !absl::IsNotFound(loaded.status())) return loaded.status();
+  if (loaded.ok() && !options.rotate_signing_key) {
+    ICR_RETURN_IF_ERROR(audit::WriteFileDurably(public_path, loaded->public_key().Pem(), 0644));
+    return loaded;
+  }
+  if (!loaded.ok() && !options.rotate_signing_key) {
+    ICR_ASSIGN_OR_RETURN(bool any_event, AnyEvent(store));
+    if (any_event) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          private_path,
+          " is missing, but the database holds audit events signed with it. Restore the key "
+          "file from a backup (icr admin backup ID --include_signing_key copies it), or start "
+          "with --rotate_signing_key to sign with a new key from now on (recorded on the "
+          "server's audit chain; heads signed before verify only with the old public key)"));
+    }
+  }
+  ICR_ASSIGN_OR_RETURN(audit::SigningKey key, audit::SigningKey::Generate());
+  if (options.rotate_signing_key) {
+    const std::string previous = loaded.ok() ? loaded->public_key().KeyId() : "";
+    v1::GetPublicKeyResponse new_key;  // the event's request: the new public key
+    new_key.set_public_key_pem(key.public_key().Pem());
+    new_key.set_algorithm("Ed25519");
+    new_key.set_key_id(key.public_key().KeyId());
+    ICR_RETURN_IF_ERROR(catalog.RecordServerEvent(
+        catalog::Actor{"icr-server", true}, "icr-server/RotateSigningKey", new_key,
+        absl::StrCat("audit signing key rotated to key id ", key.public_key().KeyId(),
+                     previous.empty() ? " (the previous key file was missing)"
+                                      : absl::StrCat(" (previous key id ", previous, ")"))));
+    if (loaded.ok()) {
+      const std::string retired =
+          absl::StrCat(options.data_dir, "/audit-signing-key.", previous.substr(0, 16), ".retired");
+      if (::rename(private_path.c_str(), retired.c_str()) != 0) {
+        return absl::InternalError(
+            absl::StrCat("cannot move ", private_path, " to ", retired, ": ", Errno()));
+      }
+      ICR_RETURN_IF_ERROR(audit::WriteFileDurably(
+          absl::StrCat(options.data_dir, "/audit-public-key.", previous.substr(0, 16), ".pem"),
+          loaded->public_key().Pem(), 0644));
+    }
+  }
+  ICR_RETURN_IF_ERROR(key.Save(private_path));
+  ICR_RETURN_IF_ERROR(audit::WriteFileDurably(public_path, key.public_key().Pem(), 0644));
+  return key;
 }
 
 }  // namespace
@@ -158,8 +319,11 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot create ", options.data_dir, ": ", error.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot create ", options.data_dir, ": ", error.message()));
   }
+
+  ICR_RETURN_IF_ERROR(PrepareBackupDir(options.backup_dir));
 
   auto parts = std::make_unique<Parts>();
   storage::StoreOptions store_options;
@@ -171,26 +335,25 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   parts->writer = std::make_unique<storage::Writer>(*parts->store, storage::WriterOptions{});
   catalog::CatalogOptions catalog_options;
   catalog_options.max_document_bytes = options.max_document_bytes;
-  parts->catalog = std::make_unique<catalog::Catalog>(*parts->store, *parts->writer, catalog_options);
+  parts->catalog =
+      std::make_unique<catalog::Catalog>(*parts->store, *parts->writer, catalog_options);
   coding::CodingsOptions codings_options;
   codings_options.max_batch = options.max_batch;
   parts->codings =
       std::make_unique<coding::Codings>(*parts->store, *parts->writer, codings_options);
   parts->authorizer = std::make_unique<Authorizer>(*parts->catalog, options.limits);
-  // The Ed25519 key that signs tree heads (DESIGN §5): created on first
-  // start, private key mode 0600; the public key is written beside
-  // admin.token for reviewers.
-  absl::StatusOr<audit::SigningKey> signing_key = audit::SigningKey::LoadOrCreate(
-      options.data_dir + "/audit-signing-key.pem", options.data_dir + "/audit-public-key.pem");
+  absl::StatusOr<audit::SigningKey> signing_key =
+      LoadSigningKey(options, *parts->store, *parts->catalog);
   if (!signing_key.ok()) return signing_key.status();
   parts->signing_key.emplace(*std::move(signing_key));
   parts->audit_log = std::make_unique<audit::AuditLog>(*parts->store, *parts->signing_key);
   parts->admin_service = std::make_unique<AdminServiceImpl>(
       *parts->catalog, *parts->authorizer,
-      [store = parts->store.get(), catalog = parts->catalog.get(), data_dir = options.data_dir](
+      [store = parts->store.get(), catalog = parts->catalog.get(), key = &*parts->signing_key,
+       backup_dir = options.backup_dir](
           const catalog::Actor& actor,
           const v1::BackupRequest& request) -> absl::StatusOr<v1::BackupResponse> {
-        return Backup(*store, *catalog, data_dir, actor, request);
+        return Backup(*store, *catalog, *key, backup_dir, actor, request);
       });
   parts->project_service =
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
@@ -198,7 +361,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
       std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
   parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
   parts->live = std::make_unique<live::LiveAgreement>(*parts->store, *parts->writer,
-                                                     *parts->codings, live::LiveOptions{});
+                                                      *parts->codings, live::LiveOptions{});
   parts->report_service = std::make_unique<ReportServiceImpl>(*parts->catalog, *parts->audit_log,
                                                               *parts->live, *parts->authorizer);
   parts->agreement_service =

@@ -21,6 +21,14 @@ struct ServerOptions {
   std::string data_dir = "./icr-data";
   // Sync the WAL before acknowledging a write (DESIGN §4).
   bool sync = true;
+  // Where AdminService.Backup writes, one subdirectory per backup id; an
+  // absolute path. Empty: backups are off (FAILED_PRECONDITION).
+  std::string backup_dir;
+  // Sign with a new audit key (the old key file, if any, kept aside as
+  // retired), recorded as an event of the server chain. Without it, a data
+  // directory whose database holds events but whose key file is missing is
+  // refused: heads signed before would no longer verify.
+  bool rotate_signing_key = false;
   // TLS (DESIGN §7): PEM files of the server's certificate chain and private
   // key. With `tls_client_ca` as well, clients must present a certificate
   // signed by that CA (mutual TLS).

@@ -21,6 +21,34 @@
 
 namespace icr::service {
 
+// The blind rule for the trail (README, security): while a blind round of the
+// project is OPEN, a caller whose role in the project is CODER reads none of
+// its audit events (they hold every coder's submissions, so any view of them
+// would show the others' work). The authorization table keeps coders out of
+// the trail anyway; this holds for a server admin who is a coder of the
+// project too, whom the table lets through. Reviewers and leads read it.
+inline absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const CallContext& caller,
+                                      const std::string& project) {
+  if (project == storage::kServerChain || caller.role != v1::CODER) return absl::OkStatus();
+  for (std::string token;;) {
+    v1::ListRoundsRequest request;
+    request.set_project(project);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    ICR_ASSIGN_OR_RETURN(v1::ListRoundsResponse page, catalog.ListRounds(request));
+    for (const v1::Round& round : page.rounds()) {
+      if (round.blind() && round.state() == v1::OPEN) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "round ", round.id(),
+            " is blind and OPEN; a coder of the project reads its audit trail once no blind "
+            "round is OPEN"));
+      }
+    }
+    token = page.next_page_token();
+    if (token.empty()) return absl::OkStatus();
+  }
+}
+
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
   AuditServiceImpl(catalog::Catalog& catalog, audit::AuditLog& log, const Authorizer& authorizer)
@@ -29,7 +57,9 @@ class AuditServiceImpl final : public v1::AuditService::Service {
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override {
     return Handle(authorizer_, context, "/icr.v1.AuditService/ListEvents", request->project(),
-                  response, [&](const CallContext&) {
+                  response,
+                  [&](const CallContext& caller) -> absl::StatusOr<v1::ListEventsResponse> {
+                    ICR_RETURN_IF_ERROR(CheckTrailVisible(catalog_, caller, request->project()));
                     return catalog_.ListEvents(request->project(), request->page_size(),
                                                request->page_token());
                   });
@@ -91,6 +121,9 @@ class AuditServiceImpl final : public v1::AuditService::Service {
     absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
     if (!slot.ok()) return ToGrpcStatus(slot.status());
     if (absl::Status s = CheckChain(request->project()); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = CheckTrailVisible(catalog_, *caller, request->project()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
     absl::StatusOr<v1::SignedTreeHead> head = log_.SignedHead(request->project());
     if (!head.ok()) return ToGrpcStatus(head.status());
     constexpr int kBatch = 256;

@@ -12,6 +12,7 @@
 #include "server/report/agreement_section.h"
 #include "server/report/builder.h"
 #include "server/report/report.h"
+#include "server/service/audit_service.h"
 #include "server/service/authorizer.h"
 #include "server/service/handler.h"
 
@@ -31,6 +32,8 @@ class ReportServiceImpl final : public v1::ReportService::Service {
           if (request->format() == v1::REPORT_FORMAT_UNSPECIFIED) {
             return absl::InvalidArgumentError("format: one of MARKDOWN, HTML, JSON is required");
           }
+          // The report is read from the trail: the trail's blind rule holds.
+          ICR_RETURN_IF_ERROR(CheckTrailVisible(catalog_, call, request->project()));
           report::BuildOptions options;
           options.project = request->project();
           options.round = request->round();

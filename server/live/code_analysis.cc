@@ -147,9 +147,13 @@ absl::Status CodeAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
   pooled.units = 0;
   for (const PatternTable& t : tables) pooled.Add(t);
   if (q.bootstrap.samples > 0) {
-    // Every row is resampled, and the pooled table once more.
-    int64_t bootstrap_rows = pooled.pattern_rows();
-    for (const PatternTable& t : tables) bootstrap_rows += t.pattern_rows();
+    // Every row is resampled, and the pooled table once more. A table's
+    // replicate costs about as much as this many pattern rows whatever its
+    // size (drawing, and computing each coefficient once), so small tables
+    // count at least that much.
+    constexpr int64_t kTableRows = 64;
+    int64_t bootstrap_rows = pooled.pattern_rows() + kTableRows;
+    for (const PatternTable& t : tables) bootstrap_rows += t.pattern_rows() + kTableRows;
     ICR_RETURN_IF_ERROR(CheckBootstrapBudget(q.bootstrap.samples, bootstrap_rows, options));
   }
   const int64_t units = in.presence.total_units;

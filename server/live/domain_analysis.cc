@@ -179,7 +179,8 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
       if (it != t.members.end()) raw_position[raw] = static_cast<int>(it - t.members.begin());
     }
     ICR_ASSIGN_OR_RETURN(t.cells, CollectDomain(in, raw_position));
-    bootstrap_rows += 2 * static_cast<int64_t>(t.cells.values.size());  // its row and the pool
+    // Its row, and the pooled row.
+    bootstrap_rows += 2 * kUnitRowCost * static_cast<int64_t>(t.cells.values.size());
   }
   ICR_RETURN_IF_ERROR(CheckBootstrapBudget(q.bootstrap.samples, bootstrap_rows, in.options));
   for (Table& t : tables) {

@@ -117,27 +117,42 @@ int64_t Sum(const std::vector<uint32_t>& v) {
   return s;
 }
 
-// The percentile interval of a coefficient recomputed on replicates that
+// A coefficient to bootstrap: where its interval goes, and its value on a
+// replicate's multiplicities.
+struct Resampled {
+  Coefficient* c;
+  std::function<std::optional<double>(agreement::Multiplicity)> replicate;
+};
+
+// The percentile intervals of coefficients recomputed on replicates that
 // draw Sum(weights) rows with replacement (agreement::BootstrapRows over
-// patterns).
-absl::Status BootstrapRowsOverPatterns(
-    const std::vector<uint32_t>& weights, const agreement::BootstrapOptions& options,
-    const Interrupt& interrupt,
-    const std::function<std::optional<double>(agreement::Multiplicity)>& replicate,
-    Coefficient* c) {
-  if (!c->defined() || options.samples <= 0 || weights.empty()) return absl::OkStatus();
+// patterns). Every coefficient there starts its own generator from the same
+// seed on the same rows, so their draws are the same: drawn once here.
+absl::Status BootstrapRowsOverPatterns(const std::vector<uint32_t>& weights,
+                                       const agreement::BootstrapOptions& options,
+                                       const Interrupt& interrupt,
+                                       const std::vector<Resampled>& coefficients) {
+  std::vector<const Resampled*> defined;
+  for (const Resampled& r : coefficients) {
+    if (r.c->defined()) defined.push_back(&r);
+  }
+  if (defined.empty() || options.samples <= 0 || weights.empty()) return absl::OkStatus();
   const std::vector<int64_t> w(weights.begin(), weights.end());
   const int64_t n = Sum(weights);
   agreement::Rng rng(options.seed);
   std::vector<uint32_t> times(weights.size());
-  std::vector<double> values;
-  values.reserve(options.samples);
+  std::vector<std::vector<double>> values(defined.size());
+  for (auto& v : values) v.reserve(options.samples);
   for (int s = 0; s < options.samples; ++s) {
     ICR_RETURN_IF_ERROR(interrupt.Poll(64));
     Multinomial(rng, n, w, times);
-    if (std::optional<double> v = replicate(times)) values.push_back(*v);
+    for (size_t i = 0; i < defined.size(); ++i) {
+      if (std::optional<double> v = defined[i]->replicate(times)) values[i].push_back(*v);
+    }
   }
-  c->ci = agreement::PercentileInterval(std::move(values), options.confidence);
+  for (size_t i = 0; i < defined.size(); ++i) {
+    defined[i]->c->ci = agreement::PercentileInterval(std::move(values[i]), options.confidence);
+  }
   return absl::OkStatus();
 }
 
@@ -285,61 +300,56 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
         name, absl::StrCat(name == std::string("cohen_kappa") ? "Cohen's kappa" : "Scott's pi",
                            " is for two coders (the data has ", table.coders, "); ", instead));
   };
-  // A replicate of a unit-counts coefficient: the drawn multiplicities.
-  auto over_rows = [&](auto coefficient) {
-    return [&e, coefficient](agreement::Multiplicity m) -> std::optional<double> {
-      return coefficient(e.counts, m).value;
-    };
-  };
+  const bool boot = bootstrap.samples > 0;
+  std::vector<Resampled> over_rows, over_pairs;
+  out.coefficients.reserve(names.size());
   for (const std::string& name : names) {
-    Coefficient c;
+    Coefficient& c = out.coefficients.emplace_back();
     if (name == "percent_agreement") {
       c = agreement::PercentAgreement(e.counts, mult);
-      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(e.multiplicity, bootstrap, interrupt,
-                                                    over_rows([](const auto& counts, auto m) {
-                                                      return agreement::PercentAgreement(counts, m);
-                                                    }),
-                                                    &c));
+      over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
+                             return agreement::PercentAgreement(e.counts, m).value;
+                           }});
     } else if (name == "cohen_kappa" || name == "scott_pi") {
       const bool cohen = name == "cohen_kappa";
       if (!pairs) {
         c = cohen ? needs_two("cohen_kappa", "see the pairwise matrix")
                   : needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
       } else {
-        auto compute = [&](agreement::Multiplicity m) {
+        auto compute = [&pairs, cohen](agreement::Multiplicity m) {
           return cohen ? agreement::CohenKappa(pairs->values, agreement::Weights::kNone, m)
                        : agreement::ScottPi(pairs->values, m);
         };
         c = compute(pairs->multiplicity);
-        ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
-            pairs->multiplicity, bootstrap, interrupt,
-            [&](agreement::Multiplicity m) { return compute(m).value; }, &c));
+        over_pairs.push_back(
+            {&c, [compute](agreement::Multiplicity m) { return compute(m).value; }});
       }
     } else if (name == "fleiss_kappa") {
       c = agreement::FleissKappa(e.counts, mult);
-      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
-          e.multiplicity, bootstrap, interrupt,
-          over_rows([](const auto& counts, auto m) { return agreement::FleissKappa(counts, m); }),
-          &c));
+      over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
+                             return agreement::FleissKappa(e.counts, m).value;
+                           }});
     } else if (name == "krippendorff_alpha") {
       c = Alpha(e);
-      ICR_RETURN_IF_ERROR(BootstrapAlphaOverPatterns(e, bootstrap, interrupt, &c));
+      if (boot) ICR_RETURN_IF_ERROR(BootstrapAlphaOverPatterns(e, bootstrap, interrupt, &c));
     } else if (name == "gwet_ac1") {
       c = agreement::GwetAc(e.counts, agreement::Weights::kNone, mult);
-      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
-          e.multiplicity, bootstrap, interrupt, over_rows([](const auto& counts, auto m) {
-            return agreement::GwetAc(counts, agreement::Weights::kNone, m);
-          }),
-          &c));
+      over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
+                             return agreement::GwetAc(e.counts, agreement::Weights::kNone, m).value;
+                           }});
     } else if (name == "brennan_prediger") {
       c = agreement::BrennanPrediger(e.counts, std::nullopt, mult);
-      ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(
-          e.multiplicity, bootstrap, interrupt, over_rows([](const auto& counts, auto m) {
-            return agreement::BrennanPrediger(counts, std::nullopt, m);
-          }),
-          &c));
+      over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
+                             return agreement::BrennanPrediger(e.counts, std::nullopt, m).value;
+                           }});
     }
-    out.coefficients.push_back(std::move(c));
+  }
+  if (boot) {
+    ICR_RETURN_IF_ERROR(BootstrapRowsOverPatterns(e.multiplicity, bootstrap, interrupt, over_rows));
+    if (pairs) {
+      ICR_RETURN_IF_ERROR(
+          BootstrapRowsOverPatterns(pairs->multiplicity, bootstrap, interrupt, over_pairs));
+    }
   }
   if (pairwise) {
     for (int a = 0; a < table.coders; ++a) {

@@ -68,6 +68,11 @@ v1::WorkCounted CountWork(const RoundData& data, const std::vector<int>& documen
 // RESOURCE_EXHAUSTED when `replicates` x `rows` exceeds the budget.
 absl::Status CheckBootstrapBudget(int replicates, int64_t rows, const LiveOptions& options);
 
+// What one unit of the domain and set analyses costs a bootstrap replicate,
+// in pattern rows: agreement::Analyze redraws every unit for each
+// coefficient (measured: about 4 times a pattern row of the code analysis).
+inline constexpr int64_t kUnitRowCost = 4;
+
 absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
                                     const std::string& round);
 

@@ -221,8 +221,8 @@ absl::Status SetAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse* 
       if (any) rows.push_back(std::move(sets));
     }
   }
-  ICR_RETURN_IF_ERROR(
-      CheckBootstrapBudget(q.bootstrap.samples, static_cast<int64_t>(rows.size()), in.options));
+  ICR_RETURN_IF_ERROR(CheckBootstrapBudget(
+      q.bootstrap.samples, kUnitRowCost * static_cast<int64_t>(rows.size()), in.options));
   agreement::ReliabilityData table(static_cast<int64_t>(rows.size()), q.coder_names);
   for (size_t u = 0; u < rows.size(); ++u) {
     for (size_t j = 0; j < q.coders.size(); ++j) {

@@ -1,5 +1,8 @@
 #include "server/report/agreement_section.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status_macros.h"
@@ -18,19 +21,77 @@ AgreementRow RowFromProto(const v1::AgreementRow& row) {
   return out;
 }
 
+const char* const kReportable[] = {"krippendorff_alpha", "cohen_kappa",   "fleiss_kappa",
+                                   "scott_pi",           "gwet_ac1",      "gwet_ac2",
+                                   "brennan_prediger",   "percent_agreement"};
+
 }  // namespace
+
+absl::Status ValidateSectionOptions(const SectionOptions& options) {
+  for (size_t i = 0; i < options.coefficients.size(); ++i) {
+    if (std::find(std::begin(kReportable), std::end(kReportable), options.coefficients[i]) ==
+        std::end(kReportable)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "coefficients[", i, "]: \"", options.coefficients[i],
+          "\" is not a coefficient the report prints (krippendorff_alpha, cohen_kappa, "
+          "fleiss_kappa, scott_pi, gwet_ac1, gwet_ac2, brennan_prediger, percent_agreement)"));
+    }
+  }
+  if (options.interval != "bootstrap" && options.interval != "none") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "interval: \"", options.interval,
+        "\" is not available; use bootstrap (percentile, over units) or none"));
+  }
+  if (options.bootstrap < 0 || options.bootstrap > 20000) {
+    return absl::InvalidArgumentError("bootstrap: must be between 0 and 20000");
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
                                                 const coding::Caller& caller,
                                                 const std::string& project,
-                                                const std::string& round) {
+                                                const std::string& round,
+                                                const SectionOptions& options) {
+  ICR_RETURN_IF_ERROR(ValidateSectionOptions(options));
   v1::ComputeAgreementRequest request;
   request.set_project(project);
   request.set_round(round);
   request.set_analysis("code");
-  ICR_ASSIGN_OR_RETURN(v1::ComputeAgreementResponse computed, live.Compute(caller, request));
+  const bool bootstrap = options.interval == "bootstrap" && options.bootstrap > 0;
+  if (bootstrap) {
+    request.set_bootstrap(options.bootstrap);
+    request.set_seed(options.seed);
+  }
+  absl::StatusOr<v1::ComputeAgreementResponse> answer = live.Compute(caller, request);
+  std::string interval_note;
+  if (bootstrap && answer.status().code() == absl::StatusCode::kResourceExhausted) {
+    // Too large a round for the bootstrap budget: the values without intervals.
+    interval_note = std::string(answer.status().message());
+    request.set_bootstrap(0);
+    answer = live.Compute(caller, request);
+  }
+  ICR_RETURN_IF_ERROR(answer.status());
+  const v1::ComputeAgreementResponse& computed = *answer;
 
   RoundAgreement section;
+  section.coefficients = options.coefficients;
+  if (section.coefficients.empty()) {
+    section.coefficients = {"krippendorff_alpha",
+                            computed.coders_size() == 2 ? "cohen_kappa" : "fleiss_kappa",
+                            "percent_agreement"};
+  }
+  section.headline = section.coefficients.front();
+  section.interval = bootstrap && interval_note.empty() ? "bootstrap" : "none";
+  section.bootstrap_samples = section.interval == "bootstrap" ? options.bootstrap : 0;
+  section.seed = options.seed;
+  section.interval_note = interval_note;
+  section.units = computed.units();
+  section.disagreements = computed.disagreements();
+  section.resolved = computed.resolved();
+  section.pairs_counted = computed.work().pairs_counted();
+  section.pairs_in_progress = computed.work().pairs_in_progress();
+  section.pairs_not_started = computed.work().pairs_not_started();
   for (const v1::AgreementRow& row : computed.rows()) section.independent.push_back(RowFromProto(row));
   if (computed.has_overall()) section.independent_overall = RowFromProto(computed.overall());
   for (const v1::PairwiseRow& pair : computed.pairwise()) {

@@ -1,10 +1,12 @@
 #include "server/report/builder.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "icr/v1/agreement.pb.h"
 #include "icr/v1/coding.pb.h"
 #include "icr/v1/project.pb.h"
 #include "server/audit/hash.h"
@@ -104,6 +106,15 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
   // What the trail says: codebook changes, round history, who coded what.
   std::map<std::string, std::vector<RoundEvent>> history;
   std::map<std::string, int64_t> codings;  // coder -> codings submitted
+  struct Span {
+    int64_t first = 0, last = 0;
+    void Add(int64_t seq) {
+      if (first == 0) first = seq;
+      last = seq;
+    }
+  };
+  std::map<std::string, Span> coding_events, resolution_events;  // by round
+  std::map<std::string, std::set<std::string>> resolvers;          // by round
   int64_t revision = 0;
   ICR_RETURN_IF_ERROR(
       log.ReadEvents(options.project, head.tree_size(), [&](v1::EventRecord& record) {
@@ -133,6 +144,19 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
             const std::string coder =
                 !event.on_behalf_of().empty() ? event.on_behalf_of() : event.actor();
             codings[coder] += request.codings_size();
+            coding_events[request.round()].Add(event.seq());
+          }
+        } else if (event.method() == "/icr.v1.CodingService/SetDocumentProgress") {
+          v1::SetDocumentProgressRequest request;
+          if (request.ParseFromString(event.request())) coding_events[request.round()].Add(event.seq());
+        } else if (event.method() == "/icr.v1.CodingService/RetractCoding") {
+          v1::RetractCodingRequest request;
+          if (request.ParseFromString(event.request())) coding_events[request.round()].Add(event.seq());
+        } else if (event.method() == "/icr.v1.AgreementService/ResolveDisagreement") {
+          v1::ResolveDisagreementRequest request;
+          if (request.ParseFromString(event.request())) {
+            resolution_events[request.round()].Add(event.seq());
+            resolvers[request.round()].insert(event.actor());
           }
         }
         return true;
@@ -149,6 +173,11 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
     out.documents.assign(r.documents().begin(), r.documents().end());
     out.coders.assign(r.coders().begin(), r.coders().end());
     out.history = history[r.id()];
+    out.first_coding_seq = coding_events[r.id()].first;
+    out.last_coding_seq = coding_events[r.id()].last;
+    out.first_resolution_seq = resolution_events[r.id()].first;
+    out.last_resolution_seq = resolution_events[r.id()].last;
+    out.resolvers.assign(resolvers[r.id()].begin(), resolvers[r.id()].end());
     for (const std::string& coder : out.coders) rounds_of[coder].push_back(r.id());
     data.rounds.push_back(std::move(out));
   }

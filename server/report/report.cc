@@ -8,6 +8,9 @@
 #include <sstream>
 
 #include "nlohmann/json.hpp"
+#include "server/report/apa.h"
+#include "server/report/methods.h"
+#include "server/report/reliability_table.h"
 
 namespace icr::report {
 namespace {
@@ -177,8 +180,8 @@ void MdAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
     out << "No agreement computed yet for this round.\n\n";
     return;
   }
-  out << "Independent coding (before consensus):\n\n";
-  MdCoefficientTable(out, agreement->independent, agreement->independent_overall);
+  out << "Independent coding (before consensus):\n\n"
+      << ReliabilityMarkdown(BuildReliabilityTable(*agreement)) << "\n";
   if (!agreement->negotiated.empty() || agreement->negotiated_overall) {
     out << "After consensus (negotiated):\n\n";
     MdCoefficientTable(out, agreement->negotiated, agreement->negotiated_overall);
@@ -222,7 +225,58 @@ void MdAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
   out << "\n";
 }
 
+void MdMethods(std::ostringstream& out, const MethodsSection& methods) {
+  out << "#### For your methods section\n\n" << methods.Paragraph() << "\n\n"
+      << "Where each sentence comes from (audit events):\n\n";
+  for (size_t i = 0; i < methods.sentences.size(); ++i) {
+    out << i + 1 << ". events " << methods.sentences[i].first_event << "\u2013"
+        << methods.sentences[i].last_event << "\n";
+  }
+  out << "\nReferences:\n\n";
+  for (const Reference& r : References()) {
+    if (std::count(methods.references.begin(), methods.references.end(), r.key)) {
+      out << "- " << r.apa << "\n";
+    }
+  }
+  out << "\n";
+}
+
 // --- HTML ----------------------------------------------------------------
+
+// Markdown's *italic* (the reference list's titles) as <i>.
+std::string HtmlItalics(const std::string& text);
+
+void HtmlMethods(std::ostringstream& out, const MethodsSection& methods) {
+  out << "<section class=methods><h4>For your methods section</h4>\n<p class=paragraph>"
+      << Html(methods.Paragraph()) << "</p>\n<details><summary>Where each sentence comes from"
+      << "</summary><ol>";
+  for (const MethodsSentence& s : methods.sentences) {
+    out << "<li>" << Html(s.text) << " <span class=note>(audit events " << s.first_event
+        << "\u2013" << s.last_event << ")</span></li>";
+  }
+  out << "</ol></details>\n<h5>References</h5><ul class=references>";
+  for (const Reference& r : References()) {
+    if (std::count(methods.references.begin(), methods.references.end(), r.key)) {
+      out << "<li>" << HtmlItalics(Html(r.apa)) << "</li>";
+    }
+  }
+  out << "</ul></section>\n";
+}
+
+std::string HtmlItalics(const std::string& text) {
+  std::string out;
+  bool open = false;
+  for (char c : text) {
+    if (c == '*') {
+      out += open ? "</i>" : "<i>";
+      open = !open;
+    } else {
+      out += c;
+    }
+  }
+  if (open) out += "</i>";
+  return out;
+}
 
 const char kCss[] = R"css(
 body{font-family:Georgia,'Times New Roman',serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.4}
@@ -237,6 +291,9 @@ code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.8rem;word-break:b
 .note{color:#555;font-style:italic}
 svg{max-width:100%;height:auto}
 section{margin-bottom:1.5rem}
+.methods .paragraph{background:#f4f7fa;border-left:3px solid #1a3d5c;padding:.6rem 1rem;font-size:1.02rem}
+.references li{margin-bottom:.3rem;padding-left:1.5rem;text-indent:-1.5rem;list-style:none}
+tr.overall td{font-weight:bold;border-top:2px solid #888}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}table,svg,figure{break-inside:avoid}a{color:inherit}}
 )css";
 
@@ -276,13 +333,14 @@ void HtmlAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
     return;
   }
   out << "<p>Independent coding (before consensus):</p>\n";
+  const std::string table = ReliabilityHtml(BuildReliabilityTable(*agreement));
   const std::string chart = BarChartSvg(agreement->independent, agreement->headline);
   if (!chart.empty()) {
     out << "<figure>" << chart << "<figcaption>" << Html(agreement->headline)
         << " per row with its 95% bootstrap interval; dashed lines at .667 and .800."
         << "</figcaption></figure>\n";
   }
-  HtmlCoefficientTable(out, agreement->independent, agreement->independent_overall);
+  out << table;
   if (!agreement->negotiated.empty() || agreement->negotiated_overall) {
     out << "<p>After consensus (negotiated):</p>\n";
     HtmlCoefficientTable(out, agreement->negotiated, agreement->negotiated_overall);
@@ -359,6 +417,18 @@ json AgreementJson(const RoundAgreement& a) {
                            {"time", r.time}});
   }
   return {{"headline", a.headline},
+          {"coefficients", a.coefficients},
+          {"interval", a.interval},
+          {"bootstrap", a.bootstrap_samples},
+          {"seed", a.seed},
+          {"interval_note", a.interval_note},
+          {"units", a.units},
+          {"disagreements", a.disagreements},
+          {"resolved", a.resolved},
+          {"work",
+           {{"pairs_counted", a.pairs_counted},
+            {"pairs_in_progress", a.pairs_in_progress},
+            {"pairs_not_started", a.pairs_not_started}}},
           {"independent",
            {{"rows", RowsJson(a.independent)},
             {"overall", a.independent_overall ? RowJson(*a.independent_overall) : json(nullptr)}}},
@@ -368,6 +438,20 @@ json AgreementJson(const RoundAgreement& a) {
           {"pairwise_coefficient", a.pairwise_coefficient},
           {"pairwise", pairwise},
           {"resolutions", resolutions}};
+}
+
+json MethodsJson(const MethodsSection& methods) {
+  json sentences = json::array();
+  for (const MethodsSentence& s : methods.sentences) {
+    sentences.push_back({{"text", s.text}, {"events", {s.first_event, s.last_event}}});
+  }
+  json references = json::array();
+  for (const Reference& r : References()) {
+    if (std::count(methods.references.begin(), methods.references.end(), r.key)) {
+      references.push_back({{"key", r.key}, {"apa", r.apa}});
+    }
+  }
+  return {{"paragraph", methods.Paragraph()}, {"sentences", sentences}, {"references", references}};
 }
 
 }  // namespace
@@ -552,6 +636,7 @@ std::string RenderMarkdown(const ReportData& d) {
     }
     auto it = d.agreement.find(r.id);
     MdAgreement(out, it == d.agreement.end() ? nullptr : &it->second);
+    if (it != d.agreement.end()) MdMethods(out, BuildMethods(d, r, it->second));
   }
   const AuditHead& h = d.head;
   out << "## Audit head\n\n"
@@ -625,6 +710,7 @@ std::string RenderHtml(const ReportData& d) {
     }
     auto it = d.agreement.find(r.id);
     HtmlAgreement(out, it == d.agreement.end() ? nullptr : &it->second);
+    if (it != d.agreement.end()) HtmlMethods(out, BuildMethods(d, r, it->second));
   }
   const AuditHead& h = d.head;
   out << "</section>\n<section><h2>Audit head</h2><table>"
@@ -689,6 +775,8 @@ std::string RenderJson(const ReportData& d) {
       history.push_back({{"time", e.time}, {"what", e.what}, {"actor", e.actor}, {"seq", e.seq}});
     }
     auto it = d.agreement.find(r.id);
+    json methods = nullptr;
+    if (it != d.agreement.end()) methods = MethodsJson(BuildMethods(d, r, it->second));
     rounds.push_back(
         {{"id", r.id},
          {"title", r.title},
@@ -698,7 +786,8 @@ std::string RenderJson(const ReportData& d) {
          {"documents", r.documents},
          {"coders", r.coders},
          {"history", history},
-         {"agreement", it == d.agreement.end() ? json(nullptr) : AgreementJson(it->second)}});
+         {"agreement", it == d.agreement.end() ? json(nullptr) : AgreementJson(it->second)},
+         {"methods", methods}});
   }
   const AuditHead& h = d.head;
   json out = {
@@ -721,6 +810,36 @@ std::string RenderJson(const ReportData& d) {
         {"line", HeadLineJson(h)}}},
       {"verification", kVerifyText}};
   return out.dump(2) + "\n";
+}
+
+}  // namespace icr::report
+
+namespace icr::report {
+
+std::string RenderLatex(const ReportData& d) {
+  std::ostringstream out;
+  out << "% Reliability of the coding of " << LatexEscape(d.title) << " (" << LatexEscape(d.project)
+      << "), from icr's signed audit head of " << d.head.tree_size << " events.\n";
+  for (const Round& r : d.rounds) {
+    auto it = d.agreement.find(r.id);
+    if (it == d.agreement.end()) continue;
+    out << ReliabilityLatex(BuildReliabilityTable(it->second),
+                            "Intercoder reliability per code, round " + r.id,
+                            "tab:reliability-" + r.id);
+  }
+  return out.str();
+}
+
+std::string RenderCsv(const ReportData& d) {
+  std::string out;
+  bool header = true;
+  for (const Round& r : d.rounds) {
+    auto it = d.agreement.find(r.id);
+    if (it == d.agreement.end()) continue;
+    out += ReliabilityCsvRows(BuildReliabilityTable(it->second), r.id, header);
+    header = false;
+  }
+  return out;
 }
 
 }  // namespace icr::report

@@ -54,6 +54,10 @@ struct Round {
   int64_t codebook_revision = 0;
   std::vector<std::string> documents, coders;
   std::vector<RoundEvent> history;
+  // Audit events of the round's codings and of its resolutions (0: none).
+  int64_t first_coding_seq = 0, last_coding_seq = 0;
+  int64_t first_resolution_seq = 0, last_resolution_seq = 0;
+  std::vector<std::string> resolvers;  // who resolved disagreements
 };
 
 // Agreement of one row (a code, a domain, or "overall").
@@ -91,6 +95,21 @@ struct RoundAgreement {
   std::optional<AgreementRow> negotiated_overall;
   std::vector<PairCell> pairwise;
   std::vector<DisagreementResolution> resolutions;
+
+  // What the tables and the methods paragraph state, in this order
+  // (GetReportRequest.coefficients); the first is the headline.
+  std::vector<std::string> coefficients = {"krippendorff_alpha"};
+  // "bootstrap" or "none", and the bootstrap's replicates and seed.
+  std::string interval = "none";
+  int bootstrap_samples = 0;
+  uint64_t seed = 0;
+  // Why an interval that was asked for is missing (empty otherwise).
+  std::string interval_note;
+  int64_t units = 0;  // the round's units (segments)
+  int64_t disagreements = 0;
+  int64_t resolved = 0;
+  // (coder, document) pairs counted, and left out as unfinished.
+  int64_t pairs_counted = 0, pairs_in_progress = 0, pairs_not_started = 0;
 };
 
 struct AuditHead {
@@ -118,6 +137,10 @@ struct ReportData {
 std::string RenderMarkdown(const ReportData& data);
 std::string RenderHtml(const ReportData& data);
 std::string RenderJson(const ReportData& data);
+// The reliability table of each round with agreement, as journals print it
+// (server/report/reliability_table.h).
+std::string RenderLatex(const ReportData& data);
+std::string RenderCsv(const ReportData& data);
 
 // Interpretation band beside a value (never instead of it): Krippendorff
 // (2004) for the alpha family (>= .800 reliable, >= .667 tentative, else

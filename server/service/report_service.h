@@ -30,8 +30,16 @@ class ReportServiceImpl final : public v1::ReportService::Service {
         authorizer_, context, "/icr.v1.ReportService/GetReport", request->project(), response,
         [&](const CallContext& call) -> absl::StatusOr<v1::GetReportResponse> {
           if (request->format() == v1::REPORT_FORMAT_UNSPECIFIED) {
-            return absl::InvalidArgumentError("format: one of MARKDOWN, HTML, JSON is required");
+            return absl::InvalidArgumentError(
+                "format: one of MARKDOWN, HTML, JSON, LATEX, CSV is required");
           }
+          report::SectionOptions section_options;
+          section_options.coefficients.assign(request->coefficients().begin(),
+                                              request->coefficients().end());
+          if (!request->interval().empty()) section_options.interval = request->interval();
+          if (request->bootstrap() != 0) section_options.bootstrap = request->bootstrap();
+          section_options.seed = request->seed();
+          ICR_RETURN_IF_ERROR(report::ValidateSectionOptions(section_options));
           // The report is read from the trail: the trail's blind rule holds.
           ICR_RETURN_IF_ERROR(CheckTrailVisible(catalog_, call, request->project()));
           report::BuildOptions options;
@@ -44,7 +52,8 @@ class ReportServiceImpl final : public v1::ReportService::Service {
           const coding::Caller caller{call.actor, call.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
           for (const report::Round& round : data.rounds) {
             absl::StatusOr<report::RoundAgreement> section =
-                report::AgreementSection(live_, caller, request->project(), round.id);
+                report::AgreementSection(live_, caller, request->project(), round.id,
+                                         section_options);
             if (section.ok()) {
               data.agreement[round.id] = *std::move(section);
             } else if (section.status().code() != absl::StatusCode::kPermissionDenied &&
@@ -65,6 +74,14 @@ class ReportServiceImpl final : public v1::ReportService::Service {
             case v1::JSON:
               out.set_content(report::RenderJson(data));
               out.set_content_type("application/json");
+              break;
+            case v1::LATEX:
+              out.set_content(report::RenderLatex(data));
+              out.set_content_type("application/x-latex");
+              break;
+            case v1::CSV:
+              out.set_content(report::RenderCsv(data));
+              out.set_content_type("text/csv");
               break;
             default:
               return absl::InvalidArgumentError("format: not a known format");

@@ -115,9 +115,9 @@ TEST(ReportMarkdown, HoldsEverySection) {
   for (const char* text :
        {"## Team", "| alice | CODER | r1 | 17 |", "## Codebook (revision 3)", "merged c2 into c1",
         "### Round r1: pilot",
-        "| c1 | 40 | krippendorff_alpha | 0.812 | [0.700, 0.900] | "
-        "reliable (>= .800) |",
-        "undefined (one category only)", "**overall**", "After consensus", "| alice | — | 0.810 |",
+        // Coefficients as columns, as papers print them (APA numbers).
+        "| c1 | 40 | .812 | [.700, .900] | reliable (>= .800) |",
+        "undefined (one category only)", "**Overall**", "For your methods section", "After consensus", "| alice | — | 0.810 |",
         "matches the definition's second clause", "## Audit head", "icr audit verify",
         "No agreement computed yet for this round."}) {
     EXPECT_NE(md.find(text), std::string::npos) << text;
@@ -132,7 +132,11 @@ TEST(ReportHtml, SelfContainedWithChartsAndEscaping) {
   EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
   EXPECT_EQ(Count(html, "src="), 0);
   EXPECT_EQ(Count(html, "<link"), 0);
-  EXPECT_EQ(Count(html, "https?://"), Count(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+  // Nothing is fetched: the only URLs are the SVG namespace and the
+  // reference list's DOIs, printed as text.
+  EXPECT_EQ(Count(html, "https?://"), Count(html, "xmlns=\"http://www.w3.org/2000/svg\"") +
+                                          Count(html, "https://(doi|repository)\\."));
+  EXPECT_EQ(Count(html, "href="), 0);
   EXPECT_EQ(Count(html, "<svg"), 2);
   EXPECT_EQ(Count(html, "class=\"bar\""), 3);  // three defined rows, one undefined
   EXPECT_NE(html.find("undefined: one category only"), std::string::npos);

@@ -4,6 +4,7 @@
 // every list shows what was there.
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <regex>
@@ -305,11 +306,11 @@ TEST_F(CliEndToEndTest, CodersSayWhenADocumentIsDone) {
                   .exit_code,
               0);
   }
-  ASSERT_EQ(Icr({"round", "create", "study", "r1", "--docs", "d1,d2", "--coders", "alice,bob",
-                 "--blind"},
-                lead)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Icr({"round", "create", "study", "r1", "--docs", "d1,d2", "--coders", "alice,bob", "--blind"},
+          lead)
+          .exit_code,
+      0);
   ASSERT_EQ(Icr({"coding", "submit", "study", "r1", "--file",
                  WriteFile("a.csv", "document,code,segment\nd1,c1,0\n")},
                 alice)
@@ -351,6 +352,91 @@ TEST_F(CliEndToEndTest, CodersSayWhenADocumentIsDone) {
   CommandResult forced = Icr({"round", "advance", "study", "r1", "--force"}, lead);
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_NE(forced.err.find("3 unfinished"), std::string::npos) << forced.err;
+}
+
+TEST_F(CliEndToEndTest, ReportForTheManuscript) {
+  const std::string lead = CreateUser("lead");
+  CreateUser("alice");
+  CreateUser("bob");
+  ASSERT_EQ(Icr({"project", "create", "study", "--title", "S"}, lead).exit_code, 0);
+  for (const char* coder : {"alice", "bob"}) {
+    ASSERT_EQ(Icr({"member", "add", "study", coder, "--role", "coder"}, lead).exit_code, 0);
+  }
+  for (const char* code : {"c1", "c2"}) {
+    ASSERT_EQ(Icr({"code", "add", "study", code, "--name", code}, lead).exit_code, 0);
+  }
+  ASSERT_EQ(Icr({"doc", "add", "study", "d1", "--file",
+                 WriteFile("d1.txt", "one\n\ntwo\n\nthree\n\nfour")},
+                lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"round", "create", "study", "r1", "--docs", "d1", "--coders", "alice,bob"}, lead)
+                .exit_code,
+            0);
+  ASSERT_EQ(Icr({"coding", "submit", "study", "r1", "--file",
+                 WriteFile("all.csv",
+                           "document,code,segment,coder\nd1,c1,0,alice\nd1,c1,1,alice\n"
+                           "d1,c2,2,alice\nd1,c1,0,bob\nd1,c2,2,bob\nd1,c2,3,bob\n")},
+                lead)
+                .exit_code,
+            0);
+  for (const char* coder : {"alice", "bob"}) {
+    ASSERT_EQ(Icr({"coding", "done", "study", "r1", "d1", "--coder", coder}, lead).exit_code, 0);
+  }
+  const std::string csv = dir_.path() + "/table.csv";
+  CommandResult written = Icr({"report", "study", "--round", "r1", "--format", "csv", "--out", csv,
+                               "--coefficients", "krippendorff_alpha,percent_agreement"},
+                              lead);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::ifstream in(csv);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header,
+            "round,code,units,krippendorff_alpha,krippendorff_alpha_ci_low,"
+            "krippendorff_alpha_ci_high,percent_agreement,percent_agreement_ci_low,"
+            "percent_agreement_ci_high,interpretation\r");
+  CommandResult bad =
+      Icr({"report", "study", "--format", "csv", "--out", csv, "--interval", "sometimes"}, lead);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("interval"), std::string::npos) << bad.err;
+
+  // Word: the Markdown report through pandoc, and back to the same table.
+  ASSERT_EQ(::access("/usr/bin/pandoc", X_OK), 0)
+      << "pandoc is needed: apt-get install pandoc (deploy/test installs it)";
+  const std::string docx = dir_.path() + "/report.docx";
+  CommandResult word =
+      Icr({"report", "study", "--round", "r1", "--format", "docx", "--out", docx}, lead);
+  ASSERT_EQ(word.exit_code, 0) << word.err;
+  const std::string md = dir_.path() + "/report.md";
+  ASSERT_EQ(
+      Icr({"report", "study", "--round", "r1", "--format", "md", "--out", md}, lead).exit_code, 0);
+  CommandResult back = testing::Run({"/usr/bin/pandoc", "--from", "docx", "--to", "plain", docx});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  std::ifstream markdown(md);
+  std::string line, row;
+  // The Overall row of the reliability table, cell by cell.
+  while (std::getline(markdown, line)) {
+    if (line.rfind("| **Overall** |", 0) == 0) row = line;
+  }
+  ASSERT_FALSE(row.empty());
+  std::vector<std::string> cells;
+  for (size_t at = 1; at < row.size();) {
+    const size_t next = row.find(" |", at);
+    if (next == std::string::npos) break;
+    std::string cell = row.substr(at + 1, next - at - 1);
+    at = next + 2;
+    if (!cell.empty()) cells.push_back(cell);
+  }
+  ASSERT_GE(cells.size(), 4u) << row;
+  size_t from = back.out.find("Overall");
+  ASSERT_NE(from, std::string::npos) << back.out;
+  // The numbers (the interpretation's words may wrap inside a cell).
+  for (size_t i = 1; i + 1 < cells.size(); ++i) {
+    const size_t at = back.out.find(cells[i], from);
+    EXPECT_NE(at, std::string::npos) << cells[i] << " not in the .docx after Overall";
+    if (at != std::string::npos) from = at;
+  }
+  EXPECT_NE(back.out.find("For your methods section"), std::string::npos);
 }
 
 TEST_F(CliEndToEndTest, HelpAndUnknownCommands) {
@@ -411,10 +497,9 @@ TEST_F(CliEndToEndTest, TokenFileBeatsEnvironmentWhichBeatsTheFallback) {
   EXPECT_EQ(missing.out.find("bob"), std::string::npos) << missing.out;
 
   // JSON keeps the response's shape and names the token on stderr.
-  CommandResult json_out = testing::Run(
-      {ICR_CLI_BINARY, "--server", server, "--token_file", alice_file, "whoami", "--output",
-       "json"},
-      {bob_env});
+  CommandResult json_out = testing::Run({ICR_CLI_BINARY, "--server", server, "--token_file",
+                                         alice_file, "whoami", "--output", "json"},
+                                        {bob_env});
   ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
   EXPECT_EQ(json::parse(json_out.out)["user"]["id"], "alice");
   EXPECT_NE(json_out.err.find("token from --token_file " + alice_file), std::string::npos)

@@ -202,7 +202,8 @@ MethodsSection BuildMethods(const ReportData& data, const Round& round,
   {
     std::string text =
         "The coders disagreed on " +
-        Plural(agreement.disagreements, "code\u2013unit pair", "code\u2013unit pairs");
+        Plural(agreement.disagreements, "code\u2013unit (or domain\u2013unit) pair",
+                              "code\u2013unit (or domain\u2013unit) pairs");
     if (round.state == "OPEN") {
       text =
           "The round is still open for coding; disagreements are counted and resolved into a "

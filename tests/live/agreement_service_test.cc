@@ -3,6 +3,7 @@
 // a fresh load after a restart; the watch stream; the blind rules; the
 // resolution rules per role and round state; bad input naming the field.
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <random>
@@ -264,6 +265,7 @@ class AgreementServiceTest : public testing::ServerTest {
     v1::AdvanceRoundRequest r;
     r.set_project("study");
     r.set_round("r1");
+    r.set_force(true);  // some tests leave documents unfinished
     Ok(Call(lead_, &v1::ProjectService::Stub::AdvanceRound, *project_, r));
   }
 
@@ -719,6 +721,96 @@ TEST_F(AgreementServiceTest, DiagnosticsFlagARareCodeAndAFarCoder) {
   EXPECT_TRUE(kinds.count({"coder_influence", "c1"}));
   EXPECT_TRUE(kinds.count({"coder_influence", "carol"}));
   EXPECT_FALSE(kinds.count({"kappa_paradox", "c1"}));
+}
+
+TEST_F(AgreementServiceTest, NumericDomainValuesStayExact) {
+  // Values 6 significant digits cannot tell apart, and one they would print
+  // as 1.23457e+06.
+  AddCode("lo", "", 0.1234567);
+  AddCode("hi", "", 0.1234568);
+  AddCode("big", "", 1234567);
+  v1::CreateDomainRequest domain;
+  domain.set_project("study");
+  domain.mutable_domain()->set_id("measure");
+  domain.mutable_domain()->set_name("Measure");
+  domain.mutable_domain()->set_level(v1::INTERVAL);
+  for (const char* code : {"lo", "hi", "big"}) domain.mutable_domain()->add_codes(code);
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_, domain));
+  const std::map<std::string, std::vector<std::string>> given = {
+      {"alice", {"lo", "lo", "lo", "big", "lo"}},
+      {"bob", {"hi", "hi", "lo", "big", "hi"}},
+      {"carol", {"lo", "hi", "hi", "lo", "lo"}}};
+  const std::map<std::string, std::string> value = {
+      {"lo", "0.1234567"}, {"hi", "0.1234568"}, {"big", "1234567"}};
+  std::string csv = "unit,coder,value\n";
+  for (const auto& [coder, codes] : given) {
+    v1::SubmitCodingsRequest batch;
+    batch.set_project("study");
+    batch.set_round("r1");
+    for (size_t s = 0; s < codes.size(); ++s) {
+      AddSegment(&batch, coder, 0, static_cast<int>(s), codes[s]);
+      csv += "s" + std::to_string(s) + "," + coder + "," + value.at(codes[s]) + "\n";
+    }
+    Ok(Call(tokens_[coder], &v1::CodingService::Stub::SubmitCodings, *coding_, batch));
+    SetProgress(coder, 0);
+  }
+  v1::ComputeAgreementRequest request;
+  request.set_analysis("domain");
+  request.add_codes("measure");
+  const v1::ComputeAgreementResponse r = Compute(request);
+  ASSERT_EQ(r.rows_size(), 1);
+  ExpectCoefficients(r.rows(0), Stats(csv, {"--level", "interval"}));
+  // Percent agreement sees lo and hi apart.
+  EXPECT_LT(r.rows(0).coefficients(0).value(), 0.5);
+}
+
+TEST_F(AgreementServiceTest, AResolutionSurvivesAMergeOfItsCode) {
+  // d0 segment 0: alice applies c1, bob and carol nothing.
+  v1::SubmitCodingsRequest batch;
+  batch.set_project("study");
+  batch.set_round("r1");
+  AddSegment(&batch, "alice", 0, 0, "c1");
+  AddSegment(&batch, "alice", 0, 1, "c2");
+  Ok(Call(tokens_["alice"], &v1::CodingService::Stub::SubmitCodings, *coding_, batch));
+  MarkAllDone();
+  Advance();
+  v1::ResolveDisagreementRequest resolve;
+  resolve.set_project("study");
+  resolve.set_round("r1");
+  resolve.set_disagreement("d0:0:c1");
+  resolve.set_value("c1");
+  resolve.set_rationale("the passage is about c1");
+  Ok(Call(lead_, &v1::AgreementService::Stub::ResolveDisagreement, *agreement_, resolve));
+  v1::MergeCodeRequest merge;
+  merge.set_project("study");
+  merge.set_from_code("c1");
+  merge.set_into_code("c2");
+  Ok(Call(lead_, &v1::ProjectService::Stub::MergeCode, *project_, merge));
+
+  // The disagreement is now d0:0:c2; its resolution still settles it, with
+  // the merged value.
+  v1::GetConsensusRequest get;
+  get.set_project("study");
+  get.set_round("r1");
+  v1::GetConsensusResponse consensus;
+  Ok(Call(lead_, &v1::AgreementService::Stub::GetConsensus, *agreement_, get, &consensus));
+  EXPECT_EQ(consensus.resolved(), 1);
+  EXPECT_EQ(std::count(consensus.unresolved().begin(), consensus.unresolved().end(), "d0:0:c2"), 0);
+  bool found = false;
+  for (const auto& c : consensus.codings()) {
+    if (c.document() == "d0" && c.segment() == 0) {
+      EXPECT_EQ(c.code(), "c2");
+      EXPECT_EQ(c.source(), "resolved");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << "the resolved value became none";
+  const std::vector<v1::Disagreement> all = AllDisagreements(100);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id(), "d0:0:c2");
+  EXPECT_TRUE(all[0].has_resolution());
+  EXPECT_EQ(all[1].id(), "d0:1:c2");
+  EXPECT_FALSE(all[1].has_resolution());
 }
 
 }  // namespace

@@ -102,8 +102,13 @@ TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {
        std::vector<std::pair<std::string, std::string>>{{"alice", "coder"}, {"bob", "coder"}}) {
     ASSERT_EQ(Icr({"member", "add", "study", user, "--role", role}, lead).exit_code, 0);
   }
-  // The admin is not a member but acts as owner everywhere.
-  ASSERT_EQ(Icr({"member", "add", "study", "lead", "--role", "lead"}).exit_code, 0);
+  // The admin is not a member but acts as owner everywhere, though not even
+  // an admin demotes a project's last owner.
+  CreateUser("carol");
+  ASSERT_EQ(Icr({"member", "add", "study", "carol", "--role", "lead"}).exit_code, 0);
+  CommandResult demote = Icr({"member", "add", "study", "lead", "--role", "lead"});
+  EXPECT_EQ(demote.exit_code, 1);
+  EXPECT_NE(demote.err.find("last owner"), std::string::npos) << demote.err;
 
   // A hierarchical codebook: theme -> category -> codes; an edit; a merge.
   ASSERT_EQ(Icr({"code", "add", "study", "support", "--name", "Support"}, lead).exit_code, 0);

@@ -72,18 +72,18 @@ class BatchValidator {
     switch (input.unit_case()) {
       case v1::CodingInput::kSegment:
         if (input.segment() < 0 || input.segment() >= document.segments) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ".segment: ", input.segment(), " is out of range; document ",
-              input.document(), " has ", document.segments, " segments"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ".segment: ", input.segment(), " is out of range; document ",
+                           input.document(), " has ", document.segments, " segments"));
         }
         break;
       case v1::CodingInput::kSpan:
         if (input.span().start() < 0 || input.span().start() >= input.span().end() ||
             input.span().end() > document.length_code_points) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ".span: [", input.span().start(), ", ", input.span().end(),
-              ") must be non-empty and within the document's ", document.length_code_points,
-              " code points"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ".span: [", input.span().start(), ", ", input.span().end(),
+                           ") must be non-empty and within the document's ",
+                           document.length_code_points, " code points"));
         }
         break;
       default:
@@ -143,7 +143,8 @@ absl::StatusOr<Codings::DocumentShape> Codings::Shape(const std::string& project
   }
   ICR_ASSIGN_OR_RETURN(std::optional<v1::Document> stored,
                        ReadProto<v1::Document>(store_, Family::kMetadata, key));
-  if (!stored) return absl::DataLossError(absl::StrCat("document ", document, " of the round is missing"));
+  if (!stored)
+    return absl::DataLossError(absl::StrCat("document ", document, " of the round is missing"));
   DocumentShape shape{stored->segments_size(), stored->length_code_points()};
   std::lock_guard<std::mutex> lock(shapes_mutex_);
   if (shapes_.size() >= options_.max_cached_documents) shapes_.clear();
@@ -199,14 +200,8 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
     ICR_RETURN_IF_ERROR(validator.Check(i, request.codings(i)));
   }
 
-  storage::Mutation mutation;
-  mutation.chain = project;
-  mutation.event.set_project(project);
-  mutation.event.set_actor(caller.actor.user);
-  mutation.event.set_on_behalf_of(request.on_behalf_of());
-  mutation.event.set_method(method);
-  mutation.event.set_request_id(request.request_id());
-  mutation.event.set_request(request.SerializeAsString());
+  storage::Mutation mutation = NewCodingMutation(project, caller, request.on_behalf_of(), method,
+                                                 request.request_id(), request);
   const std::string submitted_by = request.on_behalf_of().empty() ? "" : caller.actor.user;
   mutation.apply = [this, &request, project, coder, submitted_by, round_id = round.id()](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {
@@ -296,13 +291,8 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
   const std::string& project = request.project();
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
 
-  storage::Mutation mutation;
-  mutation.chain = project;
-  mutation.event.set_project(project);
-  mutation.event.set_actor(caller.actor.user);
-  mutation.event.set_method(kRetractMethod);
-  mutation.event.set_request_id(request.request_id());
-  mutation.event.set_request(request.SerializeAsString());
+  storage::Mutation mutation =
+      NewCodingMutation(project, caller, "", kRetractMethod, request.request_id(), request);
   mutation.apply = [this, &request, &caller, project,
                     seq](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> round,

@@ -75,14 +75,8 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
                              storage::ProgressKey(project, round_id, coder, document)));
     if (stored && stored->state() == request.state()) return *stored;
   }
-  storage::Mutation mutation;
-  mutation.chain = project;
-  mutation.event.set_project(project);
-  mutation.event.set_actor(caller.actor.user);
-  mutation.event.set_on_behalf_of(request.on_behalf_of());
-  mutation.event.set_method(method);
-  mutation.event.set_request_id(request.request_id());
-  mutation.event.set_request(request.SerializeAsString());
+  storage::Mutation mutation = NewCodingMutation(project, caller, request.on_behalf_of(), method,
+                                                 request.request_id(), request);
   const v1::ProgressState state = request.state();
   mutation.apply =
       [this, project, round_id, document, coder, state, note, actor = caller.actor.user](

@@ -54,4 +54,19 @@ absl::StatusOr<std::string> CoderOfRequest(const Caller& caller, const v1::Round
   return on_behalf_of;
 }
 
+storage::Mutation NewCodingMutation(const std::string& project, const Caller& caller,
+                                    const std::string& on_behalf_of, const char* method,
+                                    const std::string& request_id,
+                                    const google::protobuf::Message& request) {
+  storage::Mutation mutation;
+  mutation.chain = project;
+  mutation.event.set_project(project);
+  mutation.event.set_actor(caller.actor.user);
+  mutation.event.set_on_behalf_of(on_behalf_of);
+  mutation.event.set_method(method);
+  mutation.event.set_request_id(request_id);
+  mutation.event.set_request(request.SerializeAsString());
+  return mutation;
+}
+
 }  // namespace icr::coding

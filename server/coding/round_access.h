@@ -11,6 +11,7 @@
 #include "icr/v1/resources.pb.h"
 #include "server/coding/caller.h"
 #include "server/storage/store.h"
+#include "server/storage/writer.h"
 
 namespace icr::coding {
 
@@ -29,6 +30,13 @@ absl::Status RequireOpen(const v1::Round& round);
 absl::StatusOr<std::string> CoderOfRequest(const Caller& caller, const v1::Round& round,
                                            const std::string& on_behalf_of,
                                            const std::string& action);
+
+// A mutation of `project`'s chain whose audit event names the caller, the
+// coder acted for, the method and its request as sent.
+storage::Mutation NewCodingMutation(const std::string& project, const Caller& caller,
+                                    const std::string& on_behalf_of, const char* method,
+                                    const std::string& request_id,
+                                    const google::protobuf::Message& request);
 
 }  // namespace icr::coding
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "server/report/apa.h"
+#include "server/report/html_escape.h"
 
 namespace icr::report {
 namespace {
@@ -40,28 +41,7 @@ ReliabilityRow RowOf(const AgreementRow& row, const std::vector<std::string>& co
   return out;
 }
 
-std::string Html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Html(const std::string& text) { return HtmlEscape(text); }
 
 std::string MdCell(const std::string& text) {
   std::string out;

@@ -9,6 +9,7 @@
 
 #include "nlohmann/json.hpp"
 #include "server/report/apa.h"
+#include "server/report/html_escape.h"
 #include "server/report/methods.h"
 #include "server/report/reliability_table.h"
 
@@ -36,31 +37,7 @@ std::string Fixed(double value, int digits = 3) {
   return buffer;
 }
 
-std::string Html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Html(const std::string& text) { return HtmlEscape(text); }
 
 // Text safe inside a Markdown table cell.
 std::string Md(const std::string& text) {
@@ -99,6 +76,7 @@ std::string ValueText(const Coefficient& c) {
 
 std::string IntervalText(const Coefficient& c) {
   if (!c.ci) return "";
+  if (!c.ci->defined()) return "undefined (" + c.ci->undefined_reason + ")";
   return "[" + Fixed(c.ci->low) + ", " + Fixed(c.ci->high) + "]";
 }
 
@@ -375,8 +353,14 @@ json CoefficientJson(const Coefficient& c) {
               {"observed", c.observed},   {"expected", c.expected},
               {"units", c.units},         {"pairable_values", c.pairable_values},
               {"interpretation", Band(c)}};
-  if (c.ci) {
-    out["ci"] = {{"low", c.ci->low},
+  if (c.ci && !c.ci->defined()) {
+    out["ci"] = {{"defined", false},
+                 {"undefined_reason", c.ci->undefined_reason},
+                 {"confidence", c.ci->confidence},
+                 {"samples", 0}};
+  } else if (c.ci) {
+    out["ci"] = {{"defined", true},
+                 {"low", c.ci->low},
                  {"high", c.ci->high},
                  {"confidence", c.ci->confidence},
                  {"samples", c.ci->samples}};
@@ -488,7 +472,7 @@ std::string BarChartSvg(const std::vector<AgreementRow>& rows, const std::string
     if (c == nullptr) continue;
     bars.push_back({row.label, c});
     if (c->value) low = std::min(low, *c->value);
-    if (c->ci) low = std::min(low, c->ci->low);
+    if (c->ci && c->ci->defined()) low = std::min(low, c->ci->low);
   }
   if (bars.empty()) return "";
   low = std::max(-1.0, std::floor(low * 5) / 5);  // to a .2 tick
@@ -532,7 +516,7 @@ std::string BarChartSvg(const std::vector<AgreementRow>& rows, const std::string
         << "\" width=\"" << Fixed(std::max(1.0, std::fabs(x1 - x0)), 1) << "\" height=\""
         << row_height - 10 << "\" fill=\"" << BandColour(c.value) << "\"><title>"
         << Html(bars[i].label) << ": " << Fixed(*c.value) << "</title></rect>";
-    if (c.ci) {
+    if (c.ci && c.ci->defined()) {
       const double cy = y + row_height / 2.0 - 1;
       svg << "<line class=\"ci\" x1=\"" << Fixed(x(c.ci->low), 1) << "\" y1=\"" << cy << "\" x2=\""
           << Fixed(x(c.ci->high), 1) << "\" y2=\"" << cy << "\" stroke=\"#222\"/>";

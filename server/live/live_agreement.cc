@@ -117,8 +117,12 @@ void LiveAgreement::OnCodings(const coding::CodingsChange& change) {
   // Keep the queue short when nobody is reading; never wait for a reader,
   // and never copy the state here (a reader's snapshot shares it).
   std::unique_lock<std::mutex> build(entry->build_mutex, std::try_to_lock);
-  if (build.owns_lock() && entry->Unshared()) entry->Drain();
-  build.unlock();
+  if (build.owns_lock()) {
+    if (entry->Unshared()) entry->Drain();
+    // Unlocking a lock the try did not take would throw on the writer
+    // thread (and end the server): release only what was taken.
+    build.unlock();
+  }
   entry.reset();
   Notify();
 }

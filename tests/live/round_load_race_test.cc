@@ -199,15 +199,11 @@ class RoundLoadRaceTest : public testing::ServerTest {
 // codings are written while the load reads the stored ones (and arrive again
 // through the change stream). Several rounds, so that several loads race.
 //
-// DISABLED: defect in server/live/live_agreement.cc, LiveAgreement::OnCodings.
-// It takes the round's build_mutex with std::try_to_lock and then calls
-// build.unlock() unconditionally; when a reader (this load, or any
-// ComputeAgreement) holds build_mutex, the try fails and unlock() throws
-// std::system_error (EPERM) on the storage writer's thread
-// (Writer::CommitGroup -> Codings::Notify -> OnCodings), which terminates the
-// server. Seen in about half of the runs of this test. When the process
-// survives, the live answers equal a fresh server's.
-TEST_F(RoundLoadRaceTest, DISABLED_SubmissionsRacingTheFirstLoadAreCountedOnce) {
+// Submissions committed while a reader holds the round's build lock (its
+// first load, or any ComputeAgreement) are counted once, and never stop the
+// server (OnCodings once unlocked a lock its try had not taken, which threw
+// on the writer's thread).
+TEST_F(RoundLoadRaceTest, SubmissionsRacingTheFirstLoadAreCountedOnce) {
   constexpr int kRounds = 6;
   std::atomic<int> during{0};
   for (int r = 0; r < kRounds; ++r) {

@@ -61,7 +61,8 @@ class CodingServiceImpl final : public v1::CodingService::Service {
       // Every message after the first is one more request: charged to the
       // token's rate and authorized again (a token revoked mid-stream ends it).
       if (messages++ > 0) {
-        caller = authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", chunk.project());
+        caller =
+            authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", chunk.project());
         if (!caller.ok()) {
           return ToGrpcStatus(absl::Status(
               caller.status().code(),

@@ -5,7 +5,12 @@
 //                            per-code patterns kept incrementally; no scan)
 //   BM_ComputeByCodeFiltered the same on half the documents (reads the units)
 //   BM_ListDisagreements     one page of 100 disagreements
-//   BM_IncrementalUpdate     one 10-coding batch committed and applied
+//   BM_ComputeBootstrap      by code with 2,000 bootstrap replicates (drawn
+//                            from the pattern counts: O(patterns) each)
+//   BM_RefusedBootstrap      20,000 replicates: beyond the budget, refused
+//   BM_IncrementalUpdate     one 10-coding batch committed and applied (in
+//                            documents reopened for the coder)
+// Imported documents are DONE, so every coding counts.
 // The first computation loads the round from a scan; its time is printed
 // once. Run: build-live/bench/live/live_bench --benchmark_format=json
 
@@ -142,6 +147,13 @@ struct World {
     }
     for (int i = 0; i < 3; ++i) flush(i);
     std::cerr << "stored " << stored << " codings\n";
+    // As the ImportCodings stream does at its end: the imported documents
+    // are finished work.
+    std::vector<std::string> documents;
+    for (int d = 0; d < kDocuments; ++d) documents.push_back("d" + std::to_string(d));
+    for (const char* coder : kCoders) {
+      Check(codings->MarkImportedDone(lead, "big", "r1", coder, documents));
+    }
     const auto start = std::chrono::steady_clock::now();
     Check(live->Compute(lead, Request()));
     std::cerr << "first ComputeAgreement (loads the round from a scan): "
@@ -199,10 +211,42 @@ void BM_ListDisagreements(benchmark::State& state) {
 }
 BENCHMARK(BM_ListDisagreements)->Unit(benchmark::kMillisecond);
 
+void BM_ComputeBootstrap(benchmark::State& state) {
+  World& w = TheWorld();
+  v1::ComputeAgreementRequest request = World::Request();
+  request.set_bootstrap(2000);
+  for (auto _ : state) benchmark::DoNotOptimize(Check(w.live->Compute(w.lead, request)));
+}
+BENCHMARK(BM_ComputeBootstrap)->Unit(benchmark::kMillisecond);
+
+void BM_RefusedBootstrap(benchmark::State& state) {
+  World& w = TheWorld();
+  v1::ComputeAgreementRequest request = World::Request();
+  request.set_bootstrap(20000);
+  for (auto _ : state) {
+    absl::StatusOr<v1::ComputeAgreementResponse> r = w.live->Compute(w.lead, request);
+    if (r.status().code() != absl::StatusCode::kResourceExhausted) std::abort();
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_RefusedBootstrap)->Unit(benchmark::kMillisecond);
+
 void BM_IncrementalUpdate(benchmark::State& state) {
   World& w = TheWorld();
   std::mt19937 rng(2);
-  const v1::ComputeAgreementRequest request = World::Request();
+  constexpr int kReopened = 10;
+  for (int d = 0; d < kReopened; ++d) {
+    v1::SetDocumentProgressRequest reopen;
+    reopen.set_project("big");
+    reopen.set_round("r1");
+    reopen.set_document("d" + std::to_string(d));
+    reopen.set_state(v1::IN_PROGRESS);
+    reopen.set_on_behalf_of("bob");
+    reopen.set_request_id("reopen-" + std::to_string(d));
+    Check(w.codings->SetProgress(w.lead, reopen));
+  }
+  v1::ComputeAgreementRequest request = World::Request();
+  request.set_include_unfinished(true);
   for (auto _ : state) {
     v1::SubmitCodingsRequest batch;
     batch.set_project("big");
@@ -210,7 +254,7 @@ void BM_IncrementalUpdate(benchmark::State& state) {
     batch.set_on_behalf_of("bob");
     for (int i = 0; i < 10; ++i) {
       v1::CodingInput* in = batch.add_codings();
-      in->set_document("d" + std::to_string(rng() % kDocuments));
+      in->set_document("d" + std::to_string(rng() % kReopened));
       in->set_code("c" + std::to_string(rng() % kCodes));
       in->set_segment(rng() % kSegments);
     }

@@ -117,11 +117,47 @@ int64_t Sum(const std::vector<uint32_t>& v) {
   return s;
 }
 
-// A coefficient to bootstrap: where its interval goes, and its value on a
-// replicate's multiplicities.
+// A coefficient to bootstrap: where its interval goes, and the coefficient
+// on a replicate's multiplicities.
 struct Resampled {
   Coefficient* c;
-  std::function<std::optional<double>(agreement::Multiplicity)> replicate;
+  std::function<Coefficient(agreement::Multiplicity)> replicate;
+};
+
+// Defined replicates, and the reasons of the others (counted, in order of
+// first appearance): no defined replicate makes the interval undefined,
+// with the commonest reason, as agreement::BootstrapRows says it.
+struct Replicates {
+  std::vector<double> values;
+  std::vector<std::pair<std::string, int>> reasons;
+
+  void Add(Coefficient r) {
+    if (r.value) {
+      values.push_back(*r.value);
+      return;
+    }
+    auto it = std::find_if(reasons.begin(), reasons.end(),
+                           [&](const auto& e) { return e.first == r.reason; });
+    if (it == reasons.end()) {
+      reasons.emplace_back(std::move(r.reason), 1);
+    } else {
+      ++it->second;
+    }
+  }
+  agreement::BootstrapInterval Interval(const agreement::BootstrapOptions& options) {
+    std::string why;
+    if (values.empty()) {
+      why = absl::StrCat("none of the ", options.samples,
+                         " bootstrap replicates has a defined value");
+      auto most =
+          std::max_element(reasons.begin(), reasons.end(),
+                           [](const auto& a, const auto& b) { return a.second < b.second; });
+      if (most != reasons.end() && !most->first.empty()) {
+        absl::StrAppend(&why, " (", most->first, ")");
+      }
+    }
+    return agreement::PercentileInterval(std::move(values), options.confidence, std::move(why));
+  }
 };
 
 // The percentile intervals of coefficients recomputed on replicates that
@@ -141,17 +177,15 @@ absl::Status BootstrapRowsOverPatterns(const std::vector<uint32_t>& weights,
   const int64_t n = Sum(weights);
   agreement::Rng rng(options.seed);
   std::vector<uint32_t> times(weights.size());
-  std::vector<std::vector<double>> values(defined.size());
-  for (auto& v : values) v.reserve(options.samples);
+  std::vector<Replicates> replicates(defined.size());
+  for (auto& r : replicates) r.values.reserve(options.samples);
   for (int s = 0; s < options.samples; ++s) {
     ICR_RETURN_IF_ERROR(interrupt.Poll(64));
     Multinomial(rng, n, w, times);
-    for (size_t i = 0; i < defined.size(); ++i) {
-      if (std::optional<double> v = defined[i]->replicate(times)) values[i].push_back(*v);
-    }
+    for (size_t i = 0; i < defined.size(); ++i) replicates[i].Add(defined[i]->replicate(times));
   }
   for (size_t i = 0; i < defined.size(); ++i) {
-    defined[i]->c->ci = agreement::PercentileInterval(std::move(values[i]), options.confidence);
+    defined[i]->c->ci = replicates[i].Interval(options);
   }
   return absl::OkStatus();
 }
@@ -308,7 +342,7 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
     if (name == "percent_agreement") {
       c = agreement::PercentAgreement(e.counts, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
-                             return agreement::PercentAgreement(e.counts, m).value;
+                             return agreement::PercentAgreement(e.counts, m);
                            }});
     } else if (name == "cohen_kappa" || name == "scott_pi") {
       const bool cohen = name == "cohen_kappa";
@@ -321,26 +355,24 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
                        : agreement::ScottPi(pairs->values, m);
         };
         c = compute(pairs->multiplicity);
-        over_pairs.push_back(
-            {&c, [compute](agreement::Multiplicity m) { return compute(m).value; }});
+        over_pairs.push_back({&c, compute});
       }
     } else if (name == "fleiss_kappa") {
       c = agreement::FleissKappa(e.counts, mult);
-      over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
-                             return agreement::FleissKappa(e.counts, m).value;
-                           }});
+      over_rows.push_back(
+          {&c, [&e](agreement::Multiplicity m) { return agreement::FleissKappa(e.counts, m); }});
     } else if (name == "krippendorff_alpha") {
       c = Alpha(e);
       if (boot) ICR_RETURN_IF_ERROR(BootstrapAlphaOverPatterns(e, bootstrap, interrupt, &c));
     } else if (name == "gwet_ac1") {
       c = agreement::GwetAc(e.counts, agreement::Weights::kNone, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
-                             return agreement::GwetAc(e.counts, agreement::Weights::kNone, m).value;
+                             return agreement::GwetAc(e.counts, agreement::Weights::kNone, m);
                            }});
     } else if (name == "brennan_prediger") {
       c = agreement::BrennanPrediger(e.counts, std::nullopt, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
-                             return agreement::BrennanPrediger(e.counts, std::nullopt, m).value;
+                             return agreement::BrennanPrediger(e.counts, std::nullopt, m);
                            }});
     }
   }

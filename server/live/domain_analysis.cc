@@ -109,8 +109,14 @@ absl::Status AnalyzeRow(const agreement::ReliabilityData& data,
   alpha_only.coefficients = {"krippendorff_alpha"};
   alpha_only.bootstrap.samples = 0;
   alpha_only.pairwise = false;
-  ICR_ASSIGN_OR_RETURN(agreement::Analysis full, analyze(data, alpha_only));
-  const std::optional<double> alpha = FindValue(full, "krippendorff_alpha");
+  std::optional<double> alpha;
+  if (std::any_of(analysis->coefficients.begin(), analysis->coefficients.end(),
+                  [](const auto& c) { return c.name == "krippendorff_alpha"; })) {
+    alpha = FindValue(*analysis, "krippendorff_alpha");
+  } else {
+    ICR_ASSIGN_OR_RETURN(agreement::Analysis full, analyze(data, alpha_only));
+    alpha = FindValue(full, "krippendorff_alpha");
+  }
   std::vector<std::optional<double>> without;
   for (int c = 0; c < data.num_coders(); ++c) {
     ICR_RETURN_IF_ERROR(in.interrupt.Check());

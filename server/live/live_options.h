@@ -17,7 +17,8 @@ struct LiveOptions {
   // it. At the default a request's bootstrap takes well under a second.
   int64_t max_bootstrap_work = 20'000'000;
   // Most pairs of distinct sets the set analysis compares for alpha's
-  // expected disagreement (k (k - 1) / 2 for k distinct sets).
+  // expected disagreement (k (k - 1) / 2 for k distinct sets), its coder
+  // diagnostics included: about 1 s at the default.
   int64_t max_set_pairs = 50'000'000;
   // Rounds whose state is kept in memory; the least recently used round
   // nobody is reading is dropped beyond it (and loaded again when asked).

@@ -2,6 +2,7 @@
 // between sets; Passonneau 2006), without tables over pairs of distinct sets.
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/strings/str_cat.h"
 #include "server/agreement/bootstrap.h"
@@ -24,13 +25,38 @@ using agreement::Coefficient;
 absl::StatusOr<Coefficient> SetAlpha(const agreement::ReliabilityData& data,
                                      const agreement::UnitCounts& counts, agreement::Metric metric,
                                      const LiveOptions& live, const Interrupt& interrupt,
+                                     int64_t* pairs_left,
                                      agreement::AlphaContributions* contributions) {
   const int k = counts.num_categories;
+  // With at most 64 elements a set is a bit mask and the sizes the distances
+  // need are popcounts: the same formulas as agreement::JaccardDistance and
+  // MasiDistance, without walking the members of every pair.
+  const bool as_masks = data.elements().size() <= 64;
+  std::vector<uint64_t> mask(k, 0);
+  if (as_masks) {
+    for (int c = 0; c < k; ++c) {
+      for (int32_t e : data.category(c).members) mask[c] |= uint64_t{1} << e;
+    }
+  }
   auto distance = [&](int32_t a, int32_t b) {
-    const auto& x = data.category(a).members;
-    const auto& y = data.category(b).members;
-    return metric == agreement::Metric::kJaccard ? agreement::JaccardDistance(x, y)
-                                                 : agreement::MasiDistance(x, y);
+    if (!as_masks) {
+      const auto& x = data.category(a).members;
+      const auto& y = data.category(b).members;
+      return metric == agreement::Metric::kJaccard ? agreement::JaccardDistance(x, y)
+                                                   : agreement::MasiDistance(x, y);
+    }
+    const int common = std::popcount(mask[a] & mask[b]);
+    const int size_a = std::popcount(mask[a]), size_b = std::popcount(mask[b]);
+    const int uni = size_a + size_b - common;
+    if (uni == 0) return 0.0;
+    double m = 1.0;
+    if (metric == agreement::Metric::kMasi) {
+      m = common == size_a && common == size_b   ? 1.0
+          : common == size_a || common == size_b ? 2.0 / 3.0
+          : common > 0                           ? 1.0 / 3.0
+                                                 : 0.0;
+    }
+    return 1.0 - static_cast<double>(common) / static_cast<double>(uni) * m;
   };
   std::vector<double> marginals(k, 0.0);
   double n = 0, observed = 0;
@@ -70,12 +96,14 @@ absl::StatusOr<Coefficient> SetAlpha(const agreement::ReliabilityData& data,
     if (marginals[c] > 0) used.push_back(c);
   }
   const int64_t pairs = static_cast<int64_t>(used.size()) * (used.size() - 1) / 2;
-  if (pairs > live.max_set_pairs) {
+  if (pairs > *pairs_left) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "analysis: the set analysis compares every pair of distinct sets; these data have ",
+        "analysis: the set analysis compares every pair of distinct sets (once for alpha, and "
+        "once more without each coder); these data have ",
         used.size(), " distinct sets (", pairs, " pairs), beyond this server's limit of ",
         live.max_set_pairs, " pairs: select fewer documents, codes or coders, or use --rollup"));
   }
+  *pairs_left -= pairs;
   double expected = 0;
   for (size_t i = 0; i < used.size(); ++i) {
     ICR_RETURN_IF_ERROR(interrupt.Poll(16));
@@ -103,8 +131,10 @@ absl::StatusOr<Coefficient> SetAlpha(const agreement::ReliabilityData& data,
 
 absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData& data,
                                                 const agreement::AnalysisOptions& options,
-                                                const LiveOptions& live,
-                                                const Interrupt& interrupt) {
+                                                const LiveOptions& live, const Interrupt& interrupt,
+                                                int64_t* pairs_left) {
+  int64_t own_budget = live.max_set_pairs;
+  if (pairs_left == nullptr) pairs_left = &own_budget;
   ICR_ASSIGN_OR_RETURN(std::vector<std::string> names, RequestedCoefficients(options.coefficients));
   const agreement::Metric metric = options.set_metric.value_or(agreement::Metric::kMasi);
   agreement::Analysis out;
@@ -115,7 +145,7 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
   const agreement::UnitCounts counts = agreement::CountValues(data);
   agreement::AlphaContributions contributions;
   ICR_ASSIGN_OR_RETURN(Coefficient alpha,
-                       SetAlpha(data, counts, metric, live, interrupt, &contributions));
+                       SetAlpha(data, counts, metric, live, interrupt, pairs_left, &contributions));
   out.pairable_values = alpha.pairable_values;
 
   const agreement::BootstrapOptions& boot = options.bootstrap;
@@ -242,9 +272,11 @@ absl::Status SetAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse* 
   row->set_key("set");
   row->set_name(
       absl::StrCat("set of codes per segment (", agreement::MetricName(q.set_metric), ")"));
+  // One limit for the row and its coder diagnostics together.
+  int64_t pairs_left = in.options.max_set_pairs;
   const Analyzer analyze = [&](const agreement::ReliabilityData& d,
                                const agreement::AnalysisOptions& o) {
-    return AnalyzeSets(d, o, in.options, in.interrupt);
+    return AnalyzeSets(d, o, in.options, in.interrupt, &pairs_left);
   };
   agreement::Analysis analysis;
   ICR_RETURN_IF_ERROR(AnalyzeRow(table, options, {}, "set", in, analyze, row, &analysis));

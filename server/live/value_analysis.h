@@ -37,12 +37,13 @@ absl::Status AnalyzeRow(const agreement::ReliabilityData& data,
 // metric, without any table over pairs of distinct sets: the coincidences
 // are kept per unit, the observed disagreement is summed over the pairs of
 // sets that meet in a unit, and the expected one over the pairs of distinct
-// sets (RESOURCE_EXHAUSTED beyond live.max_set_pairs of them), so memory
-// stays linear in the data. The pairwise matrix uses unweighted kappa.
+// sets (RESOURCE_EXHAUSTED beyond *pairs_left of them, which it reduces;
+// nullptr: live.max_set_pairs), so memory stays linear in the data. The
+// pairwise matrix uses unweighted kappa.
 absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData& data,
                                                 const agreement::AnalysisOptions& options,
-                                                const LiveOptions& live,
-                                                const Interrupt& interrupt);
+                                                const LiveOptions& live, const Interrupt& interrupt,
+                                                int64_t* pairs_left = nullptr);
 
 }  // namespace icr::live
 

@@ -10,12 +10,15 @@
 #include "server/live/pattern_analysis.h"
 
 #include <bit>
+#include <chrono>
 #include <cmath>
 #include <random>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "server/agreement/analysis.h"
 #include "server/live/pattern_bootstrap.h"
+#include "server/live/value_analysis.h"
 
 namespace icr::live {
 namespace {
@@ -255,6 +258,54 @@ TEST(PatternAnalysisEdgeTest, UnknownCoefficientNamesTheField) {
   EXPECT_NE(names.status().message().find("coefficients: unknown coefficient \"kappa\""),
             std::string::npos);
   EXPECT_EQ(RequestedCoefficients({"gwet_ac2"})->at(0), "gwet_ac1");
+}
+
+}  // namespace
+}  // namespace icr::live
+
+namespace icr::live {
+namespace {
+
+// Set-valued data with `distinct` different sets of 4 of 40 codes, two
+// coders per unit giving the same set (so every set is pairable).
+agreement::ReliabilityData ManySets(int distinct) {
+  agreement::ReliabilityData data(distinct, {"a", "b"});
+  std::mt19937 rng(5);
+  std::set<std::vector<std::string>> seen;
+  int64_t u = 0;
+  while (u < distinct) {
+    std::set<std::string> codes;
+    while (codes.size() < 4) codes.insert("c" + std::to_string(rng() % 40));
+    std::vector<std::string> set(codes.begin(), codes.end());
+    if (!seen.insert(set).second) continue;
+    std::vector<std::string_view> members(set.begin(), set.end());
+    const int32_t v = data.InternSet(members);
+    data.set_value(u, 0, v);
+    data.set_value(u, 1, v);
+    ++u;
+  }
+  return data;
+}
+
+TEST(SetAnalysisTest, ManyDistinctSetsAnswerOrAreRefusedQuickly) {
+  agreement::AnalysisOptions options;
+  options.set_metric = agreement::Metric::kMasi;
+  options.coefficients = {"krippendorff_alpha"};
+  options.pairwise = false;
+  const LiveOptions live;
+  const auto start = std::chrono::steady_clock::now();
+  // Just within the limit of pairs of distinct sets.
+  const int within = static_cast<int>(std::sqrt(2.0 * live.max_set_pairs));
+  const auto answered = AnalyzeSets(ManySets(within), options, live, {});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_TRUE(answered->coefficients[0].defined());
+  EXPECT_LT(seconds, 1.5) << within << " distinct sets";
+  std::cerr << within << " distinct sets: " << seconds << " s\n";
+  const auto refused = AnalyzeSets(ManySets(within + 100), options, live, {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(refused.status().message().find("limit"), std::string::npos);
 }
 
 }  // namespace

@@ -1176,18 +1176,27 @@ absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
         ICR_ASSIGN_OR_RETURN(std::vector<v1::UnfinishedWork> unfinished,
                              UnfinishedWorkOf(context, project, *round));
         if (!unfinished.empty()) {
-          std::string pairs;
-          for (const v1::UnfinishedWork& w : unfinished) {
-            absl::StrAppend(&pairs, pairs.empty() ? "" : ", ", w.coder(), "/", w.document(), " (",
-                            w.state(), ")");
-          }
+          // The pairs as text, the first `most` of them (an error travels in
+          // gRPC trailers of a few KiB; the event keeps many more).
+          auto listed = [&](size_t most) {
+            std::string pairs;
+            for (size_t i = 0; i < unfinished.size() && i < most; ++i) {
+              const v1::UnfinishedWork& w = unfinished[i];
+              absl::StrAppend(&pairs, i ? ", " : "", w.coder(), "/", w.document(), " (",
+                              w.state(), ")");
+            }
+            if (unfinished.size() > most) {
+              absl::StrAppend(&pairs, " and ", unfinished.size() - most, " more");
+            }
+            return pairs;
+          };
           if (!force) {
             return absl::FailedPreconditionError(absl::StrCat(
                 "round ", round_id, ": ", unfinished.size(),
-                " (coder, document) pairs are not done: ", pairs,
+                " (coder, document) pairs are not done: ", listed(20),
                 "; set force to advance anyway"));
           }
-          unfinished_note = absl::StrCat(" (forced; not done: ", pairs, ")");
+          unfinished_note = absl::StrCat(" (forced; not done: ", listed(5000), ")");
           for (v1::UnfinishedWork& w : unfinished) *response.add_unfinished() = std::move(w);
         }
         round->set_state(v1::RECONCILING);

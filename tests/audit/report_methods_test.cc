@@ -235,6 +235,84 @@ TEST_F(ReportMethodsTest, TheParagraphStatesTheReportsNumbersInOrder) {
   EXPECT_NE(after.find("2 of them were resolved"), std::string::npos) << after;
 }
 
+TEST_F(ReportMethodsTest, TheReportCountsFinishedWorkOnlyAndSaysSo) {
+  v1::CreateDocumentRequest document;
+  document.set_project("study");
+  document.set_id("d2");
+  document.set_text("seven\n\neight\n\nnine");
+  document.set_segmentation(v1::SEGMENT_PARAGRAPH);
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, document));
+  v1::CreateRoundRequest round;
+  round.set_project("study");
+  round.set_id("r2");
+  round.add_documents("d1");
+  round.add_documents("d2");
+  round.add_coders("alice");
+  round.add_coders("bob");
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+  auto code = [&](const std::string& coder, const std::string& doc, int segment) {
+    v1::SubmitCodingsRequest request;
+    request.set_project("study");
+    request.set_round("r2");
+    request.set_on_behalf_of(coder);
+    v1::CodingInput* input = request.add_codings();
+    input->set_document(doc);
+    input->set_code("c1");
+    input->set_segment(segment);
+    Ok(Call(lead_, &v1::CodingService::Stub::SubmitCodings, *coding_, request));
+  };
+  auto done = [&](const std::string& coder, const std::string& doc) {
+    v1::SetDocumentProgressRequest request;
+    request.set_project("study");
+    request.set_round("r2");
+    request.set_document(doc);
+    request.set_state(v1::DONE);
+    request.set_on_behalf_of(coder);
+    Ok(Call(lead_, &v1::CodingService::Stub::SetDocumentProgress, *coding_, request));
+  };
+  // d1: the coders agree; d2: they do not, and neither has finished it.
+  code("alice", "d1", 0);
+  code("bob", "d1", 0);
+  code("alice", "d2", 0);
+  code("bob", "d2", 1);
+  done("alice", "d1");
+  done("bob", "d1");
+  auto report = [&] {
+    v1::GetReportRequest request;
+    request.set_project("study");
+    request.set_round("r2");
+    request.set_format(v1::JSON);
+    request.set_interval("none");
+    v1::GetReportResponse response;
+    EXPECT_TRUE(
+        Call(lead_, &v1::ReportService::Stub::GetReport, *report_, request, &response).ok());
+    return json::parse(response.content())["rounds"][0];
+  };
+  const json unfinished = report();
+  EXPECT_EQ(unfinished["agreement"]["work"]["pairs_counted"], 2);
+  EXPECT_EQ(unfinished["agreement"]["work"]["pairs_in_progress"], 2);
+  const std::string paragraph = unfinished["methods"]["paragraph"];
+  EXPECT_NE(paragraph.find("Agreement counts only the documents each coder had marked finished "
+                           "(2 of 4 coder\u2013document pairs)"),
+            std::string::npos)
+      << paragraph;
+  const json* before =
+      Coefficient(unfinished["agreement"]["independent"]["overall"], "percent_agreement");
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ((*before)["value"], 1.0);  // only d1, where they agree
+
+  done("alice", "d2");
+  done("bob", "d2");
+  const json finished = report();
+  EXPECT_EQ(finished["agreement"]["work"]["pairs_in_progress"], 0);
+  EXPECT_EQ(finished["methods"]["paragraph"].get<std::string>().find("marked finished"),
+            std::string::npos);
+  const json* after =
+      Coefficient(finished["agreement"]["independent"]["overall"], "percent_agreement");
+  ASSERT_NE(after, nullptr);
+  EXPECT_LT((*after)["value"].get<double>(), 1.0);
+}
+
 TEST_F(ReportMethodsTest, ChosenCoefficientsAndBadChoices) {
   const json report = json::parse(Report(v1::JSON, nullptr, {"gwet_ac1", "krippendorff_alpha"}));
   const std::string paragraph = report["rounds"][0]["methods"]["paragraph"];

@@ -284,6 +284,39 @@ TEST_F(ProgressTest, AdvancingWithUnfinishedWorkNeedsForceAndIsRecorded) {
   EXPECT_EQ(Set(bob_, "d1", v1::DONE).error_code(), StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(ProgressTest, ALongListOfUnfinishedPairsIsCutInTheError) {
+  v1::CreateRoundRequest round;
+  round.set_project("study");
+  round.set_id("big");
+  round.add_coders("alice");
+  round.add_coders("bob");
+  for (int i = 0; i < 30; ++i) {
+    v1::CreateDocumentRequest document;
+    document.set_project("study");
+    document.set_id("doc" + std::to_string(i));
+    document.set_text("text " + std::to_string(i));
+    document.set_segmentation(v1::SEGMENT_NONE);
+    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, document));
+    round.add_documents(document.id());
+  }
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+  v1::AdvanceRoundRequest advance;
+  advance.set_project("study");
+  advance.set_round("big");
+  grpc::Status refused = Call(lead_, &v1::ProjectService::Stub::AdvanceRound, *project_, advance);
+  EXPECT_EQ(refused.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("60 (coder, document) pairs are not done"),
+            std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("and 40 more"), std::string::npos);
+  EXPECT_LT(refused.error_message().size(), 2000u);
+  advance.set_force(true);
+  v1::AdvanceRoundResponse advanced;
+  Ok(Call(lead_, &v1::ProjectService::Stub::AdvanceRound, *project_, advance, &advanced));
+  EXPECT_EQ(advanced.unfinished_size(), 60);
+  EXPECT_NE(LastEventSummary().find("bob/doc29 (NOT_STARTED)"), std::string::npos);
+}
+
 TEST_F(ProgressTest, FinishedRoundsAdvanceWithoutForce) {
   for (const std::string& coder : {"alice", "bob"}) {
     for (const char* doc : {"d1", "d2"}) Ok(Set(lead_, doc, v1::DONE, coder));

@@ -63,7 +63,8 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
       return caller.ok() ? grpc::Status::OK : ToGrpcStatus(caller.status());
     };
     while (!context->IsCancelled()) {
-      absl::StatusOr<v1::ComputeAgreementResponse> table = live_.Compute(ToCaller(*caller), query);
+      absl::StatusOr<v1::ComputeAgreementResponse> table =
+          live_.Compute(ToCaller(*caller), query, InterruptOf(context));
       // The first computation's error is the answer; later ones (the round
       // left a state the caller may see) end the stream the same way.
       if (!table.ok()) return ToGrpcStatus(table.status());

@@ -110,6 +110,13 @@ TEST_F(RefiCliTest, EachToolsArchiveGivesTheSameCodingsAndReRunsStoreNothingTwic
   EXPECT_EQ(first["skipped_selections"], 2);
   EXPECT_EQ(first["skipped_by_kind"]["PDFSelection"], 2);
   EXPECT_EQ(Codings("study", "r-atlas"), expected);
+  // An import is finished work: each coder's coded document is done, so
+  // live agreement counts it.
+  EXPECT_EQ(first["documents_done"]["alice"], 1);
+  EXPECT_EQ(first["documents_done"]["bob"], 1);
+  const json progress = IcrJson({"coding", "progress", "study", "r-atlas"});
+  ASSERT_EQ(progress["coders"].size(), 2u);
+  for (const json& coder : progress["coders"]) EXPECT_EQ(coder["done"], 1) << coder.dump();
 
   // The same file again: nothing new (codes by guid, the document by its
   // hash, the batches by their request ids).

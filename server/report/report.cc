@@ -263,7 +263,7 @@ h1{border-bottom:2px solid #1a3d5c;padding-bottom:.3rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f7}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.8rem;word-break:break-all}
 .band-reliable{color:#2e7d32}.band-tentative{color:#b27c00}.band-unreliable{color:#c62828}
 .note{color:#555;font-style:italic}
@@ -314,7 +314,7 @@ void HtmlAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
   const std::string table = ReliabilityHtml(BuildReliabilityTable(*agreement));
   const std::string chart = BarChartSvg(agreement->independent, agreement->headline);
   if (!chart.empty()) {
-    out << "<figure>" << chart << "<figcaption>" << Html(agreement->headline)
+    out << "<figure>" << chart << "<figcaption>" << Html(InfoFor(agreement->headline).label)
         << " per row with its 95% bootstrap interval; dashed lines at .667 and .800."
         << "</figcaption></figure>\n";
   }
@@ -477,7 +477,12 @@ std::string BarChartSvg(const std::vector<AgreementRow>& rows, const std::string
   if (bars.empty()) return "";
   low = std::max(-1.0, std::floor(low * 5) / 5);  // to a .2 tick
   const double high = 1.0;
-  const int left = 170, plot = 420, row_height = 26, top = 28;
+  // Room for the longest label (about 6.5 px a character at the chart's
+  // font size), so none is cut at the left edge.
+  size_t longest = 0;
+  for (const auto& bar : bars) longest = std::max(longest, bar.label.size());
+  const int left = std::clamp(static_cast<int>(16 + 6.5 * static_cast<double>(longest)), 170, 360);
+  const int plot = 420, row_height = 26, top = 28;
   const int height = top + row_height * static_cast<int>(bars.size()) + 30;
   auto x = [&](double v) { return left + (std::clamp(v, low, high) - low) / (high - low) * plot; };
   std::ostringstream svg;

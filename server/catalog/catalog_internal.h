@@ -19,6 +19,7 @@
 #include "server/audit/hash.h"
 #include "server/catalog/validation.h"
 #include "server/common/status_macros.h"
+#include "server/common/string_view.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
 #include "server/text/segmentation.h"
@@ -34,8 +35,6 @@ inline constexpr int32_t kDefaultPageSize = 100;
 inline constexpr int32_t kMaxPageSize = 1000;
 inline constexpr char kServiceAdmin[] = "/icr.v1.AdminService/";
 inline constexpr char kServiceProject[] = "/icr.v1.ProjectService/";
-
-inline absl::string_view V(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 inline std::string Method(const char* service, const char* rpc) {
   return absl::StrCat(service, rpc);
@@ -77,14 +76,15 @@ absl::StatusOr<std::string> ListPage(const storage::Store& store, Family family,
   if (page_size == 0) page_size = kDefaultPageSize;
   page_size = std::min(page_size, kMaxPageSize);
   if (!page_token.empty()) ICR_RETURN_IF_ERROR(ValidateId("page_token", page_token));
-  const std::string start_after = page_token.empty() ? "" : absl::StrCat(prefix, V(page_token));
+  const std::string start_after =
+      page_token.empty() ? "" : absl::StrCat(prefix, AbslView(page_token));
   std::string next_token;
   absl::Status parse_status;
   ICR_RETURN_IF_ERROR(
       store.Scan(family, prefix, start_after, [&](std::string_view key, std::string_view value) {
         Message message;
         if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_status = absl::DataLossError(absl::StrCat("unreadable ", V(key)));
+          parse_status = absl::DataLossError(absl::StrCat("unreadable ", AbslView(key)));
           return false;
         }
         if (!keep(message)) return true;
@@ -153,7 +153,7 @@ inline absl::StatusOr<int64_t> BumpCodebookRevision(MutationContext& context,
   const std::string key = storage::ProjectKey(project);
   ICR_ASSIGN_OR_RETURN(std::optional<v1::Project> stored,
                        Read<v1::Project>(context, Family::kMetadata, key));
-  if (!stored) return absl::NotFoundError(absl::StrCat("project ", V(project)));
+  if (!stored) return absl::NotFoundError(absl::StrCat("project ", AbslView(project)));
   stored->set_codebook_revision(stored->codebook_revision() + 1);
   context.Put(Family::kMetadata, key, stored->SerializeAsString());
   return stored->codebook_revision();
@@ -177,11 +177,13 @@ inline absl::StatusOr<v1::Code> ActiveCode(const MutationContext& context, std::
   ICR_ASSIGN_OR_RETURN(std::optional<v1::Code> stored,
                        Read<v1::Code>(context, Family::kMetadata, storage::CodeKey(project, code)));
   if (!stored) {
-    return absl::InvalidArgumentError(absl::StrCat(V(field), ": unknown code \"", V(code), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(field), ": unknown code \"", AbslView(code), "\""));
   }
   if (stored->state() == v1::CODE_MERGED) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        V(field), ": code \"", V(code), "\" was merged into \"", stored->merged_into(), "\""));
+    return absl::InvalidArgumentError(absl::StrCat(AbslView(field), ": code \"", AbslView(code),
+                                                   "\" was merged into \"", stored->merged_into(),
+                                                   "\""));
   }
   return *stored;
 }

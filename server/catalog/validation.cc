@@ -1,27 +1,22 @@
 #include "server/catalog/validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/common/string_view.h"
 #include "server/text/utf8.h"
 
 namespace icr::catalog {
-namespace {
-
-absl::string_view V(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
-
 absl::Status ValidateId(std::string_view field, std::string_view value) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(V(field), ": required"));
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(AbslView(field), ": required"));
   if (value.size() > kMaxIdLength) {
     return absl::InvalidArgumentError(
-        absl::StrCat(V(field), ": longer than ", kMaxIdLength, " characters"));
+        absl::StrCat(AbslView(field), ": longer than ", kMaxIdLength, " characters"));
   }
   for (size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
     const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (!alnum && !(i > 0 && (c == '-' || c == '_'))) {
       return absl::InvalidArgumentError(absl::StrCat(
-          V(field), ": \"", V(value),
+          AbslView(field), ": \"", AbslView(value),
           "\" must be lower-case letters, digits, '-' or '_', starting with a letter or digit"));
     }
   }
@@ -31,16 +26,16 @@ absl::Status ValidateId(std::string_view field, std::string_view value) {
 absl::Status ValidateText(std::string_view field, std::string_view value, size_t max_bytes) {
   if (value.size() > max_bytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat(V(field), ": longer than ", max_bytes, " bytes"));
+        absl::StrCat(AbslView(field), ": longer than ", max_bytes, " bytes"));
   }
   if (!text::IsValidUtf8(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(V(field), ": not valid UTF-8"));
+    return absl::InvalidArgumentError(absl::StrCat(AbslView(field), ": not valid UTF-8"));
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateName(std::string_view field, std::string_view value) {
-  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(V(field), ": required"));
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(AbslView(field), ": required"));
   return ValidateText(field, value, kMaxNameLength);
 }
 

@@ -10,6 +10,7 @@
 #include "server/catalog/validation.h"
 #include "server/coding/progress_records.h"
 #include "server/coding/round_access.h"
+#include "server/common/ids.h"
 #include "server/common/status_macros.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
@@ -29,16 +30,6 @@ constexpr char kImportMethod[] = "/icr.v1.CodingService/ImportCodings";
 constexpr char kRetractMethod[] = "/icr.v1.CodingService/RetractCoding";
 constexpr int32_t kDefaultPageSize = 100;
 constexpr int32_t kMaxPageSize = 10000;
-
-int64_t ParseSeq(std::string_view id) {
-  if (id.empty() || id.size() > 18) return -1;
-  int64_t seq = 0;
-  for (char c : id) {
-    if (c < '0' || c > '9') return -1;
-    seq = seq * 10 + (c - '0');
-  }
-  return seq;
-}
 
 // The checks of one batch against the round, documents and codebook, with
 // documents and codes looked up once per batch.
@@ -281,7 +272,7 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
     const Caller& caller, const v1::RetractCodingRequest& request) {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(catalog::ValidateRequestId(request.request_id()));
-  const int64_t seq = ParseSeq(request.coding());
+  const int64_t seq = ParseDecimalId(request.coding());
   if (seq <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("coding: \"", request.coding(), "\" is not a coding id"));
@@ -346,7 +337,7 @@ absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   int64_t after = 0;
   if (!request.page_token().empty()) {
-    after = ParseSeq(request.page_token());
+    after = ParseDecimalId(request.page_token());
     if (after <= 0) return absl::InvalidArgumentError("page_token: not a token this server issued");
   }
   const std::string& project = request.project();

@@ -12,6 +12,7 @@ namespace icr::coding {
 
 absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
                                     const std::string& round) {
+  ICR_RETURN_IF_ERROR(catalog::ValidateId("round", round));
   ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> stored,
                        storage::ReadProto<v1::Round>(store, storage::Family::kMetadata,
                                                      storage::RoundKey(project, round)));

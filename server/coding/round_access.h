@@ -15,6 +15,8 @@
 
 namespace icr::coding {
 
+// INVALID_ARGUMENT for a malformed id, NOT_FOUND for a round that is not
+// there.
 absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
                                     const std::string& round);
 

@@ -16,16 +16,6 @@ namespace icr::live {
 using storage::Family;
 using storage::ReadProto;
 
-absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
-                                    const std::string& round) {
-  ICR_RETURN_IF_ERROR(catalog::ValidateId("round", round));
-  ICR_ASSIGN_OR_RETURN(
-      std::optional<v1::Round> stored,
-      ReadProto<v1::Round>(store, Family::kMetadata, storage::RoundKey(project, round)));
-  if (!stored) return absl::NotFoundError(absl::StrCat("round ", round));
-  return *std::move(stored);
-}
-
 // The blind rules of DESIGN §2 for derived views of the codings.
 absl::Status CheckVisible(const coding::Caller& caller, const v1::Round& round,
                           bool shows_codings) {

@@ -15,6 +15,7 @@
 #include "icr/v1/agreement.pb.h"
 #include "server/agreement/analysis.h"
 #include "server/coding/codings.h"
+#include "server/coding/round_access.h"
 #include "server/live/codebook.h"
 #include "server/live/interrupt.h"
 #include "server/live/live_options.h"
@@ -73,8 +74,7 @@ absl::Status CheckBootstrapBudget(int replicates, int64_t rows, const LiveOption
 // coefficient (measured: about 4 times a pattern row of the code analysis).
 inline constexpr int64_t kUnitRowCost = 4;
 
-absl::StatusOr<v1::Round> LoadRound(const storage::Store& store, const std::string& project,
-                                    const std::string& round);
+using coding::LoadRound;
 
 // The blind rules of DESIGN §2 for derived views of the codings.
 absl::Status CheckVisible(const coding::Caller& caller, const v1::Round& round, bool shows_codings);

@@ -3,22 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/ids.h"
 
 namespace icr::live {
-namespace {
-
-int64_t ParseId(std::string_view id) {
-  if (id.empty() || id.size() > 18) return -1;
-  int64_t value = 0;
-  for (char c : id) {
-    if (c < '0' || c > '9') return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-}  // namespace
-
 bool SpanCountsFor(int64_t start, int64_t end, int64_t seg_start, int64_t seg_end, SpanRule rule) {
   const int64_t overlap = std::min(end, seg_end) - std::max(start, seg_start);
   if (overlap <= 0) return false;
@@ -155,7 +142,7 @@ bool RoundData::Count(const v1::Coding& coding, int delta) {
         Bump(document, s - doc.segments.begin(), code, coder, delta, /*is_span=*/true);
       }
     }
-    const int64_t id = ParseId(coding.id());
+    const int64_t id = ParseDecimalId(coding.id());
     if (delta > 0) {
       spans_[id] = Span{document, coder, code, start, end};
     } else {
@@ -175,7 +162,7 @@ bool RoundData::Count(const v1::Coding& coding, int delta) {
 }
 
 bool RoundData::Add(const v1::Coding& coding) {
-  const int64_t id = ParseId(coding.id());
+  const int64_t id = ParseDecimalId(coding.id());
   if (id <= max_id_) return false;  // seen already (or unreadable)
   max_id_ = id;
   const int document = DocumentIndex(coding.document());
@@ -189,7 +176,7 @@ bool RoundData::Add(const v1::Coding& coding) {
 }
 
 bool RoundData::Retract(const v1::Coding& coding) {
-  const int64_t id = ParseId(coding.id());
+  const int64_t id = ParseDecimalId(coding.id());
   if (id <= 0 || id > max_id_ || !retracted_.insert(id).second) return false;
   return Count(coding, -1);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/string_view.h"
 
 namespace icr::service {
 namespace {
@@ -11,8 +12,6 @@ using v1::CODER;
 using v1::LEAD;
 using v1::OWNER;
 using v1::REVIEWER;
-
-absl::string_view V(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 }  // namespace
 
@@ -64,9 +63,13 @@ const std::vector<MethodRule>& AuthorizationTable() {
 
       // Agreement: what a coder or reviewer may see of a blind OPEN round is
       // decided with the data (live_agreement.h); resolving is for leads.
-      {"/icr.v1.AgreementService/ComputeAgreement", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.AgreementService/ComputeAgreement",
+       Access::kProject,
+       {OWNER, LEAD, CODER, REVIEWER}},
       {"/icr.v1.AgreementService/WatchAgreement", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
-      {"/icr.v1.AgreementService/ListDisagreements", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
+      {"/icr.v1.AgreementService/ListDisagreements",
+       Access::kProject,
+       {OWNER, LEAD, CODER, REVIEWER}},
       {"/icr.v1.AgreementService/ResolveDisagreement", Access::kProject, {OWNER, LEAD}},
       {"/icr.v1.AgreementService/GetConsensus", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
 
@@ -97,7 +100,8 @@ absl::Status Decide(std::string_view method, bool server_admin,
                     std::optional<v1::MemberRole> member_role, std::string_view project) {
   const MethodRule* rule = FindRule(method);
   if (rule == nullptr) {
-    return absl::PermissionDeniedError(absl::StrCat(V(method), " is not in the authorization table"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(AbslView(method), " is not in the authorization table"));
   }
   switch (rule->access) {
     case Access::kAnyUser:
@@ -107,12 +111,12 @@ absl::Status Decide(std::string_view method, bool server_admin,
       return absl::PermissionDeniedError("this needs the server ADMIN role");
     case Access::kProject: {
       if (server_admin) return absl::OkStatus();
-      if (!member_role) return absl::NotFoundError(absl::StrCat("project ", V(project)));
+      if (!member_role) return absl::NotFoundError(absl::StrCat("project ", AbslView(project)));
       if (std::find(rule->roles.begin(), rule->roles.end(), *member_role) != rule->roles.end()) {
         return absl::OkStatus();
       }
       return absl::PermissionDeniedError(absl::StrCat(
-          "a project ", v1::MemberRole_Name(*member_role), " may not call ", V(method)));
+          "a project ", v1::MemberRole_Name(*member_role), " may not call ", AbslView(method)));
     }
   }
   return absl::PermissionDeniedError("unknown access rule");

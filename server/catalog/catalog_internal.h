@@ -20,6 +20,7 @@
 #include "server/catalog/validation.h"
 #include "server/common/status_macros.h"
 #include "server/common/string_view.h"
+#include "server/common/timestamp.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
 #include "server/text/segmentation.h"
@@ -40,11 +41,7 @@ inline std::string Method(const char* service, const char* rpc) {
   return absl::StrCat(service, rpc);
 }
 
-inline void SetNow(google::protobuf::Timestamp* timestamp) {
-  const absl::Time now = absl::Now();
-  timestamp->set_seconds(absl::ToUnixSeconds(now));
-  timestamp->set_nanos(static_cast<int32_t>(absl::ToUnixNanos(now) % 1000000000));
-}
+inline void SetNow(google::protobuf::Timestamp* timestamp) { *timestamp = ToTimestamp(); }
 
 inline std::string NextEtag(std::string_view etag) {
   int64_t n = 0;

@@ -12,6 +12,7 @@
 #include "server/coding/round_access.h"
 #include "server/common/ids.h"
 #include "server/common/status_macros.h"
+#include "server/common/timestamp.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
 #include "server/text/utf8.h"
@@ -212,10 +213,7 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
                          context.Get(Family::kCodings, counter_key));
     int64_t seq = counter ? static_cast<int64_t>(storage::ReadBigEndian64(*counter)) : 0;
 
-    google::protobuf::Timestamp now;
-    const absl::Time time = absl::Now();
-    now.set_seconds(absl::ToUnixSeconds(time));
-    now.set_nanos(static_cast<int32_t>(absl::ToUnixNanos(time) % 1000000000));
+    const google::protobuf::Timestamp now = ToTimestamp();
 
     auto change = std::make_shared<CodingsChange>();
     change->project = project;

@@ -14,6 +14,7 @@
 #include "server/coding/progress_records.h"
 #include "server/coding/round_access.h"
 #include "server/common/status_macros.h"
+#include "server/common/timestamp.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
 
@@ -25,14 +26,6 @@ constexpr char kSetProgressMethod[] = "/icr.v1.CodingService/SetDocumentProgress
 bool InRound(const v1::Round& round, const std::string& document) {
   return std::find(round.documents().begin(), round.documents().end(), document) !=
          round.documents().end();
-}
-
-google::protobuf::Timestamp Now() {
-  google::protobuf::Timestamp now;
-  const absl::Time time = absl::Now();
-  now.set_seconds(absl::ToUnixSeconds(time));
-  now.set_nanos(static_cast<int32_t>(absl::ToUnixNanos(time) % 1000000000));
-  return now;
 }
 
 }  // namespace
@@ -93,7 +86,7 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
     progress.set_coder(coder);
     progress.set_document(document);
     progress.set_state(state);
-    *progress.mutable_update_time() = Now();
+    *progress.mutable_update_time() = ToTimestamp();
     progress.set_updated_by(actor);
     WriteProgressRecord(context, project, round_id, progress);
     auto change = std::make_shared<CodingsChange>();

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "server/catalog/validation.h"
 #include "server/common/status_macros.h"
+#include "server/common/timestamp.h"
 #include "server/live/code_analysis.h"
 #include "server/live/codebook.h"
 #include "server/live/coefficient_proto.h"
@@ -464,10 +465,7 @@ absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Resolution> previous,
                          ReadProto<v1::Resolution>(context, Family::kCodings, key));
     if (previous) resolution.set_replaces(previous->replaces() + 1);
-    const absl::Time time = absl::Now();
-    resolution.mutable_resolve_time()->set_seconds(absl::ToUnixSeconds(time));
-    resolution.mutable_resolve_time()->set_nanos(
-        static_cast<int32_t>(absl::ToUnixNanos(time) % 1000000000));
+    *resolution.mutable_resolve_time() = ToTimestamp();
     context.Put(Family::kCodings, key, resolution.SerializeAsString());
     v1::ResolveDisagreementResponse response;
     *response.mutable_resolution() = resolution;

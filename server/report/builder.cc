@@ -29,8 +29,7 @@ std::string MethodName(const std::string& method) {
 bool IsCodebookChange(const std::string& method) {
   for (const char* name :
        {"/icr.v1.ProjectService/CreateCode", "/icr.v1.ProjectService/UpdateCode",
-        "/icr.v1.ProjectService/MergeCode", "/icr.v1.ProjectService/CreateDomain",
-        "/icr.v1.ProjectService/UpdateDomain"}) {
+        "/icr.v1.ProjectService/MergeCode", "/icr.v1.ProjectService/CreateDomain"}) {
     if (method == name) return true;
   }
   return false;
@@ -114,7 +113,7 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
     }
   };
   std::map<std::string, Span> coding_events, resolution_events;  // by round
-  std::map<std::string, std::set<std::string>> resolvers;          // by round
+  std::map<std::string, std::set<std::string>> resolvers;        // by round
   int64_t revision = 0;
   ICR_RETURN_IF_ERROR(
       log.ReadEvents(options.project, head.tree_size(), [&](v1::EventRecord& record) {
@@ -148,10 +147,12 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
           }
         } else if (event.method() == "/icr.v1.CodingService/SetDocumentProgress") {
           v1::SetDocumentProgressRequest request;
-          if (request.ParseFromString(event.request())) coding_events[request.round()].Add(event.seq());
+          if (request.ParseFromString(event.request()))
+            coding_events[request.round()].Add(event.seq());
         } else if (event.method() == "/icr.v1.CodingService/RetractCoding") {
           v1::RetractCodingRequest request;
-          if (request.ParseFromString(event.request())) coding_events[request.round()].Add(event.seq());
+          if (request.ParseFromString(event.request()))
+            coding_events[request.round()].Add(event.seq());
         } else if (event.method() == "/icr.v1.AgreementService/ResolveDisagreement") {
           v1::ResolveDisagreementRequest request;
           if (request.ParseFromString(event.request())) {

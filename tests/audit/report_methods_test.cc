@@ -92,14 +92,6 @@ class ReportMethodsTest : public testing::ServerTest {
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   void Submit(const std::string& coder, const std::vector<std::pair<std::string, int>>& codings) {
     v1::SubmitCodingsRequest request;
     request.set_project("study");

@@ -77,14 +77,6 @@ class LimitsTest : public testing::ServerTest {
     ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
   }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   grpc::Status WhoAmI(const std::string& token) {
     return Call(token, &v1::AdminService::Stub::GetCurrentUser, *admin_,
                 v1::GetCurrentUserRequest());

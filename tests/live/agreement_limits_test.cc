@@ -142,13 +142,6 @@ class AgreementLimitsTest : public testing::ServerTest {
   }
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
 
   // Runs `heavy` on another thread and, while it runs, small calls on this
   // one: each of those must answer promptly. Returns how long `heavy` took.

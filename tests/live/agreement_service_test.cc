@@ -101,14 +101,6 @@ class AgreementServiceTest : public testing::ServerTest {
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   // Who applied what where: the test's own record of the segment codings.
   using Key = std::tuple<int, int, std::string>;  // document, segment, code
   std::map<Key, std::set<std::string>> applied_;

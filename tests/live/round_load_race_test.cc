@@ -83,14 +83,6 @@ class RoundLoadRaceTest : public testing::ServerTest {
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   // One coding per call (many small writes, so that some land while a load
   // runs); returns the coding's id.
   std::string Submit(const std::string& round, const std::string& coder, int d, int s,

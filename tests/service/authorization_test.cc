@@ -255,14 +255,6 @@ class AuthorizationTest : public testing::ServerTest {
     ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
   }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   static std::string UserOf(Caller caller) {
     switch (caller) {
       case Caller::kNonMember:

@@ -26,8 +26,11 @@ class CodingServiceTest : public testing::ServerTest {
               r.set_id("study");
               r.set_title("Study");
             })));
-    for (auto [user, role] : std::vector<std::pair<std::string, v1::MemberRole>>{
-             {"alice", v1::CODER}, {"bob", v1::CODER}, {"carol", v1::CODER}, {"rita", v1::REVIEWER}}) {
+    for (auto [user, role] :
+         std::vector<std::pair<std::string, v1::MemberRole>>{{"alice", v1::CODER},
+                                                             {"bob", v1::CODER},
+                                                             {"carol", v1::CODER},
+                                                             {"rita", v1::REVIEWER}}) {
       Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_,
               Req<v1::AddMemberRequest>([&](auto& r) {
                 r.set_project("study");
@@ -72,14 +75,6 @@ class CodingServiceTest : public testing::ServerTest {
   }
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
-
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
 
   static v1::CodingInput Segment(const std::string& doc, const std::string& code, int64_t segment) {
     v1::CodingInput input;
@@ -161,8 +156,8 @@ TEST_F(CodingServiceTest, SubmitBatchAndReadItBack) {
   v1::SubmitCodingsResponse response;
   v1::CodingInput with_memo = Span("d1", "c2", 1, 4);
   with_memo.set_memo("caf\xC3\xA9: about time");
-  ASSERT_TRUE(Submit(alice_, {Segment("d1", "c1", 0), with_memo, Segment("d1", "c3", 1)}, &response)
-                  .ok());
+  ASSERT_TRUE(
+      Submit(alice_, {Segment("d1", "c1", 0), with_memo, Segment("d1", "c3", 1)}, &response).ok());
   ASSERT_EQ(response.coding_ids_size(), 3);
   EXPECT_EQ(response.coding_ids(0), "1");
   EXPECT_EQ(response.coding_ids(2), "3");
@@ -214,11 +209,9 @@ TEST_F(CodingServiceTest, EveryBadInputIsRejectedWithNothingStored) {
   ExpectRejected(Submit(alice_, {good, good}), StatusCode::INVALID_ARGUMENT, "codings[1]");
   v1::CodingInput bad_memo = Segment("d1", "c1", 1);
   bad_memo.set_memo("caf\xE9");
-  ExpectRejected(Submit(alice_, {good, bad_memo}), StatusCode::INVALID_ARGUMENT,
-                 "codings[1].memo");
+  ExpectRejected(Submit(alice_, {good, bad_memo}), StatusCode::INVALID_ARGUMENT, "codings[1].memo");
   bad_memo.set_memo(std::string(10001, 'm'));
-  ExpectRejected(Submit(alice_, {good, bad_memo}), StatusCode::INVALID_ARGUMENT,
-                 "codings[1].memo");
+  ExpectRejected(Submit(alice_, {good, bad_memo}), StatusCode::INVALID_ARGUMENT, "codings[1].memo");
   ExpectRejected(Submit(alice_, std::vector<v1::CodingInput>(10001, good)),
                  StatusCode::RESOURCE_EXHAUSTED, "codings");
   ExpectRejected(Submit(alice_, {}), StatusCode::INVALID_ARGUMENT, "codings");
@@ -258,8 +251,8 @@ TEST_F(CodingServiceTest, LeadSubmitsOnBehalfOfACoderAndTheTrailSaysSo) {
   request.set_project("study");
   request.set_page_size(1000);
   v1::ListEventsResponse trail;
-  ASSERT_TRUE(ServerTest::Call(lead_, &v1::AuditService::Stub::ListEvents, *audit_, request, &trail)
-                  .ok());
+  ASSERT_TRUE(
+      ServerTest::Call(lead_, &v1::AuditService::Stub::ListEvents, *audit_, request, &trail).ok());
   const v1::AuditEvent& last = trail.events().rbegin()->event();
   EXPECT_EQ(last.method(), "/icr.v1.CodingService/SubmitCodings");
   EXPECT_EQ(last.actor(), "lead");
@@ -347,7 +340,8 @@ TEST_F(CodingServiceTest, ListPagesByCoderAndByRound) {
     int total = 0, pages = 0;
     while (true) {
       v1::ListCodingsResponse page;
-      ASSERT_TRUE(Call(lead_, &v1::CodingService::Stub::ListCodings, *coding_, request, &page).ok());
+      ASSERT_TRUE(
+          Call(lead_, &v1::CodingService::Stub::ListCodings, *coding_, request, &page).ok());
       total += page.codings_size();
       ++pages;
       if (page.next_page_token().empty()) break;

@@ -63,14 +63,6 @@ class ProgressTest : public testing::ServerTest {
 
   void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   grpc::Status Code(const std::string& token, const std::string& document,
                     v1::SubmitCodingsResponse* response = nullptr) {
     v1::SubmitCodingsRequest request;

@@ -83,14 +83,6 @@ class StreamAuthorizationTest : public testing::ServerTest {
     ASSERT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
   }
 
-  template <typename Stub, typename Request, typename Response>
-  grpc::Status Call(const std::string& token,
-                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response = nullptr) {
-    Response ignored;
-    return ServerTest::Call(token, method, stub, request, response ? response : &ignored);
-  }
-
   void SetRole(const std::string& user, v1::MemberRole role) {
     Ok(Call(tokens_["olga"], &v1::ProjectService::Stub::AddMember, *project_,
             Req<v1::AddMemberRequest>([&](auto& r) {

@@ -50,15 +50,17 @@ class ServerTest : public ::testing::Test {
     StartServer();
   }
 
-  // Calls `method` on `stub` as the holder of `token` (empty: no token).
+  // Calls `method` on `stub` as the holder of `token` (empty: no token);
+  // without `response`, only the status is kept.
   template <typename Stub, typename Request, typename Response>
   grpc::Status Call(const std::string& token,
                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    Stub& stub, const Request& request, Response* response) {
+                    Stub& stub, const Request& request, Response* response = nullptr) {
     grpc::ClientContext context;
     if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return (stub.*method)(&context, request, response);
+    Response ignored;
+    return (stub.*method)(&context, request, response != nullptr ? response : &ignored);
   }
 
   // Creates a user (as admin) and returns its token.
@@ -67,8 +69,8 @@ class ServerTest : public ::testing::Test {
     request.set_id(id);
     request.set_role(admin ? v1::ADMIN : v1::USER);
     v1::CreateUserResponse response;
-    grpc::Status status = Call(admin_token_, &v1::AdminService::Stub::CreateUser, *admin_, request,
-                               &response);
+    grpc::Status status =
+        Call(admin_token_, &v1::AdminService::Stub::CreateUser, *admin_, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.token();
   }

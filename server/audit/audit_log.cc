@@ -1,6 +1,7 @@
 #include "server/audit/audit_log.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -141,10 +142,21 @@ absl::StatusOr<v1::GetConsistencyProofResponse> AuditLog::ConsistencyProof(const
 
 absl::Status AuditLog::ReadEvents(const std::string& chain, int64_t last_seq,
                                   const std::function<bool(v1::EventRecord&)>& visit) const {
+  return ReadRange(chain, 0, last_seq, visit);
+}
+
+absl::Status AuditLog::ReadEventsAfter(const std::string& chain, int64_t after_seq,
+                                       const std::function<bool(v1::EventRecord&)>& visit) const {
+  return ReadRange(chain, after_seq, std::numeric_limits<int64_t>::max(), visit);
+}
+
+absl::Status AuditLog::ReadRange(const std::string& chain, int64_t after_seq, int64_t last_seq,
+                                 const std::function<bool(v1::EventRecord&)>& visit) const {
   absl::Status status;
-  int64_t expected = 1;
+  int64_t expected = std::max<int64_t>(after_seq, 0) + 1;
+  const std::string start_after = expected > 1 ? storage::EventKey(chain, expected - 1) : "";
   absl::Status scanned =
-      store_.Scan(storage::Family::kEvents, storage::EventPrefix(chain), "",
+      store_.Scan(storage::Family::kEvents, storage::EventPrefix(chain), start_after,
                   [&](std::string_view, std::string_view value) {
                     if (expected > last_seq) return false;
                     v1::StoredEvent stored;

@@ -63,6 +63,12 @@ class AuditLog {
   absl::Status ReadEvents(const std::string& chain, int64_t last_seq,
                           const std::function<bool(v1::EventRecord&)>& visit) const;
 
+  // Calls `visit` with the events of `chain` after `after_seq`, in order,
+  // until it returns false or the chain ends. Seeks to event after_seq + 1:
+  // the cost is that of the events visited, not of the chain before them.
+  absl::Status ReadEventsAfter(const std::string& chain, int64_t after_seq,
+                               const std::function<bool(v1::EventRecord&)>& visit) const;
+
   const SigningKey& key() const { return key_; }
 
   // The number of chain trees held in memory now.
@@ -73,6 +79,10 @@ class AuditLog {
     std::mutex mutex;
     MerkleTree tree ABSL_GUARDED_BY(mutex);
   };
+  // Events after_seq + 1..last_seq of `chain`, from a seek to the first.
+  absl::Status ReadRange(const std::string& chain, int64_t after_seq, int64_t last_seq,
+                         const std::function<bool(v1::EventRecord&)>& visit) const;
+
   // The chain's entry, its tree extended to the events stored now; runs
   // `use` under the chain's lock.
   absl::Status WithTree(const std::string& chain,

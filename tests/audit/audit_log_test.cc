@@ -110,5 +110,44 @@ TEST(AuditLogTest, CacheOfChainTreesIsBoundedAndEvictedChainsReload) {
   EXPECT_EQ(log.CachedChains(), 4u);
 }
 
+// Reading after a seq seeks to the next event: the events before it are
+// never read (an unreadable event 1 does not stop a read after 1, while a
+// read from the start reports it), and the events come in order to the end.
+TEST(AuditLogTest, ReadEventsAfterSeeksPastTheEventsBefore) {
+  testing::TempDir dir;
+  auto store = storage::Store::Open(dir.path(), storage::StoreOptions{});
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    storage::Writer writer(**store, storage::WriterOptions{});
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(writer.Commit(PutMutation("p", "k" + std::to_string(i))).ok());
+    }
+  }
+  rocksdb::WriteBatch damage;
+  damage.Put((*store)->handle(storage::Family::kEvents), storage::EventKey("p", 1), "not an event");
+  ASSERT_TRUE((*store)->Write(&damage).ok());
+  const SigningKey key = *SigningKey::Generate();
+  AuditLog log(**store, key);
+
+  auto read_after = [&](int64_t after_seq, int64_t stop_after) {
+    std::vector<int64_t> seqs;
+    absl::Status status = log.ReadEventsAfter("p", after_seq, [&](v1::EventRecord& record) {
+      EXPECT_EQ(record.event().seq(), record.seq());
+      seqs.push_back(record.seq());
+      return static_cast<int64_t>(seqs.size()) < stop_after;
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return seqs;
+  };
+  EXPECT_EQ(read_after(1, 100), (std::vector<int64_t>{2, 3, 4, 5}));
+  EXPECT_EQ(read_after(3, 100), (std::vector<int64_t>{4, 5}));
+  EXPECT_EQ(read_after(2, 2), (std::vector<int64_t>{3, 4}));
+  EXPECT_TRUE(read_after(5, 100).empty());
+  EXPECT_TRUE(read_after(9, 100).empty());
+
+  absl::Status from_start = log.ReadEvents("p", 5, [](v1::EventRecord&) { return true; });
+  EXPECT_EQ(from_start.code(), absl::StatusCode::kDataLoss) << from_start;
+}
+
 }  // namespace
 }  // namespace icr::audit

@@ -1,12 +1,17 @@
 // icr-server: the inter-coder reliability and audit server.
 
+#include <unistd.h>
+
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "server/http/http_gateway.h"
 #include "server/service/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on");
@@ -40,6 +45,32 @@ ABSL_FLAG(int32_t, max_streams_per_token, 8,
           "0: no limit");
 ABSL_FLAG(int32_t, max_streams, 32,
           "streams open at once over all tokens; 0: no limit (keep it below --max_threads)");
+
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT to serve the browser app and the JSON API on (e.g. 127.0.0.1:8080); empty: "
+          "off. Plaintext only on loopback unless --allow_insecure; HTTPS with --tls_cert");
+ABSL_FLAG(std::string, web_root, "",
+          "directory of the built browser app; empty: web/ beside the directory of this binary "
+          "(build/web in the build tree)");
+ABSL_FLAG(int32_t, http_threads, 32, "threads serving ordinary HTTP requests");
+ABSL_FLAG(int32_t, max_event_streams, 256,
+          "browser event streams open at once (each holds an HTTP thread of its own)");
+ABSL_FLAG(int32_t, max_event_streams_per_user, 8, "browser event streams one user may hold");
+
+namespace {
+
+// web/ beside the directory of this binary: build/server/icr-server serves
+// build/web, /usr/local/bin/icr-server serves /usr/local/web.
+std::string DefaultWebRoot() {
+  char path[PATH_MAX];
+  const ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (length <= 0) return "web";
+  std::string binary(path, static_cast<size_t>(length));
+  std::string dir = binary.substr(0, binary.rfind('/'));
+  return dir.substr(0, dir.rfind('/')) + "/web";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -86,10 +117,38 @@ int main(int argc, char** argv) {
             << (options.tls_cert.empty() ? " (plaintext)" : " (TLS)") << ", data in "
             << options.data_dir << (options.sync ? "" : " (--sync=false)") << std::endl;
 
+  std::unique_ptr<icr::http::HttpGateway> gateway;
+  if (!absl::GetFlag(FLAGS_http_listen).empty()) {
+    icr::http::HttpOptions http;
+    http.listen = absl::GetFlag(FLAGS_http_listen);
+    http.web_root =
+        absl::GetFlag(FLAGS_web_root).empty() ? DefaultWebRoot() : absl::GetFlag(FLAGS_web_root);
+    http.tls_cert = options.tls_cert;
+    http.tls_key = options.tls_key;
+    http.allow_insecure = options.allow_insecure;
+    http.max_body_bytes = static_cast<size_t>(options.max_message_bytes) * 2;
+    http.request_threads = absl::GetFlag(FLAGS_http_threads);
+    http.streams.max_streams = absl::GetFlag(FLAGS_max_event_streams);
+    http.streams.max_streams_per_user = absl::GetFlag(FLAGS_max_event_streams_per_user);
+    auto started = icr::http::HttpGateway::Start(
+        http, (*server)->grpc_server()->InProcessChannel(grpc::ChannelArguments()));
+    if (!started.ok()) {
+      std::cerr << "icr-server: " << started.status().message() << std::endl;
+      (*server)->Shutdown();
+      return 1;
+    }
+    gateway = *std::move(started);
+    std::cout << "icr-server: browser app and JSON API on "
+              << (http.tls_cert.empty() ? "http" : "https") << "://"
+              << http.listen.substr(0, http.listen.rfind(':')) << ":" << gateway->port()
+              << "/ (app from " << http.web_root << ")" << std::endl;
+  }
+
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "icr-server: " << (received == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down"
             << std::endl;
+  if (gateway) gateway->Shutdown();
   (*server)->Shutdown();
   std::cout << "icr-server: stopped" << std::endl;
   return 0;

@@ -28,6 +28,12 @@ struct Actor {
   bool server_admin = false;
 };
 
+// Who holds a bearer token, and what kind of token it is.
+struct TokenHolder {
+  v1::User user;
+  v1::TokenKind kind = v1::TOKEN_KIND_API;  // API, SESSION or SIGNIN
+};
+
 struct CatalogOptions {
   // Largest document text accepted, in bytes of UTF-8.
   size_t max_document_bytes = 16 << 20;
@@ -48,14 +54,33 @@ class Catalog {
                                                       const v1::CreateTokenRequest& request);
   absl::StatusOr<v1::ListUsersResponse> ListUsers(const v1::ListUsersRequest& request) const;
   absl::StatusOr<std::optional<v1::User>> GetUser(std::string_view user) const;
-  // The user a bearer token belongs to, or nullopt for an unknown, revoked or
-  // expired token.
-  absl::StatusOr<std::optional<v1::User>> UserForToken(std::string_view token) const;
-  // A user's tokens (ADMIN, or the user itself), never their secrets.
+  // Who holds a bearer token, or nullopt for an unknown, revoked, spent or
+  // expired token (or one of a user that does not exist). A SIGNIN code is
+  // returned as such: the caller refuses it as a bearer token.
+  absl::StatusOr<std::optional<TokenHolder>> UserForToken(std::string_view token) const;
+  // A user's tokens of every kind (ADMIN, or the user itself), never their
+  // secrets.
   absl::StatusOr<v1::ListTokensResponse> ListTokens(const Actor& actor,
                                                     const v1::ListTokensRequest& request) const;
+  // Revokes a token of any kind (API, session, sign-in link); a user may
+  // revoke their own, an admin anyone's.
   absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const Actor& actor,
                                                       const v1::RevokeTokenRequest& request);
+  // A single-use sign-in code for `request.user` (default TTL 7 days, at most
+  // 30). Made by an admin, by the user itself, or by someone who is OWNER or
+  // LEAD of every project the user belongs to and above the user's role in
+  // each (so no one gains, by signing in as the user, a right they lack); not
+  // for a server admin unless by an admin. Else PERMISSION_DENIED. Like a
+  // token, the code is in the first answer only.
+  absl::StatusOr<v1::CreateSigninLinkResponse> CreateSigninLink(
+      const Actor& actor, const v1::CreateSigninLinkRequest& request);
+  // A browser session (default 12 hours, at most 7 days) for the holder of
+  // an API token or of a sign-in code, carried in the request: the request
+  // is its own credential. A sign-in code is spent by the exchange, in the
+  // same write as the session; a second use is UNAUTHENTICATED. A session
+  // made from an API token ends no later than that token. The audit event
+  // records the request without its secrets.
+  absl::StatusOr<v1::CreateSessionResponse> CreateSession(const v1::CreateSessionRequest& request);
   // Appends a server-level audit event for an action done outside a
   // mutation of state (a backup).
   absl::Status RecordServerEvent(const Actor& actor, std::string method,
@@ -124,7 +149,8 @@ class Catalog {
   const CatalogOptions options_;
 };
 
-// A new API token: 256 random bits, printed as "icr_" and 64 hex digits.
+// A new token, session or sign-in code: 256 random bits, printed as "icr_"
+// and 64 hex digits.
 std::string NewToken();
 // What the server keeps of a token: hex SHA-256.
 std::string TokenHash(std::string_view token);

@@ -118,6 +118,34 @@ inline absl::StatusOr<int> CountOwners(const MutationContext& context, const std
   return owners;
 }
 
+// A token_id: the first hex digits of the token's SHA-256 (what the server
+// keeps), enough to name one token and useless for guessing its secret.
+inline constexpr size_t kTokenIdLength = 16;
+
+// Records made before kinds existed are API tokens.
+inline v1::TokenKind KindOf(const storage::TokenRecord& record) {
+  return record.kind() == v1::TOKEN_KIND_UNSPECIFIED ? v1::TOKEN_KIND_API : record.kind();
+}
+
+// Neither revoked (nor spent) nor expired at `now_unix`.
+inline bool TokenIsLive(const storage::TokenRecord& record, int64_t now_unix) {
+  if (record.revoked()) return false;
+  return record.expire_time_unix() == 0 || now_unix < record.expire_time_unix();
+}
+
+inline v1::TokenInfo TokenInfoOf(std::string_view hash, const storage::TokenRecord& record) {
+  v1::TokenInfo info;
+  info.set_token_id(std::string(hash.substr(0, kTokenIdLength)));
+  info.set_user(record.user());
+  info.mutable_create_time()->set_seconds(record.create_time_unix());
+  if (record.expire_time_unix() > 0) {
+    info.mutable_expire_time()->set_seconds(record.expire_time_unix());
+  }
+  info.set_revoked(record.revoked());
+  info.set_kind(KindOf(record));
+  return info;
+}
+
 template <typename Message>
 bool KeepAll(const Message&) {
   return true;

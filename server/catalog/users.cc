@@ -1,4 +1,5 @@
-// Users and API tokens: created, listed, revoked; the first admin.
+// Users and their tokens: created, listed, revoked; the first admin.
+// (Sessions and sign-in links are made in sessions.cc.)
 #include <openssl/rand.h>
 
 #include "server/catalog/catalog.h"
@@ -14,24 +15,6 @@ std::string NewToken() {
 }
 
 std::string TokenHash(std::string_view token) { return audit::HexEncode(audit::Sha256(token)); }
-
-namespace {
-
-constexpr size_t kTokenIdLength = 16;
-
-v1::TokenInfo TokenInfoOf(std::string_view hash, const storage::TokenRecord& record) {
-  v1::TokenInfo info;
-  info.set_token_id(std::string(hash.substr(0, kTokenIdLength)));
-  info.set_user(record.user());
-  info.mutable_create_time()->set_seconds(record.create_time_unix());
-  if (record.expire_time_unix() > 0) {
-    info.mutable_expire_time()->set_seconds(record.expire_time_unix());
-  }
-  info.set_revoked(record.revoked());
-  return info;
-}
-
-}  // namespace
 
 // --- Users and tokens -------------------------------------------------------
 
@@ -56,6 +39,7 @@ absl::StatusOr<v1::CreateUserResponse> Catalog::CreateUser(const Actor& actor,
     const std::string token = NewToken();
     storage::TokenRecord record;
     record.set_user(user.id());
+    record.set_kind(v1::TOKEN_KIND_API);
     record.set_create_time_unix(user.create_time().seconds());
     context.Put(Family::kMetadata, storage::UserKey(user.id()), user.SerializeAsString());
     context.Put(Family::kMetadata, storage::TokenKey(TokenHash(token)), record.SerializeAsString());
@@ -94,6 +78,7 @@ absl::StatusOr<v1::CreateTokenResponse> Catalog::CreateToken(
     const std::string token = NewToken();
     storage::TokenRecord record;
     record.set_user(user);
+    record.set_kind(v1::TOKEN_KIND_API);
     record.set_create_time_unix(absl::ToUnixSeconds(absl::Now()));
     if (ttl > 0) record.set_expire_time_unix(record.create_time_unix() + ttl);
     const std::string hash = TokenHash(token);
@@ -125,16 +110,14 @@ absl::StatusOr<std::optional<v1::User>> Catalog::GetUser(std::string_view user) 
   return Read<v1::User>(store_, Family::kMetadata, storage::UserKey(user));
 }
 
-absl::StatusOr<std::optional<v1::User>> Catalog::UserForToken(std::string_view token) const {
+absl::StatusOr<std::optional<TokenHolder>> Catalog::UserForToken(std::string_view token) const {
   ICR_ASSIGN_OR_RETURN(
       std::optional<storage::TokenRecord> record,
       Read<storage::TokenRecord>(store_, Family::kMetadata, storage::TokenKey(TokenHash(token))));
-  if (!record || record->revoked()) return std::nullopt;
-  if (record->expire_time_unix() > 0 &&
-      absl::ToUnixSeconds(absl::Now()) >= record->expire_time_unix()) {
-    return std::nullopt;
-  }
-  return GetUser(record->user());
+  if (!record || !TokenIsLive(*record, absl::ToUnixSeconds(absl::Now()))) return std::nullopt;
+  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, GetUser(record->user()));
+  if (!user) return std::nullopt;
+  return TokenHolder{*std::move(user), KindOf(*record)};
 }
 
 absl::StatusOr<v1::ListTokensResponse> Catalog::ListTokens(
@@ -194,7 +177,8 @@ absl::StatusOr<v1::RevokeTokenResponse> Catalog::RevokeToken(
     record->set_revoked(true);
     context.Put(Family::kMetadata, key, record->SerializeAsString());
     v1::RevokeTokenResponse response;
-    *response.mutable_token() = TokenInfoOf(std::string_view(key).substr(6), *record);
+    *response.mutable_token() =
+        TokenInfoOf(std::string_view(key).substr(std::string_view("token/").size()), *record);
     return MutationResult{response.SerializeAsString(),
                           absl::StrCat("revoked token ", id, " of user ", record->user()),
                           std::nullopt};

@@ -1,10 +1,9 @@
 #ifndef ICR_SERVER_SERVICE_ADMIN_SERVICE_H_
 #define ICR_SERVER_SERVICE_ADMIN_SERVICE_H_
 
-// AdminService: users and API tokens. Synchronous gRPC API: gRPC runs handlers on its
-// own bounded thread pool, so a handler waiting for a synced write blocks no
-// event loop (DESIGN §6). Each handler is thin: authorize, call the domain,
-// map errors.
+// AdminService: users, their tokens, sessions and sign-in links. Synchronous gRPC API: gRPC runs
+// handlers on its own bounded thread pool, so a handler waiting for a synced write blocks no event
+// loop (DESIGN §6). Each handler is thin: authorize, call the domain, map errors.
 
 #include <functional>
 
@@ -19,12 +18,10 @@ namespace icr::service {
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   // Takes a backup of the whole server (it knows the data directory).
-  using BackupFunction =
-      std::function<absl::StatusOr<v1::BackupResponse>(const catalog::Actor&,
-                                                       const v1::BackupRequest&)>;
+  using BackupFunction = std::function<absl::StatusOr<v1::BackupResponse>(
+      const catalog::Actor&, const v1::BackupRequest&)>;
 
-  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer,
-                   BackupFunction backup)
+  AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer, BackupFunction backup)
       : catalog_(catalog), authorizer_(authorizer), backup_(std::move(backup)) {}
 
   grpc::Status ListTokens(grpc::ServerContext* context, const v1::ListTokensRequest* request,
@@ -61,6 +58,21 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                            v1::CreateTokenResponse* response) override {
     return Handle(authorizer_, context, "/icr.v1.AdminService/CreateToken", "", response,
                   [&](const CallContext& c) { return catalog_.CreateToken(c.actor, *request); });
+  }
+
+  grpc::Status CreateSigninLink(grpc::ServerContext* context,
+                                const v1::CreateSigninLinkRequest* request,
+                                v1::CreateSigninLinkResponse* response) override {
+    return Handle(
+        authorizer_, context, "/icr.v1.AdminService/CreateSigninLink", "", response,
+        [&](const CallContext& c) { return catalog_.CreateSigninLink(c.actor, *request); });
+  }
+
+  // Needs no bearer token: the request carries the credential.
+  grpc::Status CreateSession(grpc::ServerContext* context, const v1::CreateSessionRequest* request,
+                             v1::CreateSessionResponse* response) override {
+    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateSession", "", response,
+                  [&](const CallContext&) { return catalog_.CreateSession(*request); });
   }
 
   grpc::Status GetCurrentUser(grpc::ServerContext* context,

@@ -18,6 +18,9 @@ enum class Access {
   kAnyUser,      // any authenticated user
   kServerAdmin,  // users with the server ADMIN role
   kProject,      // members of the request's project with one of `roles`
+  // No bearer token: the request carries its own credential, which the
+  // domain checks (CreateSession's API token or sign-in code).
+  kRequestCredential,
 };
 
 struct MethodRule {

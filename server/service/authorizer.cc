@@ -27,6 +27,19 @@ absl::StatusOr<std::string_view> BearerToken(const grpc::ServerContext& context)
   return header.substr(kBearer.size());
 }
 
+// The holder of the bearer token: API tokens and sessions act alike; a
+// sign-in code is only ever exchanged for a session.
+absl::StatusOr<catalog::TokenHolder> Authenticate(const catalog::Catalog& catalog,
+                                                  std::string_view token) {
+  ICR_ASSIGN_OR_RETURN(std::optional<catalog::TokenHolder> holder, catalog.UserForToken(token));
+  if (!holder) return absl::UnauthenticatedError("unknown or revoked token");
+  if (holder->kind == v1::TOKEN_KIND_SIGNIN) {
+    return absl::UnauthenticatedError(
+        "a sign-in code is exchanged at POST /v1/sessions (CreateSession), not used as a token");
+  }
+  return *std::move(holder);
+}
+
 }  // namespace
 
 absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
@@ -44,18 +57,19 @@ absl::StatusOr<CallContext> Authorizer::Recheck(const grpc::ServerContext& conte
 absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& context,
                                                   std::string_view method, std::string_view project,
                                                   bool admit) const {
+  const MethodRule* rule = FindRule(method);
+  // The request is its own credential; the domain checks it.
+  if (rule != nullptr && rule->access == Access::kRequestCredential) return CallContext();
   ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
-  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.UserForToken(token));
-  if (!user) return absl::UnauthenticatedError("unknown or revoked token");
+  ICR_ASSIGN_OR_RETURN(catalog::TokenHolder holder, Authenticate(catalog_, token));
   // Only known tokens get a bucket, so their number bounds the limiter's memory.
   if (admit) {
     ICR_RETURN_IF_ERROR(limiter_.Admit(token));
   }
 
   CallContext call;
-  call.actor.user = user->id();
-  call.actor.server_admin = user->role() == v1::ADMIN;
-  const MethodRule* rule = FindRule(method);
+  call.actor.user = holder.user.id();
+  call.actor.server_admin = holder.user.role() == v1::ADMIN;
   if (method == kListEvents && project == storage::kServerChain) {
     // The server-level chain (users, tokens) is the admins' to read.
     if (!call.actor.server_admin) return absl::NotFoundError("project _server");
@@ -69,7 +83,8 @@ absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& con
       ICR_ASSIGN_OR_RETURN(call.role, catalog_.RoleOf(project, call.actor.user));
     }
     if (!stored && call.actor.server_admin) {
-      return absl::NotFoundError(absl::StrCat("project ", absl::string_view(project.data(), project.size())));
+      return absl::NotFoundError(
+          absl::StrCat("project ", absl::string_view(project.data(), project.size())));
     }
     if (!call.role && call.actor.server_admin) call.role = v1::OWNER;
   }
@@ -80,8 +95,7 @@ absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& con
 absl::StatusOr<RateLimiter::StreamSlot> Authorizer::OpenStream(
     const grpc::ServerContext& context) const {
   ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
-  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.UserForToken(token));
-  if (!user) return absl::UnauthenticatedError("unknown or revoked token");
+  ICR_RETURN_IF_ERROR(Authenticate(catalog_, token).status());
   return limiter_.OpenStream(token);
 }
 

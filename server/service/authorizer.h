@@ -27,10 +27,12 @@ class Authorizer {
   explicit Authorizer(const catalog::Catalog& catalog, const RateLimits& limits = RateLimits())
       : catalog_(catalog), limiter_(limits) {}
 
-  // UNAUTHENTICATED without a valid "authorization: Bearer <token>";
+  // UNAUTHENTICATED without a valid "authorization: Bearer <token>" (API
+  // tokens and sessions alike; a sign-in code is refused);
   // RESOURCE_EXHAUSTED when the token is over its request rate; then the
   // table's decision for `method` on `project` (empty for calls outside a
-  // project).
+  // project). A method whose request is its own credential
+  // (Access::kRequestCredential) passes with an empty actor.
   absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
                                     std::string_view project) const;
 

@@ -85,6 +85,12 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       // Each caller revokes a second token of its own.
       {"/icr.v1.AdminService/RevokeToken", everyone},
       {"/icr.v1.AdminService/Backup", admins},
+      // A sign-in link for coder2, a coder of p (and of no other project):
+      // its leads and owners may, not its other coders nor reviewers, nor
+      // a stranger. (A lead of another project: sessions_test.)
+      {"/icr.v1.AdminService/CreateSigninLink", leads},
+      // Each caller exchanges its own token, carried in the request.
+      {"/icr.v1.AdminService/CreateSession", everyone},
       {"/icr.v1.ProjectService/CreateProject", everyone},
       {"/icr.v1.ProjectService/ListProjects", everyone},
       {"/icr.v1.ProjectService/GetProject", members},
@@ -310,6 +316,16 @@ class AuthorizationTest : public testing::ServerTest {
                       [&](auto& r) { r.set_token_id(second_token_id_[caller]); })
                .SerializeAsString();
          }},
+        {"CreateSigninLink",
+         [] {
+           return Req<v1::CreateSigninLinkRequest>([](auto& r) { r.set_user("coder2"); })
+               .SerializeAsString();
+         }},
+        {"CreateSession",
+         [&] {
+           return Req<v1::CreateSessionRequest>([&](auto& r) { r.set_token(tokens_[caller]); })
+               .SerializeAsString();
+         }},
         {"Backup",
          [&] {
            return Req<v1::BackupRequest>([&](auto& r) { r.set_backup_id("b-" + slug); })
@@ -511,7 +527,11 @@ class AuthorizationTest : public testing::ServerTest {
     const std::string bytes = ValidRequest(method, caller);
     const std::string& token = tokens_[caller];
     grpc::ClientContext context;
-    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    // A request that is its own credential is sent with no bearer token:
+    // it must need none.
+    if (!token.empty() && service::FindRule(method)->access != Access::kRequestCredential) {
+      context.AddMetadata("authorization", "Bearer " + token);
+    }
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     if (method == "/icr.v1.AgreementService/WatchAgreement") {
       v1::WatchAgreementRequest watch;
@@ -586,11 +606,18 @@ TEST_F(AuthorizationTest, EveryRoleAgainstEveryMethod) {
     for (Caller caller : kCallers) {
       SCOPED_TRACE(method + " as " + Name(caller));
       grpc::Status status = CallValid(method, caller);
+      const Access access = service::FindRule(method)->access;
+      if (access == Access::kRequestCredential && caller == Caller::kNoToken) {
+        // No credential in the request at all: the request is incomplete.
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+        EXPECT_NE(status.error_message().find("token"), std::string::npos);
+        continue;
+      }
       if (caller == Caller::kNoToken || caller == Caller::kBadToken) {
         EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
         continue;
       }
-      const bool project_scoped = service::FindRule(method)->access == Access::kProject;
+      const bool project_scoped = access == Access::kProject;
       if (row.at(caller) == kAllow) {
         if (!kReachesTheDomainOnly.count(method)) {
           // Allowed: the complete request succeeds.

@@ -1,12 +1,44 @@
+#include <time.h>
+
+#include <cstdlib>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "client/catalog_command_support.h"
 
 namespace icr::client::catalog {
+namespace {
+
+// Where the browser app is served when neither --web_url nor ICR_WEB_URL
+// says: what deploy/run starts.
+constexpr char kDefaultWebUrl[] = "http://127.0.0.1:8080";
+
+// `time` for a person: "2026-12-09 10:00 UTC".
+std::string InWords(const google::protobuf::Timestamp& time) {
+  const time_t seconds = static_cast<time_t>(time.seconds());
+  struct tm utc;
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  strftime(text, sizeof(text), "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+std::string KindWord(v1::TokenKind kind) {
+  switch (kind) {
+    case v1::TOKEN_KIND_SESSION:
+      return "session";
+    case v1::TOKEN_KIND_SIGNIN:
+      return "sign-in link";
+    default:
+      return "api";
+  }
+}
+
+}  // namespace
 
 void AddUserCommands(CLI::App& app, const Context& ctx) {
-  CLI::App* user = app.add_subcommand("user", "users and tokens (server admin)");
+  CLI::App* user =
+      app.add_subcommand("user", "users (server admin), their tokens and sign-in links");
   user->require_subcommand(1);
 
   struct Create {
@@ -88,7 +120,8 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
   });
 
   auto tokens_user = std::make_shared<std::string>();
-  CLI::App* tl = user->add_subcommand("tokens", "list USER's tokens (never their secrets)");
+  CLI::App* tl = user->add_subcommand(
+      "tokens", "list USER's API tokens, sessions and sign-in links (never their secrets)");
   tl->add_option("USER", *tokens_user, "user id (default: yourself)");
   tl->callback([tokens_user, ctx] {
     ctx.Run([&](Connection& connection) -> absl::Status {
@@ -97,9 +130,10 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
       auto response =
           connection.Call(&v1::AdminService::Stub::ListTokens, connection.admin(), request);
       if (!response.ok()) return response.status();
-      Rows rows = {{"token_id", "user", "created", "expires", "revoked"}};
+      Rows rows = {{"token_id", "kind", "user", "created", "expires", "revoked"}};
       for (const v1::TokenInfo& info : response->tokens()) {
-        rows.push_back({info.token_id(), info.user(), FormatTime(info.create_time()),
+        rows.push_back({info.token_id(), KindWord(info.kind()), info.user(),
+                        FormatTime(info.create_time()),
                         info.has_expire_time() ? FormatTime(info.expire_time()) : "never",
                         info.revoked() ? "yes" : "no"});
       }
@@ -108,8 +142,59 @@ void AddUserCommands(CLI::App& app, const Context& ctx) {
     });
   });
 
+  struct InviteFlags {
+    std::string user, web_url;
+    int64_t ttl_seconds = 0;
+  };
+  auto invite = std::make_shared<InviteFlags>();
+  CLI::App* in = user->add_subcommand(
+      "invite",
+      "make a sign-in link for USER to open the browser app: it works once and expires "
+      "(an admin, or a lead or owner of the user's projects)");
+  in->add_option("USER", invite->user, "user id")->required();
+  in->add_option("--ttl", invite->ttl_seconds,
+                 "seconds until the link expires (default 7 days, at most 30 days)")
+      ->check(CLI::PositiveNumber);
+  in->add_option(
+      "--web_url", invite->web_url,
+      absl::StrCat("where the app is served (default: $ICR_WEB_URL, else ", kDefaultWebUrl, ")"));
+  in->callback([invite, ctx] {
+    ctx.Run([&](Connection& connection) -> absl::Status {
+      std::string web_url = invite->web_url;
+      if (const char* env = std::getenv("ICR_WEB_URL");
+          web_url.empty() && env != nullptr && *env != '\0') {
+        web_url = env;
+      }
+      if (web_url.empty()) web_url = kDefaultWebUrl;
+      while (!web_url.empty() && web_url.back() == '/') web_url.pop_back();
+      v1::CreateSigninLinkRequest request;
+      request.set_user(invite->user);
+      request.set_ttl_seconds(invite->ttl_seconds);
+      request.set_request_id(NewRequestId());
+      auto response =
+          connection.Call(&v1::AdminService::Stub::CreateSigninLink, connection.admin(), request);
+      if (!response.ok()) return response.status();
+      // The code rides in the URL's fragment, which browsers never send to
+      // a server (nor to its logs).
+      const std::string link = absl::StrCat(web_url, "/#/signin/", response->code());
+      const std::string expires = InWords(response->info().expire_time());
+      if (ctx.globals.output == OutputFormat::kTable) {
+        std::cout << link << "\n"
+                  << "Send this link to " << invite->user
+                  << "; it signs them in once and expires on " << expires << ".\n";
+        return absl::OkStatus();
+      }
+      Print(ctx.globals, std::cout, *response,
+            {{"user", "link", "expires", "token_id"},
+             {invite->user, link, FormatTime(response->info().expire_time()),
+              response->info().token_id()}});
+      return absl::OkStatus();
+    });
+  });
+
   auto revoke_id = std::make_shared<std::string>();
-  CLI::App* rv = user->add_subcommand("revoke-token", "revoke a token by its token_id");
+  CLI::App* rv = user->add_subcommand("revoke-token",
+                                      "revoke a token, session or sign-in link by its token_id");
   rv->add_option("TOKEN_ID", *revoke_id, "as `icr user tokens` lists it")->required();
   rv->callback([revoke_id, ctx] {
     ctx.Run([&](Connection& connection) -> absl::Status {

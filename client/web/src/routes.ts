@@ -6,6 +6,19 @@ import { Projects } from "./screens/projects";
 import { ProjectOverview } from "./screens/overview";
 import { RoundDocuments } from "./coder/round";
 import { DocumentView } from "./coder/document";
+import { AgreementDashboard } from "./lead/agreement";
+import { DisagreementQueue } from "./lead/disagreements";
+import { Consensus } from "./lead/consensus";
+import { Members } from "./lead/members";
+import { Codebook } from "./lead/codebook";
+import { Documents } from "./lead/documents";
+import { NewRound } from "./lead/new_round";
+import { Report } from "./reviewer/report";
+import { AuditTrail } from "./reviewer/audit";
+import { VerifyExport } from "./reviewer/verify_screen";
+
+const LEADS = ["OWNER", "LEAD"];
+const READERS = ["OWNER", "LEAD", "REVIEWER"];
 
 export const routes: Route[] = [
   // Everyone
@@ -29,6 +42,26 @@ export const routes: Route[] = [
   },
 
   // Lead (src/lead/)
+  { path: "/projects/:project/rounds/:round/agreement", view: AgreementDashboard,
+    title: (p) => `Agreement, round ${p.round}`, link: { on: "round", label: "Agreement", roles: LEADS } },
+  { path: "/projects/:project/rounds/:round/disagreements", view: DisagreementQueue,
+    title: (p) => `Disagreements, round ${p.round}`, link: { on: "round", label: "Disagreements", roles: LEADS } },
+  { path: "/projects/:project/rounds/:round/consensus", view: Consensus,
+    title: (p) => `Consensus, round ${p.round}`, link: { on: "round", label: "Consensus", roles: LEADS } },
+  { path: "/projects/:project/codebook", view: Codebook, title: "Codebook",
+    link: { on: "project", label: "Codebook", roles: LEADS } },
+  { path: "/projects/:project/documents", view: Documents, title: "Documents",
+    link: { on: "project", label: "Documents", roles: LEADS } },
+  { path: "/projects/:project/new-round", view: NewRound, title: "New round",
+    link: { on: "project", label: "New round", roles: LEADS } },
+  { path: "/projects/:project/members", view: Members, title: "Members",
+    link: { on: "project", label: "Members", roles: LEADS } },
 
   // Reviewer (src/reviewer/)
+  { path: "/projects/:project/report", view: Report, title: "Report",
+    link: { on: "project", label: "Report", roles: READERS } },
+  { path: "/projects/:project/audit", view: AuditTrail, title: "Audit trail",
+    link: { on: "project", label: "Audit trail", roles: READERS } },
+  { path: "/projects/:project/verify", view: VerifyExport, title: "Verify the trail",
+    link: { on: "project", label: "Verify the trail", roles: READERS } },
 ];

@@ -5,14 +5,23 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 import { base64ToBytes, bytesToBase64, concatBytes, sha256 } from "../../../client/web/src/verify/bytes";
 import { readExport, ExportFormatError } from "../../../client/web/src/verify/export_format";
 import { importPublicKey, verifyTrail, PublicKeyError } from "../../../client/web/src/verify/verify";
 
-const DATA = join(process.env.ICR_SOURCE_DIR ?? process.cwd(), "tests/data/web");
+/** tests/data/web of the source tree, found upwards from the working directory. */
+function dataDir(): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const candidate = join(dir, "tests/data/web");
+    if (existsSync(join(candidate, "demo-trail.jsonl"))) return candidate;
+    if (dirname(dir) === dir) throw new Error("tests/data/web not found above " + process.cwd());
+  }
+}
+
+const DATA = dataDir();
 const pem = readFileSync(join(DATA, "demo-public-key.pem"), "utf8");
 const jsonLines = readFileSync(join(DATA, "demo-trail.jsonl"), "utf8");
 const apiExport = readFileSync(join(DATA, "demo-trail-api.json"), "utf8");
@@ -174,4 +183,20 @@ test("what is not an export or not a key is refused as such", async () => {
   delete messages[1].head;
   const result = await verify(JSON.stringify(messages));
   assert.match(result.failure!.message, /no signed head/);
+});
+
+test("a head kept from earlier: a prefix of the trail has its root; a rewritten prefix does not", async () => {
+  const { readSignedHead } = await import("../../../client/web/src/verify/export_format");
+  const messages = apiMessages();
+  const head = messages[messages.length - 1].head!;
+  const key = await importPublicKey(pem);
+  const kept = readSignedHead(head);
+  const same = await verifyTrail(readExport(apiExport), key, { keptHead: kept });
+  assert.equal(same.ok, true, same.failure?.message);
+  assert.equal(same.checks.find((c) => c.name === "kept")?.ok, true);
+  // A kept head whose root is another: as if the trail had been rewritten since.
+  const forged = { ...kept, rootHash: new Uint8Array(32) };
+  const result = await verifyTrail(readExport(apiExport), key, { keptHead: forged });
+  assert.equal(result.ok, false);
+  assert.match(result.failure!.message, /kept head's signature does not verify/);
 });

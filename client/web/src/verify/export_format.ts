@@ -149,6 +149,16 @@ function readJsonLines(text: string): ExportedTrail {
   return trail;
 }
 
+/**
+ * A signed head on its own: a head line of the CLI or the report (hex), or
+ * the API's SignedTreeHead (base64). Throws ExportFormatError.
+ */
+export function readSignedHead(value: unknown, where = "the head"): ExportedHead {
+  if (!isObject(value)) throw new ExportFormatError(`${where} is not a JSON object`);
+  const hex = typeof value.root_hash === "string" && /^[0-9a-fA-F]{64}$/.test(value.root_hash);
+  return readHead(value, where, hex ? hexToBytes : base64ToBytes);
+}
+
 /** Parses either form; throws ExportFormatError when it is neither. */
 export function readExport(text: string): ExportedTrail {
   const start = text.trimStart();

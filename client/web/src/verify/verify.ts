@@ -12,7 +12,7 @@ import { leafHash, merkleRoot } from "./merkle";
 
 export const TREE_HEAD_FORMAT = "icr.tree_head.v1";
 
-export type CheckName = "chain" | "merkle" | "signature";
+export type CheckName = "chain" | "merkle" | "signature" | "kept";
 
 export interface Check {
   name: CheckName;
@@ -83,6 +83,14 @@ export function treeHeadSignedBytes(head: ExportedHead): Uint8Array {
   const chain = encoder.encode(head.project);
   return concatBytes(encoder.encode(TREE_HEAD_FORMAT), bigEndian(chain.length, 2), chain,
     bigEndian(head.treeSize, 8), bigEndian(head.timestampMs, 8), head.rootHash);
+}
+
+/** True when the head's signature verifies with the key (and names it, if it names one). */
+export async function verifyHeadSignature(head: ExportedHead, publicKey: PublicKeyInfo): Promise<boolean> {
+  if (head.format !== TREE_HEAD_FORMAT) return false;
+  if (head.keyId !== "" && head.keyId !== publicKey.keyId) return false;
+  return crypto.subtle.verify({ name: "Ed25519" }, publicKey.key, head.signature as BufferSource,
+    treeHeadSignedBytes(head) as BufferSource);
 }
 
 /** "SubmitCodings by bob, 2026-12-02 01:24:43 UTC". */
@@ -206,8 +214,8 @@ async function checkChain(events: ExportedEvent[]): Promise<ChainOutcome> {
 }
 
 /** Verifies `trail` with the server's public key. */
-export async function verifyTrail(trail: ExportedTrail, publicKey: PublicKeyInfo):
-    Promise<Verification> {
+export async function verifyTrail(trail: ExportedTrail, publicKey: PublicKeyInfo,
+                                  options: { keptHead?: ExportedHead } = {}): Promise<Verification> {
   const head = trail.head;
   const chain = await checkChain(trail.events);
   const checks: Check[] = [];
@@ -244,6 +252,7 @@ export async function verifyTrail(trail: ExportedTrail, publicKey: PublicKeyInfo
     checks.push({ name: "signature", ok: signatureOk, detail });
     checks.push(await checkRoot(trail, head, chain, failures));
   }
+  if (options.keptHead) checks.push(await checkKeptHead(options.keptHead, publicKey, chain, failures));
   // An event that fails comes first: it says where the trail was changed.
   failures.sort((a, b) => (a.seq === null ? 1 : 0) - (b.seq === null ? 1 : 0));
   return {
@@ -284,4 +293,36 @@ async function checkRoot(trail: ExportedTrail, head: ExportedHead, chain: ChainO
     return { name: "merkle", ok: false, detail };
   }
   return { name: "merkle", ok: true, detail: `root ${bytesToHex(root)} over ${count} events` };
+}
+
+/**
+ * A head kept from earlier (a report's, or one e-mailed away): its signature,
+ * and that the export's first tree_size events have its root, i.e. the trail
+ * only grew since.
+ */
+async function checkKeptHead(kept: ExportedHead, publicKey: PublicKeyInfo, chain: ChainOutcome,
+                             failures: Failure[]): Promise<Check> {
+  const fail = (detail: string, seq: number | null = null): Check => {
+    failures.push({ seq, message: detail });
+    return { name: "kept", ok: false, detail };
+  };
+  if (!await verifyHeadSignature(kept, publicKey)) {
+    return fail("the kept head's signature does not verify with this public key");
+  }
+  if (chain.failure !== null) return { name: "kept", ok: null, detail: "not checked: the chain is broken" };
+  if (kept.project !== chain.project) {
+    return fail(`the kept head is for project "${kept.project}", the export for "${chain.project}"`);
+  }
+  if (kept.treeSize > chain.leaves.length) {
+    return fail(`the kept head covers ${kept.treeSize} events, the export only ` +
+      `${chain.leaves.length}: the trail shrank`, chain.leaves.length + 1);
+  }
+  const root = await merkleRoot(chain.leaves.slice(0, kept.treeSize));
+  if (!equalBytes(root, kept.rootHash)) {
+    return fail(`the first ${kept.treeSize} events of the export do not have the kept head's root: ` +
+      "the trail was rewritten before the kept head");
+  }
+  return { name: "kept", ok: true,
+    detail: `the first ${kept.treeSize} events are those the kept head of ` +
+      `${new Date(kept.timestampMs).toISOString()} signed: the trail only grew since` };
 }

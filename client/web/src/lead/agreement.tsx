@@ -1,0 +1,314 @@
+// The lead's live agreement for a round: the per-code table with the chosen
+// coefficients and their bands, the warnings, the coder-pair heat map, the
+// bar chart, per-document agreement and the roll-up level. It reloads when a
+// coder's codings or progress change (the project's event stream) and says so
+// through the aria-live region.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { announce } from "../announce";
+import { nameCrumb } from "../crumbs";
+import { useLoad } from "../data";
+import type { RouteProps } from "../router";
+import { useChanges } from "../stream";
+import type { ChangeEvent, Round } from "../types";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import type { AgreementRow, ComputeAgreementResponse } from "./agreement_types";
+import { bandClass, bars, COEFFICIENTS, coefficientLabel, coefficientOf, DEFAULT_COEFFICIENTS,
+  definedValue, formatValue, interpretation, pairMatrix, primaryCoefficient, workText }
+  from "./agreement_view";
+import { BarChart } from "./bar_chart";
+import { codeTree, flatten } from "./codebook_tree";
+import { eachLimited, loadAgreement, loadCodes, loadRound, type AgreementQuery } from "./load";
+import { RoundControl } from "./round_control";
+import "./lead.css";
+
+const LIVE_KINDS = new Set(["CHANGE_KIND_CODINGS", "CHANGE_KIND_PROGRESS", "CHANGE_KIND_RESOLUTION",
+  "CHANGE_KIND_ROUND", "CHANGE_KIND_CODEBOOK"]);
+
+function CoefficientCell({ row, name }: { row: AgreementRow; name: string }) {
+  const c = coefficientOf(row, name);
+  const value = definedValue(c);
+  const band = interpretation(name, value);
+  const ci = c?.ci && c.ci.samples > 0 && !c.ci.undefined_reason ? c.ci : undefined;
+  return (
+    <td class={`num coefficient ${bandClass(name, value)}`} data-coefficient={name}
+      data-value={value === null ? "" : String(value)}>
+      <span class="value">{value === null ? "—" : formatValue(value)}</span>
+      {band && <span class="band">{band}</span>}
+      {value === null && c?.reason && <span class="band" title={c.reason}>undefined</span>}
+      {ci && <span class="ci">[{formatValue(ci.low)}, {formatValue(ci.high)}]</span>}
+    </td>
+  );
+}
+
+function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; chosen: string[] }) {
+  const rows = answer.overall ? [...answer.rows, { ...answer.overall, key: "overall" }] : answer.rows;
+  return (
+    <div class="table-scroll">
+      <table class="list agreement-table">
+        <caption class="sr-only">Agreement per code, with the interpretation of each value</caption>
+        <thead>
+          <tr>
+            <th scope="col">{answer.analysis === "domain" ? "Domain" : "Code"}</th>
+            <th scope="col" class="num">Units</th>
+            {chosen.map((name) => <th key={name} scope="col" class="num">{coefficientLabel(name)}</th>)}
+            <th scope="col">Warnings</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key} data-row={row.key} class={row.key === "overall" ? "overall" : ""}>
+              <th scope="row">
+                {row.key === "overall" ? "Overall (pooled)" : row.name || row.key}
+                {row.key !== "overall" && row.name && row.name !== row.key && (
+                  <span class="id muted"> {row.key}</span>
+                )}
+              </th>
+              <td class="num">{row.units}</td>
+              {chosen.map((name) => <CoefficientCell key={name} row={row} name={name} />)}
+              <td class="warnings-cell">
+                {row.warnings.map((w) => (
+                  <span key={w.kind} class="warning-tag" title={w.message}>
+                    <span aria-hidden="true">⚠</span> {w.kind.replace(/_/g, " ")}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
+  const [measure, setMeasure] = useState<"cohen_kappa" | "percent_agreement">("cohen_kappa");
+  const cells = pairMatrix(answer, measure);
+  const coders = answer.coders;
+  return (
+    <section class="card heat" aria-labelledby="heat-title">
+      <h2 id="heat-title">Coder pairs</h2>
+      <label class="inline">
+        Measure{" "}
+        <select value={measure} onChange={(e) => setMeasure((e.target as HTMLSelectElement).value as typeof measure)}>
+          <option value="cohen_kappa">Cohen's κ</option>
+          <option value="percent_agreement">Percent agreement</option>
+        </select>
+      </label>
+      <table class="heatmap">
+        <caption class="sr-only">{measure === "cohen_kappa" ? "Cohen's kappa" : "Percent agreement"} of each pair of coders</caption>
+        <thead>
+          <tr><td /> {coders.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {coders.map((a, i) => (
+            <tr key={a}>
+              <th scope="row">{a}</th>
+              {coders.map((b, j) => {
+                const cell = cells[i]![j]!;
+                return i === j
+                  ? <td key={b} class="diagonal"><span class="sr-only">same coder</span>—</td>
+                  : <td key={b} class={`heat-${cell.shade}`} data-pair={`${a}|${b}`}
+                      title={`${a} and ${b}: ${cell.text} over ${cell.units} units`}>{cell.text}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="legend muted">
+        Darker is higher agreement: <span class="swatch heat-0">below .400</span>
+        <span class="swatch heat-1">.400–.599</span> <span class="swatch heat-2">.600–.666</span>
+        <span class="swatch heat-3">.667–.799</span> <span class="swatch heat-4">.800 and above</span>
+      </p>
+    </section>
+  );
+}
+
+interface DocumentAgreement {
+  document: string;
+  answer: ComputeAgreementResponse | Error;
+}
+
+function PerDocument({ items, chosen }: { items: DocumentAgreement[] | undefined; chosen: string[] }) {
+  const name = primaryCoefficient(chosen);
+  return (
+    <section class="card" aria-labelledby="per-doc-title">
+      <h2 id="per-doc-title">Per document</h2>
+      {!items && <Loading what="agreement per document" />}
+      {items && (
+        <div class="table-scroll short">
+          <table class="list per-document">
+            <caption class="sr-only">{coefficientLabel(name)} and percent agreement of each document</caption>
+            <thead>
+              <tr>
+                <th scope="col">Document</th>
+                <th scope="col" class="num">Units</th>
+                <th scope="col" class="num">{coefficientLabel(name)}</th>
+                <th scope="col" class="num">Percent agreement</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map(({ document, answer }) => answer instanceof Error ? (
+                <tr key={document}><th scope="row">{document}</th><td colSpan={3}>{answer.message}</td></tr>
+              ) : (
+                <tr key={document} data-document={document}>
+                  <th scope="row">{document}</th>
+                  <td class="num">{answer.overall?.units ?? "0"}</td>
+                  {answer.overall
+                    ? <><CoefficientCell row={answer.overall} name={name} />
+                        <CoefficientCell row={answer.overall} name="percent_agreement" /></>
+                    : <td colSpan={2}>nothing counted yet</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function AgreementDashboard({ params }: RouteProps) {
+  const project = params.project!;
+  const roundId = params.round!;
+  const [chosen, setChosen] = useState<string[]>(DEFAULT_COEFFICIENTS);
+  const [analysis, setAnalysis] = useState("code");
+  const [rollup, setRollup] = useState(0);
+  const query: AgreementQuery = { analysis, coefficients: chosen, rollupDepth: rollup };
+  const primary = primaryCoefficient(chosen);
+
+  const round = useLoad(() => loadRound(project, roundId), [project, roundId]);
+  const [roundShown, setRoundShown] = useState<Round>();
+  useEffect(() => setRoundShown(round.data), [round.data]);
+  const codes = useLoad(() => loadCodes(project), [project]);
+  const maxDepth = useMemo(() => Math.max(0, ...flatten(codeTree(codes.data ?? [])).map((n) => n.depth)),
+    [codes.data]);
+  const agreement = useLoad(() => loadAgreement(project, roundId, query),
+    [project, roundId, chosen.join(","), analysis, rollup]);
+
+  // Per document: the overall row of each document, loaded after the table.
+  const [perDocument, setPerDocument] = useState<DocumentAgreement[]>();
+  const perDocGeneration = useRef(0);
+  const loadPerDocument = async (only?: string) => {
+    const documents = roundShown?.documents ?? [];
+    const mine = ++perDocGeneration.current;
+    const docQuery = (d: string) => ({ ...query, coefficients: [primary, "percent_agreement"], documents: [d] });
+    const fetchOne = (d: string) => loadAgreement(project, roundId, docQuery(d)).catch((e: Error) => e);
+    if (only && perDocument) {
+      const answer = await fetchOne(only);
+      if (mine !== perDocGeneration.current) return;
+      setPerDocument((old) => old?.map((x) => x.document === only ? { document: only, answer } : x));
+      return;
+    }
+    const answers = await eachLimited(documents, 4, fetchOne);
+    if (mine === perDocGeneration.current) {
+      setPerDocument(documents.map((document, i) => ({ document, answer: answers[i]! })));
+    }
+  };
+  useEffect(() => {
+    if (agreement.data && roundShown) void loadPerDocument();
+  }, [roundShown?.documents.join(","), agreement.data === undefined, chosen.join(","), analysis, rollup]);
+
+  // Live: a change to this round's codings, progress or resolutions reloads.
+  const previous = useRef<ComputeAgreementResponse>();
+  const pendingAnnounce = useRef(false);
+  useChanges(project, (change: ChangeEvent) => {
+    pendingAnnounce.current = true;
+    agreement.reload();
+    if (change.kind === "CHANGE_KIND_ROUND") round.reload();
+    void loadPerDocument(change.document || undefined);
+  }, (change) => LIVE_KINDS.has(change.kind) && (!change.round || change.round === roundId));
+  useEffect(() => {
+    const answer = agreement.data;
+    if (!answer) return;
+    const before = previous.current;
+    previous.current = answer;
+    if (!pendingAnnounce.current || !before) return;
+    pendingAnnounce.current = false;
+    if (before.version === answer.version) return;
+    const was = definedValue(coefficientOf(before.overall, primary));
+    const now = definedValue(coefficientOf(answer.overall, primary));
+    announce(`Agreement updated: overall ${coefficientLabel(primary)} ${formatValue(now)}` +
+      (was !== now ? ` (was ${formatValue(was)})` : "") + ".");
+  }, [agreement.data]);
+
+  if (roundShown) nameCrumb("round", roundShown.id, roundShown.title || roundShown.id);
+  const answer = agreement.data;
+  const toggle = (name: string) => setChosen((old) => old.includes(name)
+    ? (old.length > 1 ? old.filter((n) => n !== name) : old)
+    : COEFFICIENTS.map((c) => c.name).filter((n) => n === name || old.includes(n)));
+
+  return (
+    <section class="lead-screen">
+      <PageHeading>Agreement · {roundShown?.title || roundId}</PageHeading>
+      {roundShown && <RoundControl project={project} round={roundShown} onAdvanced={(r) => { setRoundShown(r); agreement.reload(); }} />}
+      <form class="controls card" onSubmit={(e) => e.preventDefault()} aria-label="What to compute">
+        <fieldset class="coefficient-choice">
+          <legend>Coefficients</legend>
+          {COEFFICIENTS.map((c) => (
+            <label key={c.name} class="check">
+              <input type="checkbox" checked={chosen.includes(c.name)} onChange={() => toggle(c.name)}
+                name="coefficients" value={c.name} /> {c.label}
+            </label>
+          ))}
+        </fieldset>
+        <div class="control-row">
+          <label class="inline">
+            Unit of analysis{" "}
+            <select value={analysis} onChange={(e) => setAnalysis((e.target as HTMLSelectElement).value)}>
+              <option value="code">By code (presence per segment)</option>
+              <option value="domain">By domain (one value per segment)</option>
+              <option value="set">Set of codes per segment</option>
+            </select>
+          </label>
+          <label class="inline">
+            Roll-up level{" "}
+            <select value={String(rollup)} onChange={(e) => setRollup(Number((e.target as HTMLSelectElement).value))}>
+              <option value="0">Codes as they are</option>
+              {Array.from({ length: maxDepth }, (_, i) => (
+                <option key={i} value={String(i + 1)}>
+                  {i === 0 ? "Level 1: top-level codes (themes)" : `Level ${i + 1}${i === 1 ? ": categories" : ""}`}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </form>
+      <ErrorNote error={agreement.error ?? round.error} />
+      {!answer && !agreement.error && <Loading what="agreement" />}
+      {answer && (
+        <>
+          <p class="summary" data-version={answer.version}>
+            <strong>{answer.coders.length} coders</strong> ({answer.coders.join(", ")}) ·{" "}
+            {answer.units} units · level {answer.level} · {answer.disagreements} disagreements,{" "}
+            {answer.resolved} resolved · {workText(answer)}{" "}
+            <span class="muted">Version {answer.version}{agreement.loading ? " · updating…" : ""}</span>
+          </p>
+          <AgreementTable answer={answer} chosen={chosen} />
+          {(answer.warnings.length > 0 || answer.rows.some((r) => r.warnings.length > 0)) && (
+            <section class="card warnings" aria-labelledby="warnings-title">
+              <h2 id="warnings-title"><span aria-hidden="true">⚠</span> Warnings</h2>
+              <ul>
+                {[...answer.warnings, ...answer.rows.flatMap((r) => r.warnings.filter(
+                  (w) => !answer.warnings.some((x) => x.kind === w.kind && x.subject === w.subject)))]
+                  .map((w, i) => (
+                    <li key={i}><strong>{w.kind.replace(/_/g, " ")}</strong>
+                      {w.subject && <> ({w.subject})</>}: {w.message}</li>
+                  ))}
+              </ul>
+            </section>
+          )}
+          <div class="two-columns">
+            <section class="card" aria-labelledby="chart-title">
+              <h2 id="chart-title">{coefficientLabel(primary)} per code</h2>
+              <BarChart bars={bars(answer, primary)} coefficient={primary} />
+            </section>
+            <div class="stack">
+              <HeatMap answer={answer} />
+              <PerDocument items={perDocument} chosen={chosen} />
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,208 @@
+// The codebook as a tree: add a code, edit it, move it (change its parent),
+// merge it into another; each code's revision, and the codebook's, shown.
+import { useMemo, useState } from "preact/hooks";
+import { get, path, patch, post, requestId } from "../api";
+import { announce } from "../announce";
+import { useLoad } from "../data";
+import type { RouteProps } from "../router";
+import { useChanges } from "../stream";
+import type { Code, Project } from "../types";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { codeTree, mergeTargets, moveTargets, type CodeNode } from "./codebook_tree";
+import { loadCodes } from "./load";
+import "./lead.css";
+
+type Editing = { id: string; mode: "edit" | "move" | "merge" } | null;
+
+const TEXT_FIELDS: Array<{ field: keyof Code; label: string; long?: boolean }> = [
+  { field: "name", label: "Name" },
+  { field: "definition", label: "Definition", long: true },
+  { field: "inclusion_criteria", label: "Inclusion criteria", long: true },
+  { field: "exclusion_criteria", label: "Exclusion criteria", long: true },
+  { field: "example", label: "Example", long: true },
+];
+
+function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
+  initial: Partial<Code>; codes: Code[]; isNew: boolean;
+  onSave: (code: Partial<Code>) => Promise<void>; onCancel?: () => void;
+}) {
+  const [code, setCode] = useState<Partial<Code>>(initial);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const prefix = isNew ? "new" : `edit-${initial.id}`;
+  const set = (field: keyof Code, value: string) => setCode((c) => ({ ...c, [field]: value }));
+  return (
+    <form class="form-grid" onSubmit={async (e) => {
+      e.preventDefault();
+      setBusy(true);
+      setError(undefined);
+      try {
+        await onSave(code);
+        if (isNew) setCode({ parent: code.parent });
+      } catch (err) {
+        setError((err as Error).message);
+      } finally {
+        setBusy(false);
+      }
+    }}>
+      {isNew && <>
+        <label for={`${prefix}-id`}>Id (short, no spaces)</label>
+        <input id={`${prefix}-id`} value={code.id ?? ""} required pattern="[A-Za-z0-9_.\-]+"
+          onInput={(e) => set("id", (e.target as HTMLInputElement).value)} />
+        <label for={`${prefix}-parent`}>Under</label>
+        <select id={`${prefix}-parent`} value={code.parent ?? ""} onChange={(e) => set("parent", (e.target as HTMLSelectElement).value)}>
+          <option value="">(top level)</option>
+          {codes.filter((c) => c.state !== "CODE_MERGED").map((c) => <option key={c.id} value={c.id}>{c.name || c.id}</option>)}
+        </select>
+      </>}
+      {TEXT_FIELDS.map(({ field, label, long }) => (
+        <div key={field}>
+          <label for={`${prefix}-${field}`}>{label}</label>
+          {long
+            ? <textarea id={`${prefix}-${field}`} value={String(code[field] ?? "")} rows={2}
+                onInput={(e) => set(field, (e.target as HTMLTextAreaElement).value)} />
+            : <input id={`${prefix}-${field}`} value={String(code[field] ?? "")}
+                onInput={(e) => set(field, (e.target as HTMLInputElement).value)} />}
+        </div>
+      ))}
+      <ErrorNote error={error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>{isNew ? "Add the code" : "Save"}</button>
+        {onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
+      </div>
+    </form>
+  );
+}
+
+function TargetForm({ code, targets, mode, onDone, onCancel }: {
+  code: Code; targets: Code[]; mode: "move" | "merge";
+  onDone: (target: string) => Promise<void>; onCancel: () => void;
+}) {
+  const [target, setTarget] = useState(mode === "move" ? "" : targets[0]?.id ?? "");
+  const [error, setError] = useState<string>();
+  const id = `${mode}-${code.id}`;
+  return (
+    <form class="tree-editor card" onSubmit={async (e) => {
+      e.preventDefault();
+      try {
+        await onDone(target);
+      } catch (err) {
+        setError((err as Error).message);
+      }
+    }}>
+      <label for={id}>{mode === "move" ? `Move “${code.name || code.id}” under` : `Merge “${code.name || code.id}” into`}</label>
+      <select id={id} value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
+        {mode === "move" && <option value="">(top level)</option>}
+        {targets.map((c) => <option key={c.id} value={c.id}>{c.name || c.id}</option>)}
+      </select>
+      {mode === "merge" && <p class="muted">Its codings count as the target's from now on; the merge is recorded in the audit trail.</p>}
+      <ErrorNote error={error} />
+      <div class="actions">
+        <button type="submit" class={mode === "merge" ? "danger" : "primary"}>{mode === "move" ? "Move" : "Merge"}</button>
+        <button type="button" onClick={onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+export function Codebook({ params }: RouteProps) {
+  const project = params.project!;
+  const codes = useLoad(() => loadCodes(project), [project]);
+  const info = useLoad(() => get<{ project: Project }>(path("projects", project)), [project]);
+  useChanges(project, () => { codes.reload(); info.reload(); }, (c) => c.kind === "CHANGE_KIND_CODEBOOK");
+  const [editing, setEditing] = useState<Editing>(null);
+  const [filter, setFilter] = useState("");
+  const all = codes.data ?? [];
+  const tree = useMemo(() => codeTree(all), [codes.data]);
+  const merged = all.filter((c) => c.state === "CODE_MERGED");
+  const needle = filter.trim().toLowerCase();
+  const matches = (n: CodeNode): boolean => !needle ||
+    `${n.code.id} ${n.code.name} ${n.code.definition}`.toLowerCase().includes(needle) || n.children.some(matches);
+
+  const after = (text: string) => {
+    announce(text);
+    setEditing(null);
+    codes.reload();
+    info.reload();
+  };
+  const update = async (code: Code, changes: Partial<Code>, mask: string[]) => {
+    await patch(path("projects", project, "codes", code.id), {
+      code: { ...changes, id: code.id }, update_mask: mask, etag: code.etag, request_id: requestId() });
+  };
+
+  const renderNode = (node: CodeNode) => {
+    const c = node.code;
+    const open = editing?.id === c.id ? editing.mode : null;
+    return (
+      <li key={c.id} data-code={c.id}>
+        <div class="tree-node">
+          <span class="name">{c.name || c.id}</span> <span class="id muted">{c.id}</span>
+          <span class="muted">rev. {c.revision}</span>
+          <span class="tools">
+            <button type="button" aria-label={`Edit ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "edit" })}>Edit</button>
+            <button type="button" aria-label={`Move ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "move" })}>Move</button>
+            <button type="button" aria-label={`Merge ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "merge" })}>Merge</button>
+          </span>
+          {c.definition && <span class="definition">{c.definition}</span>}
+        </div>
+        {open === "edit" && (
+          <div class="tree-editor card">
+            <CodeForm initial={c} codes={all} isNew={false} onCancel={() => setEditing(null)}
+              onSave={async (changed) => {
+                await update(c, changed, TEXT_FIELDS.map((f) => f.field));
+                after(`Saved ${changed.name || c.id}.`);
+              }} />
+          </div>
+        )}
+        {open === "move" && (
+          <TargetForm code={c} mode="move" targets={moveTargets(all, c.id)} onCancel={() => setEditing(null)}
+            onDone={async (parent) => {
+              await update(c, { parent }, ["parent"]);
+              after(`Moved ${c.name || c.id} ${parent ? `under ${parent}` : "to the top level"}.`);
+            }} />
+        )}
+        {open === "merge" && (
+          <TargetForm code={c} mode="merge" targets={mergeTargets(all, c.id)} onCancel={() => setEditing(null)}
+            onDone={async (into) => {
+              await post(path("projects", project, "codes", c.id) + ":merge", { into_code: into, request_id: requestId() });
+              after(`Merged ${c.name || c.id} into ${into}.`);
+            }} />
+        )}
+        {node.children.length > 0 && <ul>{node.children.filter(matches).map(renderNode)}</ul>}
+      </li>
+    );
+  };
+
+  return (
+    <section class="lead-screen">
+      <PageHeading>Codebook</PageHeading>
+      <p class="muted">
+        {all.length - merged.length} codes{merged.length > 0 && `, ${merged.length} merged`} · codebook revision{" "}
+        {info.data?.project.codebook_revision ?? "…"} (every change makes a revision, recorded in the audit trail)
+      </p>
+      <div class="manage-grid">
+        <div class="card">
+          <label for="code-filter">Find a code</label>
+          <input id="code-filter" type="search" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+          <ErrorNote error={codes.error} />
+          {!codes.data && !codes.error && <Loading what="the codebook" />}
+          {codes.data && tree.length === 0 && <p class="empty">No codes yet: add the first one.</p>}
+          <ul class="tree" aria-label="Codebook">{tree.filter(matches).map(renderNode)}</ul>
+          {merged.length > 0 && (
+            <details>
+              <summary>Merged codes ({merged.length})</summary>
+              <ul>{merged.map((c) => <li key={c.id}>{c.name || c.id} → {c.merged_into}</li>)}</ul>
+            </details>
+          )}
+        </div>
+        <div class="card">
+          <h2>Add a code</h2>
+          <CodeForm initial={{}} codes={all} isNew={true} onSave={async (code) => {
+            await post(path("projects", project, "codes"), { code, request_id: requestId() });
+            after(`Added ${code.name || code.id}.`);
+          }} />
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,312 @@
+// The disagreement queue of a round: worst codes first, filterable by code,
+// document and coder; each disagreement shows its passage with every coder's
+// value side by side (names hidden on request) and takes one decision with a
+// rationale that cannot be empty. Keys: n/p move, 1–9 choose, Enter resolves.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { ApiError, decodeBase64Text, get, path, post, requestId } from "../api";
+import { announce } from "../announce";
+import { nameCrumb } from "../crumbs";
+import { useLoad } from "../data";
+import { OffsetMap } from "../offsets";
+import type { RouteProps } from "../router";
+import { href } from "../router";
+import { useChanges } from "../stream";
+import type { Code, Document, Round } from "../types";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import type { Disagreement, Domain, Resolution } from "./agreement_types";
+import { worstFirst } from "./agreement_view";
+import { loadAgreement, loadCodes, loadDisagreements, loadDomains, loadRound } from "./load";
+import { coderLabels, decisionsFor, filterQueue, orderQueue, queueKey, rationaleProblem,
+  resolvedText, subjectOf, type QueueFilter } from "./queue";
+import { RoundControl } from "./round_control";
+import "./lead.css";
+
+interface QueueData {
+  round: Round;
+  items: Disagreement[];
+  codes: Code[];
+  domains: Domain[];
+  worst: string[];
+}
+
+async function loadQueue(project: string, roundId: string): Promise<QueueData> {
+  const [round, items, codes, domains, agreement] = await Promise.all([
+    loadRound(project, roundId),
+    loadDisagreements(project, roundId),
+    loadCodes(project),
+    loadDomains(project),
+    loadAgreement(project, roundId, { analysis: "code", coefficients: ["krippendorff_alpha"], rollupDepth: 0 })
+      .catch(() => undefined),
+  ]);
+  const worst = agreement ? worstFirst(agreement.rows, "krippendorff_alpha") : [];
+  return { round, items: orderQueue(items, worst), codes, domains, worst };
+}
+
+/** Document texts, each fetched once, with its offset map. */
+function useTexts(project: string) {
+  const cache = useRef(new Map<string, Promise<{ text: string; offsets: OffsetMap }>>());
+  return (document: string) => {
+    let entry = cache.current.get(document);
+    if (!entry) {
+      entry = get<{ document: Document }>(path("projects", project, "documents", document),
+        { include_text: true }).then(({ document: d }) => {
+        const text = decodeBase64Text(d.text);
+        return { text, offsets: new OffsetMap(text) };
+      });
+      cache.current.set(document, entry);
+    }
+    return entry;
+  };
+}
+
+function Passage({ item, textOf }: { item: Disagreement;
+    textOf: (d: string) => Promise<{ text: string; offsets: OffsetMap }> }) {
+  const [passage, setPassage] = useState<string | Error>();
+  useEffect(() => {
+    let live = true;
+    setPassage(undefined);
+    textOf(item.document).then(({ text, offsets }) => {
+      if (live) setPassage(text.slice(offsets.toUtf16(Number(item.start)), offsets.toUtf16(Number(item.end))));
+    }, (e: Error) => live && setPassage(e));
+    return () => { live = false; };
+  }, [item.id]);
+  if (passage instanceof Error) return <ErrorNote error={passage} />;
+  if (passage === undefined) return <Loading what="the passage" />;
+  return <blockquote class="passage" aria-label="The passage">{passage}</blockquote>;
+}
+
+export function DisagreementQueue({ params }: RouteProps) {
+  const project = params.project!;
+  const roundId = params.round!;
+  const loaded = useLoad(() => loadQueue(project, roundId), [project, roundId]);
+  const [items, setItems] = useState<Disagreement[]>([]);
+  const [round, setRound] = useState<Round>();
+  useEffect(() => {
+    if (loaded.data) {
+      setItems(loaded.data.items);
+      setRound(loaded.data.round);
+    }
+  }, [loaded.data]);
+  useChanges(project, () => loaded.reload(), (c) => c.round === roundId &&
+    (c.kind === "CHANGE_KIND_CODINGS" || c.kind === "CHANGE_KIND_ROUND" || c.kind === "CHANGE_KIND_RESOLUTION"));
+
+  const [filter, setFilter] = useState<QueueFilter>({});
+  const [hideNames, setHideNames] = useState(false);
+  const [currentId, setCurrentId] = useState<string>();
+  const [choice, setChoice] = useState<string>();
+  const [rationale, setRationale] = useState("");
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const rationaleRef = useRef<HTMLTextAreaElement>(null);
+  const textOf = useTexts(project);
+
+  const shown = useMemo(() => filterQueue(items, filter), [items, filter]);
+  const current = shown.find((d) => d.id === currentId) ?? shown[0];
+  const index = current ? shown.indexOf(current) : -1;
+  const data = loaded.data;
+  const codeName = (id: string) => data?.codes.find((c) => c.id === id)?.name || id;
+  const decisions = current && data ? decisionsFor(current, codeName, data.domains) : [];
+  const coders = round?.coders ?? [];
+  const labels = coderLabels(coders, hideNames);
+  if (round) nameCrumb("round", round.id, round.title || round.id);
+
+  // A new current disagreement starts from its resolution, or nothing chosen.
+  useEffect(() => {
+    setChoice(current?.resolution?.value);
+    setRationale(current?.resolution?.rationale ?? "");
+    setProblem(undefined);
+  }, [current?.id]);
+
+  const move = (step: number) => {
+    if (shown.length === 0) return;
+    const next = shown[(index + step + shown.length) % shown.length]!;
+    setCurrentId(next.id);
+  };
+
+  const resolve = async () => {
+    if (!current || busy) return;
+    if (choice === undefined) {
+      setProblem("Choose a decision first (keys 1–9).");
+      return;
+    }
+    const missing = rationaleProblem(rationale);
+    if (missing) {
+      setProblem(missing);
+      rationaleRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const answer = await post<{ resolution: Resolution }>(
+        path("projects", project, "rounds", roundId, "disagreements", current.id) + ":resolve",
+        { value: choice, rationale, request_id: requestId() });
+      const updated = items.map((d) => d.id === current.id ? { ...d, resolution: answer.resolution } : d);
+      setItems(updated);
+      announce(`Resolved. ${resolvedText(updated)}.`);
+      const nextOpen = filterQueue(updated, filter).find((d, i) => i > index && !d.resolution)
+        ?? filterQueue(updated, filter).find((d) => !d.resolution);
+      if (nextOpen) setCurrentId(nextOpen.id);
+    } catch (e) {
+      setProblem(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey || event.metaKey) return;
+      const target = event.target as HTMLElement | null;
+      const inText = !!target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" ||
+        target.tagName === "SELECT" || target.isContentEditable);
+      if (!inText && event.key === "Enter" && target?.tagName === "BUTTON") return;
+      const action = queueKey(event.key, inText, event.ctrlKey);
+      if (!action) return;
+      event.preventDefault();
+      if (action.kind === "next") move(1);
+      else if (action.kind === "previous") move(-1);
+      else if (action.kind === "choose") {
+        const d = decisions[action.index];
+        if (d) setChoice(d.value);
+      } else void resolve();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const reconciling = round?.state === "RECONCILING";
+  const resolvedCount = items.filter((d) => d.resolution).length;
+  const subjects = [...new Set(items.map(subjectOf))];
+  const documents = [...new Set(items.map((d) => d.document))];
+  const setFilterField = (field: keyof QueueFilter, value: string | boolean) =>
+    setFilter((f) => ({ ...f, [field]: value || undefined }));
+
+  return (
+    <section class="lead-screen">
+      <PageHeading>Disagreements · {round?.title || roundId}</PageHeading>
+      {round && <RoundControl project={project} round={round} onAdvanced={(r) => { setRound(r); loaded.reload(); }} />}
+      <ErrorNote error={loaded.error} />
+      {!data && !loaded.error && <Loading what="the disagreements" />}
+      {data && (
+        <>
+          <div class="progress-line">
+            <meter min={0} max={Math.max(items.length, 1)} value={resolvedCount}
+              aria-label={`${resolvedCount} of ${items.length} resolved`} />
+            <strong class="resolved-count">{resolvedText(items)}</strong>
+            <a href={href("/projects/:project/rounds/:round/consensus", params)}>The consensus</a>
+            <span class="key-help"><kbd>n</kbd>/<kbd>p</kbd> next/previous · <kbd>1</kbd>–<kbd>9</kbd> decide ·{" "}
+              <kbd>Enter</kbd> resolve (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> from the rationale)</span>
+          </div>
+          {!reconciling && (
+            <p class="notice">
+              {round?.state === "OPEN"
+                ? "The round is open for coding: disagreements can be resolved once it is reconciling (end coding above)."
+                : "The round is closed: its resolutions are final."}
+            </p>
+          )}
+          {items.length === 0 && <p class="empty">The coders agree everywhere: nothing to resolve.</p>}
+          {items.length > 0 && (
+            <div class="queue">
+              <div>
+                <div class="queue-filters card">
+                  <label for="f-code">Code</label>
+                  <select id="f-code" value={filter.code ?? ""} onChange={(e) => setFilterField("code", (e.target as HTMLSelectElement).value)}>
+                    <option value="">All codes (worst first)</option>
+                    {subjects.map((s) => <option key={s} value={s}>{codeName(s)}</option>)}
+                  </select>
+                  <label for="f-doc">Document</label>
+                  <select id="f-doc" value={filter.document ?? ""} onChange={(e) => setFilterField("document", (e.target as HTMLSelectElement).value)}>
+                    <option value="">All documents</option>
+                    {documents.map((d) => <option key={d} value={d}>{d}</option>)}
+                  </select>
+                  <label for="f-coder">Coder outside the majority</label>
+                  <select id="f-coder" value={filter.coder ?? ""} onChange={(e) => setFilterField("coder", (e.target as HTMLSelectElement).value)}>
+                    <option value="">Any coder</option>
+                    {coders.map((c) => <option key={c} value={c}>{labels.get(c)}</option>)}
+                  </select>
+                  <label class="check"><input type="checkbox" checked={!!filter.unresolvedOnly}
+                    onChange={(e) => setFilterField("unresolvedOnly", (e.target as HTMLInputElement).checked)} /> Unresolved only</label>
+                  <label class="check"><input type="checkbox" checked={hideNames}
+                    onChange={(e) => setHideNames((e.target as HTMLInputElement).checked)} /> Hide coders' names</label>
+                </div>
+                <p class="muted">{shown.length} shown of {items.length}</p>
+                <ul class="queue-list" aria-label="Disagreements">
+                  {shown.map((d) => (
+                    <li key={d.id}>
+                      <button type="button" aria-current={d === current ? "true" : undefined}
+                        onClick={() => setCurrentId(d.id)} data-id={d.id}>
+                        {codeName(subjectOf(d))}
+                        <span class="where">{d.document}, segment {Number(d.segment) + 1} ·{" "}
+                          {d.resolution
+                            ? <span class="status-resolved"><span aria-hidden="true">✓</span> resolved: {d.resolution.value === "none" ? "none" : codeName(d.resolution.value)}</span>
+                            : <span class="status-open"><span aria-hidden="true">○</span> open</span>}
+                        </span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+              {current && (
+                <article class="card current" aria-labelledby="current-title" data-id={current.id}>
+                  <h2 id="current-title">
+                    {index + 1} of {shown.length}: {codeName(subjectOf(current))}{" "}
+                    <span class="muted">({current.code ? "code" : "domain"}) in {current.document}, segment {Number(current.segment) + 1}</span>
+                  </h2>
+                  <Passage item={current} textOf={textOf} />
+                  <div class="coders-side" role="list" aria-label="What each coder gave">
+                    {coders.filter((c) => c in current.values).map((c) => {
+                      const v = current.values[c]!;
+                      return (
+                        <div key={c} role="listitem" class={`coder-value ${v !== "none" ? "applied" : ""}`}>
+                          <span class="who">{labels.get(c)}</span>
+                          <span class="what">
+                            {v === "none" ? <><span aria-hidden="true">✗</span> not coded</> :
+                              <><span aria-hidden="true">✓</span> {codeName(v)}</>}
+                          </span>
+                        </div>
+                      );
+                    })}
+                  </div>
+                  {current.suggestion && <p class="muted">Majority: {current.suggestion === "none" ? "not coded" : codeName(current.suggestion)}</p>}
+                  {current.resolution && (
+                    <p class="resolved-note notice">
+                      <span aria-hidden="true">✓</span> Resolved by {hideNames ? "the lead" : current.resolution.resolved_by}:{" "}
+                      {current.resolution.value === "none" ? "none" : codeName(current.resolution.value)} — “{current.resolution.rationale}”
+                      {reconciling && " (a new decision replaces it; both stay in the audit trail)"}
+                    </p>
+                  )}
+                  {reconciling && (
+                    <form onSubmit={(e) => { e.preventDefault(); void resolve(); }} aria-label="Decision">
+                      <fieldset class="decision">
+                        <legend>Decision</legend>
+                        {decisions.map((d, i) => (
+                          <label key={d.value}>
+                            <input type="radio" name="decision" value={d.value} checked={choice === d.value}
+                              onChange={() => setChoice(d.value)} />
+                            {i < 9 && <kbd>{i + 1}</kbd>} {d.label}
+                          </label>
+                        ))}
+                      </fieldset>
+                      <label for="rationale">Rationale (required; it goes into the audit trail)</label>
+                      <textarea id="rationale" ref={rationaleRef} value={rationale} required
+                        aria-invalid={problem && rationaleProblem(rationale) ? "true" : undefined}
+                        aria-describedby={problem ? "resolve-problem" : undefined}
+                        onInput={(e) => setRationale((e.target as HTMLTextAreaElement).value)} />
+                      {problem && <p id="resolve-problem" class="error" role="alert"><span aria-hidden="true">⚠</span> {problem}</p>}
+                      <div class="actions">
+                        <button type="submit" class="primary" disabled={busy}>Resolve <kbd>Enter</kbd></button>
+                        <button type="button" onClick={() => move(-1)}>Previous <kbd>p</kbd></button>
+                        <button type="button" onClick={() => move(1)}>Next <kbd>n</kbd></button>
+                      </div>
+                    </form>
+                  )}
+                </article>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

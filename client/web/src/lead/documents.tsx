@@ -1,0 +1,119 @@
+// A project's documents: the list, and uploading a UTF-8 text file with the
+// segmentation to cut it into units (CreateDocument; the server refuses text
+// that is not UTF-8 and says so).
+import { useState } from "preact/hooks";
+import { encodeBase64Text, listAll, path, post, requestId } from "../api";
+import { announce } from "../announce";
+import { useLoad } from "../data";
+import type { RouteProps } from "../router";
+import type { Document } from "../types";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import "./lead.css";
+
+const SEGMENTATIONS = [
+  { value: "SEGMENT_PARAGRAPH", words: "Paragraphs (separated by blank lines)" },
+  { value: "SEGMENT_LINE", words: "Lines (every non-blank line)" },
+  { value: "SEGMENT_NONE", words: "The whole document as one unit" },
+];
+
+function idFromName(name: string): string {
+  return name.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
+}
+
+export function Documents({ params }: RouteProps) {
+  const project = params.project!;
+  const documents = useLoad(() => listAll<Document>(path("projects", project, "documents"), "documents"), [project]);
+  const [file, setFile] = useState<File>();
+  const [id, setId] = useState("");
+  const [title, setTitle] = useState("");
+  const [segmentation, setSegmentation] = useState("SEGMENT_PARAGRAPH");
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const upload = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    if (!file) {
+      setError("Choose a text file first.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let text: string;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        setError(`${file.name} is not UTF-8 text: save it as UTF-8 (in Word: Save as, Plain text, Unicode UTF-8) and try again.`);
+        return;
+      }
+      await post(path("projects", project, "documents"), {
+        id, title: title || file.name, text: encodeBase64Text(text), segmentation, request_id: requestId(),
+      });
+      announce(`Uploaded ${id}.`);
+      setFile(undefined);
+      setId("");
+      setTitle("");
+      (e.target as HTMLFormElement).reset();
+      documents.reload();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="lead-screen">
+      <PageHeading>Documents</PageHeading>
+      <div class="manage-grid">
+        <div>
+          <ErrorNote error={documents.error} />
+          {!documents.data && !documents.error && <Loading what="the documents" />}
+          {documents.data && documents.data.length === 0 && <p class="empty">No documents yet.</p>}
+          {documents.data && documents.data.length > 0 && (
+            <table class="list documents-table">
+              <caption class="sr-only">Documents of {project}</caption>
+              <thead>
+                <tr><th scope="col">Document</th><th scope="col">Title</th><th scope="col" class="num">Characters</th>
+                  <th scope="col" class="num">Units</th><th scope="col">Segmented by</th></tr>
+              </thead>
+              <tbody>
+                {documents.data.map((d) => (
+                  <tr key={d.id}>
+                    <th scope="row">{d.id}</th><td>{d.title}</td>
+                    <td class="num">{Number(d.length_code_points).toLocaleString()}</td>
+                    <td class="num">{d.segments.length}</td>
+                    <td>{(d.segmentation || "").replace(/^SEGMENT_/, "").toLowerCase() || "given segments"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <form class="card form-grid" onSubmit={upload} aria-labelledby="upload-title">
+          <h2 id="upload-title">Upload a document</h2>
+          <label for="doc-file">Text file (UTF-8, .txt)</label>
+          <input id="doc-file" type="file" accept=".txt,text/plain" onChange={(e) => {
+            const chosen = (e.target as HTMLInputElement).files?.[0];
+            setFile(chosen);
+            if (chosen) {
+              if (!id) setId(idFromName(chosen.name));
+              if (!title) setTitle(chosen.name.replace(/\.[^.]*$/, ""));
+            }
+          }} />
+          <label for="doc-id">Id</label>
+          <input id="doc-id" value={id} required onInput={(e) => setId((e.target as HTMLInputElement).value)} />
+          <label for="doc-title">Title</label>
+          <input id="doc-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+          <label for="doc-seg">Units of analysis</label>
+          <select id="doc-seg" value={segmentation} onChange={(e) => setSegmentation((e.target as HTMLSelectElement).value)}>
+            {SEGMENTATIONS.map((s) => <option key={s.value} value={s.value}>{s.words}</option>)}
+          </select>
+          <ErrorNote error={error} />
+          <div class="actions"><button type="submit" class="primary" disabled={busy}>Upload</button></div>
+        </form>
+      </div>
+    </section>
+  );
+}

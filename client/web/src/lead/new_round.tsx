@@ -1,0 +1,101 @@
+// Creating a round: which documents each of which coders codes, blind or not.
+import { useEffect, useState } from "preact/hooks";
+import { get, listAll, path, post, requestId } from "../api";
+import { announce } from "../announce";
+import { useLoad } from "../data";
+import { href, navigate, type RouteProps } from "../router";
+import type { Document, Member, Project } from "../types";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import "./lead.css";
+
+function Checklist({ legend, items, chosen, onChange }: {
+  legend: string; items: Array<{ id: string; label: string }>; chosen: Set<string>;
+  onChange: (next: Set<string>) => void;
+}) {
+  const all = items.length > 0 && items.every((i) => chosen.has(i.id));
+  return (
+    <fieldset class="checklist-set">
+      <legend>{legend} ({chosen.size} of {items.length})</legend>
+      <label class="check"><input type="checkbox" checked={all}
+        onChange={() => onChange(all ? new Set() : new Set(items.map((i) => i.id)))} /> All</label>
+      <div class="checklist">
+        {items.map((i) => (
+          <label key={i.id}>
+            <input type="checkbox" checked={chosen.has(i.id)} onChange={() => {
+              const next = new Set(chosen);
+              if (next.has(i.id)) next.delete(i.id); else next.add(i.id);
+              onChange(next);
+            }} /> {i.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function NewRound({ params }: RouteProps) {
+  const project = params.project!;
+  const loaded = useLoad(async () => {
+    const [info, documents, members] = await Promise.all([
+      get<{ project: Project }>(path("projects", project)),
+      listAll<Document>(path("projects", project, "documents"), "documents"),
+      listAll<Member>(path("projects", project, "members"), "members"),
+    ]);
+    return { project: info.project, documents, coders: members.filter((m) => m.role === "CODER").map((m) => m.user) };
+  }, [project]);
+  const [id, setId] = useState("");
+  const [title, setTitle] = useState("");
+  const [documents, setDocuments] = useState(new Set<string>());
+  const [coders, setCoders] = useState(new Set<string>());
+  const [blind, setBlind] = useState(true);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    if (loaded.data) setBlind(loaded.data.project.blind_by_default);
+  }, [loaded.data]);
+
+  const create = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    if (documents.size === 0 || coders.size === 0) {
+      setError("Choose at least one document and one coder.");
+      return;
+    }
+    try {
+      const order = loaded.data!.documents.map((d) => d.id).filter((d) => documents.has(d));
+      await post(path("projects", project, "rounds"), {
+        id, title, documents: order, coders: [...coders], blind, request_id: requestId(),
+      });
+      announce(`Created round ${id}.`);
+      navigate(href("/projects/:project", params).slice(1));
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  const data = loaded.data;
+  return (
+    <section class="lead-screen">
+      <PageHeading>New round</PageHeading>
+      <ErrorNote error={loaded.error} />
+      {!data && !loaded.error && <Loading what="documents and coders" />}
+      {data && (
+        <form class="card form-grid new-round" onSubmit={create}>
+          <label for="round-id">Id</label>
+          <input id="round-id" value={id} required onInput={(e) => setId((e.target as HTMLInputElement).value)} />
+          <label for="round-title">Title</label>
+          <input id="round-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
+          <div class="two-columns">
+            <Checklist legend="Documents" chosen={documents} onChange={setDocuments}
+              items={data.documents.map((d) => ({ id: d.id, label: d.title && d.title !== d.id ? `${d.id} — ${d.title}` : d.id }))} />
+            <Checklist legend="Coders (each codes every chosen document)" chosen={coders} onChange={setCoders}
+              items={data.coders.map((c) => ({ id: c, label: c }))} />
+          </div>
+          <label class="check"><input type="checkbox" checked={blind} onChange={(e) => setBlind((e.target as HTMLInputElement).checked)} />
+            Blind: while the round is open, no coder sees another's codings (the server enforces it)</label>
+          <ErrorNote error={error} />
+          <div class="actions"><button type="submit" class="primary">Create the round</button></div>
+        </form>
+      )}
+    </section>
+  );
+}

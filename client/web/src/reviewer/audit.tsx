@@ -1,0 +1,166 @@
+// The audit trail (ListEvents), paged and filtered by actor, method and time
+// over the pages loaded; the signed head beside it with the server's public
+// key; the export as a download.
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { get, path } from "../api";
+import { useLoad } from "../data";
+import { href, type RouteProps } from "../router";
+import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { download } from "../lead/load";
+import { bytesToHex, base64ToBytes } from "../verify/bytes";
+import { readSignedHead } from "../verify/export_format";
+import { verifyHeadSignature } from "../verify/verify";
+import type { EventRecord, ListEventsResponse, SignedTreeHeadJson } from "./audit_types";
+import { facets, filterEvents, shortMethodName, type EventFilter } from "./event_filter";
+import { fetchExportText, loadServerKey } from "./load";
+import "../lead/lead.css";
+
+const PAGE = 200;
+
+function hex(base64: string): string {
+  try {
+    return bytesToHex(base64ToBytes(base64));
+  } catch {
+    return base64;
+  }
+}
+
+function SignedHead({ project }: { project: string }) {
+  const head = useLoad(() => get<{ head: SignedTreeHeadJson }>(path("projects", project, "head")), [project]);
+  const key = useLoad(() => loadServerKey(), []);
+  const [checked, setChecked] = useState<boolean>();
+  const h = head.data?.head;
+  return (
+    <section class="card" aria-labelledby="head-title">
+      <h2 id="head-title">The signed head</h2>
+      <ErrorNote error={head.error ?? key.error} />
+      {!h && !head.error && <Loading what="the signed head" />}
+      {h && (
+        <dl class="facts">
+          <dt>Events</dt><dd>{h.tree_size}</dd>
+          <dt>Signed</dt><dd>{new Date(Number(h.timestamp_ms)).toISOString()}</dd>
+          <dt>Root hash</dt><dd class="hash">{hex(h.root_hash)}</dd>
+          <dt>Signature</dt><dd class="hash">{hex(h.signature)}</dd>
+          <dt>Key id</dt><dd class="hash">{h.key_id}</dd>
+        </dl>
+      )}
+      {key.data && <pre class="pem" aria-label="The server's public key">{key.data.json.public_key_pem}</pre>}
+      {h && key.data && (
+        <div class="actions">
+          <button type="button" onClick={async () => setChecked(await verifyHeadSignature(readSignedHead(h), key.data!.key))}>
+            Check the signature in this browser
+          </button>
+          {checked === true && <span class="ok" role="status"><span aria-hidden="true">✓</span> The signature is valid for this key.</span>}
+          {checked === false && <span class="error" role="alert"><span aria-hidden="true">✗</span> The signature does not verify.</span>}
+        </div>
+      )}
+      <p><a href={href("/projects/:project/verify", { project })}>Verify the whole trail</a> (chain, root and signature).</p>
+    </section>
+  );
+}
+
+export function AuditTrail({ params }: RouteProps) {
+  const project = params.project!;
+  const [events, setEvents] = useState<EventRecord[]>([]);
+  const [token, setToken] = useState<string | null>("");
+  const [error, setError] = useState<Error>();
+  const [loading, setLoading] = useState(false);
+  const [filter, setFilter] = useState<EventFilter>({});
+
+  const loadMore = async (all = false) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      let next = token;
+      let loaded: EventRecord[] = [];
+      do {
+        const page = await get<ListEventsResponse>(path("projects", project, "events"),
+          { page_size: PAGE, page_token: next || undefined });
+        loaded = loaded.concat(page.events);
+        next = page.next_page_token || null;
+      } while (all && next);
+      setEvents((old) => old.concat(loaded));
+      setToken(next);
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => { void loadMore(); }, [project]);
+
+  const shown = useMemo(() => filterEvents(events, filter), [events, filter]);
+  const choices = useMemo(() => facets(events), [events]);
+  const set = (field: keyof EventFilter, value: string) => setFilter((f) => ({ ...f, [field]: value || undefined }));
+
+  return (
+    <section class="lead-screen">
+      <PageHeading>Audit trail</PageHeading>
+      <div class="two-columns">
+        <div>
+          <form class="filters card" onSubmit={(e) => e.preventDefault()} aria-label="Filter the events">
+            <label>Actor
+              <select value={filter.actor ?? ""} onChange={(e) => set("actor", (e.target as HTMLSelectElement).value)}>
+                <option value="">Anyone</option>
+                {choices.actors.map((a) => <option key={a} value={a}>{a}</option>)}
+              </select>
+            </label>
+            <label>Action
+              <select value={filter.method ?? ""} onChange={(e) => set("method", (e.target as HTMLSelectElement).value)}>
+                <option value="">Any</option>
+                {choices.methods.map((m) => <option key={m} value={m}>{m}</option>)}
+              </select>
+            </label>
+            <label>From <input type="datetime-local" value={filter.from ?? ""} onInput={(e) => set("from", (e.target as HTMLInputElement).value)} /></label>
+            <label>To <input type="datetime-local" value={filter.to ?? ""} onInput={(e) => set("to", (e.target as HTMLInputElement).value)} /></label>
+          </form>
+          <p class="muted" role="status">
+            {shown.length} of {events.length} events loaded{token ? " (more on the server)" : " (all)"}
+            {Object.values(filter).some(Boolean) && " match the filters"}.
+          </p>
+          <ErrorNote error={error} />
+          <div class="table-scroll">
+            <table class="list events">
+              <caption class="sr-only">Events of {project}, oldest first</caption>
+              <thead>
+                <tr><th scope="col" class="num">#</th><th scope="col">Time (UTC)</th><th scope="col">Actor</th>
+                  <th scope="col">Action</th><th scope="col">What it did</th></tr>
+              </thead>
+              <tbody>
+                {shown.map((r) => (
+                  <tr key={r.seq} data-seq={r.seq}>
+                    <td class="num">{r.seq}</td>
+                    <td>{r.event.time.replace("T", " ").replace(/\.\d+Z$|Z$/, "")}</td>
+                    <td>{r.event.actor}{r.event.on_behalf_of && <> for {r.event.on_behalf_of}</>}</td>
+                    <td>{shortMethodName(r.event.method)}</td>
+                    <td class="summary-cell">{r.event.result_summary}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {loading && <Loading what="events" />}
+          <div class="actions">
+            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore()}>Load {PAGE} more</button>}
+            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore(true)}>Load all</button>}
+          </div>
+        </div>
+        <div class="stack">
+          <SignedHead project={project} />
+          <section class="card" aria-labelledby="export-title">
+            <h2 id="export-title">The export</h2>
+            <p>Every event with its hashed bytes, and the head signed over exactly them: what a reviewer keeps,
+              and verifies here or with <code>icr audit verify</code>.</p>
+            <button type="button" onClick={async () => {
+              try {
+                download(`${project}-audit-trail.json`, await fetchExportText(project), "application/json");
+              } catch (e) {
+                setError(e as Error);
+              }
+            }}>Download the export</button>
+          </section>
+        </div>
+      </div>
+    </section>
+  );
+}

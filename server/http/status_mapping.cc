@@ -1,7 +1,9 @@
 #include "server/http/status_mapping.h"
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/common/string_view.h"
 
 namespace icr::http {
 
@@ -79,14 +81,14 @@ std::string_view StatusCodeName(grpc::StatusCode code) {
 }
 
 std::string ErrorBody(grpc::StatusCode code, std::string_view message) {
-  google::protobuf::Struct body;
-  auto& fields = *body.mutable_fields();
-  fields["code"].set_number_value(static_cast<int>(code));
-  fields["status"].set_string_value(std::string(StatusCodeName(code)));
-  fields["message"].set_string_value(std::string(message));
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(body, &json);
-  return json;
+  // The message as a JSON string, escaped by protobuf's printer; the keys in
+  // a fixed order.
+  google::protobuf::Value text;
+  text.set_string_value(std::string(message));
+  std::string quoted;
+  (void)google::protobuf::util::MessageToJsonString(text, &quoted);
+  return absl::StrCat("{\"code\":", static_cast<int>(code), ",\"status\":\"",
+                      AbslView(StatusCodeName(code)), "\",\"message\":", quoted, "}");
 }
 
 }  // namespace icr::http

@@ -5,7 +5,8 @@
 // Synchronous gRPC API: gRPC runs handlers on its own bounded thread pool, so
 // a handler waiting for a synced write blocks no event loop (DESIGN §6). Each
 // handler is thin: authorize, call the domain (catalog::Catalog for events,
-// audit::AuditLog for heads and proofs), map errors.
+// audit::AuditLog for heads and proofs, coding::ChangeFeed for changes), map
+// errors.
 
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "icr/v1/audit.grpc.pb.h"
 #include "server/audit/audit_log.h"
 #include "server/catalog/catalog.h"
+#include "server/coding/changes.h"
 #include "server/common/status_macros.h"
 #include "server/service/authorizer.h"
 #include "server/service/handler.h"
@@ -51,8 +53,9 @@ inline absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const Cal
 
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  AuditServiceImpl(catalog::Catalog& catalog, audit::AuditLog& log, const Authorizer& authorizer)
-      : catalog_(catalog), log_(log), authorizer_(authorizer) {}
+  AuditServiceImpl(catalog::Catalog& catalog, audit::AuditLog& log,
+                   const coding::ChangeFeed& changes, const Authorizer& authorizer)
+      : catalog_(catalog), log_(log), changes_(changes), authorizer_(authorizer) {}
 
   grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
                           v1::ListEventsResponse* response) override {
@@ -111,6 +114,19 @@ class AuditServiceImpl final : public v1::AuditService::Service {
                   });
   }
 
+  // Every member may ask; the feed applies the blind rules to coders.
+  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
+                           v1::ListChangesResponse* response) override {
+    return Handle(
+        authorizer_, context, "/icr.v1.AuditService/ListChanges", request->project(), response,
+        [&](const CallContext& caller) -> absl::StatusOr<v1::ListChangesResponse> {
+          ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+          return changes_.List(
+              coding::Caller{caller.actor, caller.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)},
+              *request);
+        });
+  }
+
   // Streams the events the head covers in batches, then the head: the head
   // is signed first, so events committed during the export are not sent.
   grpc::Status ExportAudit(grpc::ServerContext* context, const v1::ExportAuditRequest* request,
@@ -160,6 +176,7 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
   catalog::Catalog& catalog_;
   audit::AuditLog& log_;
+  const coding::ChangeFeed& changes_;
   const Authorizer& authorizer_;
 };
 

@@ -85,6 +85,9 @@ const std::vector<MethodRule>& AuthorizationTable() {
       {"/icr.v1.AuditService/GetSignedHead", Access::kProject, {OWNER, LEAD, REVIEWER}},
       {"/icr.v1.AuditService/GetInclusionProof", Access::kProject, {OWNER, LEAD, REVIEWER}},
       {"/icr.v1.AuditService/GetConsistencyProof", Access::kProject, {OWNER, LEAD, REVIEWER}},
+      // What changed, without content: every member, coders with the blind
+      // rules applied in the domain (server/coding/changes.h).
+      {"/icr.v1.AuditService/ListChanges", Access::kProject, {OWNER, LEAD, CODER, REVIEWER}},
       // The key verifies heads; it is public.
       {"/icr.v1.AuditService/GetPublicKey", Access::kAnyUser, {}},
 

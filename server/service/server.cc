@@ -22,6 +22,7 @@
 #include "server/audit/signing.h"
 #include "server/catalog/catalog.h"
 #include "server/catalog/validation.h"
+#include "server/coding/changes.h"
 #include "server/coding/codings.h"
 #include "server/common/status_macros.h"
 #include "server/live/live_agreement.h"
@@ -44,6 +45,7 @@ struct IcrServer::Parts {
   std::unique_ptr<coding::Codings> codings;
   std::optional<audit::SigningKey> signing_key;
   std::unique_ptr<audit::AuditLog> audit_log;
+  std::unique_ptr<coding::ChangeFeed> changes;
   std::unique_ptr<Authorizer> authorizer;
   std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<ProjectServiceImpl> project_service;
@@ -357,8 +359,9 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
       });
   parts->project_service =
       std::make_unique<ProjectServiceImpl>(*parts->catalog, *parts->authorizer);
-  parts->audit_service =
-      std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log, *parts->authorizer);
+  parts->changes = std::make_unique<coding::ChangeFeed>(*parts->store, *parts->audit_log);
+  parts->audit_service = std::make_unique<AuditServiceImpl>(*parts->catalog, *parts->audit_log,
+                                                            *parts->changes, *parts->authorizer);
   parts->coding_service = std::make_unique<CodingServiceImpl>(*parts->codings, *parts->authorizer);
   parts->live = std::make_unique<live::LiveAgreement>(*parts->store, *parts->writer,
                                                       *parts->codings, live::LiveOptions{});

@@ -125,6 +125,8 @@ const std::map<std::string, std::map<Caller, Expect>> kExpected = [] {
       {"/icr.v1.AuditService/GetSignedHead", auditors},
       {"/icr.v1.AuditService/GetInclusionProof", auditors},
       {"/icr.v1.AuditService/GetConsistencyProof", auditors},
+      // Changes without content, the blind rules applied (changes_test.cc).
+      {"/icr.v1.AuditService/ListChanges", members},
       {"/icr.v1.AuditService/GetPublicKey", everyone},
       {"/icr.v1.ReportService/GetReport", auditors},
   };
@@ -514,7 +516,7 @@ class AuthorizationTest : public testing::ServerTest {
     read.set_project("p");
     if (rpc != "GetProject" && rpc != "ListMembers" && rpc != "ListCodes" && rpc != "ListDomains" &&
         rpc != "ListDocuments" && rpc != "ListRounds" && rpc != "ListEvents" &&
-        rpc != "ExportAudit" && rpc != "GetSignedHead") {
+        rpc != "ExportAudit" && rpc != "GetSignedHead" && rpc != "ListChanges") {
       read.set_round("r1");
     }
     return read.SerializeAsString();

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -89,7 +90,41 @@ TEST_F(TlsTest, MutualTlsNeedsAClientCertificate) {
   EXPECT_EQ(with.exit_code, 0) << with.err;
 }
 
+// The browser app over HTTPS with the same certificate: the session cookie
+// is Secure; plaintext HTTP beyond loopback is refused as gRPC's is.
+TEST_F(TlsTest, TheBrowserAppIsServedOverHttpsWithASecureCookie) {
+  const std::string port = Start({"--tls_cert", Path("server.pem"), "--tls_key", Path("server.key"),
+                                  "--http_listen", "127.0.0.1:0"});
+  ASSERT_FALSE(port.empty()) << server_->output();
+  const std::string line = server_->WaitForLine("JSON API on");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(line, match, std::regex("https://127.0.0.1:([0-9]+)/"))) << line;
+  httplib::SSLClient client("127.0.0.1", std::stoi(match[1]));
+  client.set_ca_cert_path(Path("ca.pem"));
+  client.enable_server_certificate_verification(true);
+  std::string token;
+  std::ifstream(Path("data/admin.token")) >> token;
+  httplib::Result me = client.Get("/v1/users/me", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(me) << httplib::to_string(me.error());
+  EXPECT_EQ(me->status, 200) << me->body;
+  EXPECT_NE(me->body.find("\"id\":\"admin\""), std::string::npos) << me->body;
+  httplib::Result session =
+      client.Post("/v1/sessions", "{\"token\":\"" + token + "\"}", "application/json");
+  ASSERT_TRUE(session);
+  EXPECT_NE(session->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  // Plaintext to the HTTPS port does not get through.
+  httplib::Client plain("127.0.0.1", std::stoi(match[1]));
+  httplib::Result refused = plain.Get("/v1/users/me");
+  EXPECT_TRUE(!refused || refused->status != 200);
+}
+
 TEST_F(TlsTest, PlaintextBeyondLoopbackIsRefused) {
+  CommandResult http_refused =
+      testing::Run({ICR_SERVER_BINARY, "--listen", "127.0.0.1:0", "--data_dir", Path("data"),
+                    "--http_listen", "0.0.0.0:0"});
+  EXPECT_EQ(http_refused.exit_code, 1);
+  EXPECT_NE(http_refused.err.find("--http_listen"), std::string::npos) << http_refused.err;
+  EXPECT_NE(http_refused.err.find("--allow_insecure"), std::string::npos) << http_refused.err;
   CommandResult refused =
       testing::Run({ICR_SERVER_BINARY, "--listen", "0.0.0.0:0", "--data_dir", Path("data")});
   EXPECT_EQ(refused.exit_code, 1);

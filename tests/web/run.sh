@@ -26,9 +26,10 @@ case "$kind" in
     [ -x "$build/server/icr-server" ] || skip "$build/server/icr-server is not built"
     [ -x "$build/client/icr" ] || skip "$build/client/icr is not built"
     [ -f "$build/web/app.js" ] || skip "$build/web/app.js is not built (the icr-web target)"
-    "$build/server/icr-server" --help 2>&1 | grep -q -- --http_listen ||
-      skip "this icr-server has no --http_listen"
-    export ICR_BUILD_DIR="$build" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+    flags="$("$build/server/icr-server" --helpfull 2>&1 || true)"
+    [[ "$flags" == *--http_listen* ]] || skip "this icr-server has no --http_listen"
+    # The specs in tests/web resolve @playwright/test and axe-core from the app's node_modules.
+    export ICR_BUILD_DIR="$build" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 NODE_PATH="$(cd "$web" && pwd)/node_modules"
     cd "$web"
     exec node node_modules/@playwright/test/cli.js test -c "$here/playwright.config.ts" "$@"
     ;;

@@ -1,0 +1,199 @@
+// The code picker: the codebook tree, filtered as one types, keys 1–9 on the
+// first nine codes shown, and the chosen code's definition, inclusion and
+// exclusion criteria and example beside the list, since the codebook is the
+// coder's reference while choosing.
+import type { RefObject } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import type { CodeEntry } from "./codebook";
+
+export interface PickerProps {
+  /** The codes shown (already filtered), in tree order. */
+  shown: CodeEntry[];
+  filter: string;
+  onFilter: (text: string) => void;
+  active: number;
+  onActive: (index: number) => void;
+  memo: string;
+  onMemo: (text: string) => void;
+  /** What is being coded, in words ("the selected passage “…”"). */
+  targetWords: string;
+  onApply: (entry: CodeEntry) => void;
+  onClose: () => void;
+  busy: boolean;
+  listRef: RefObject<HTMLDivElement>;
+  filterRef: RefObject<HTMLInputElement>;
+}
+
+function Criteria({ entry }: { entry: CodeEntry | undefined }) {
+  if (!entry) return <p class="muted">No code matches the filter.</p>;
+  const { code } = entry;
+  const rows: [string, string][] = [
+    ["Definition", code.definition],
+    ["Use when", code.inclusion_criteria],
+    ["Do not use when", code.exclusion_criteria],
+    ["Example", code.example],
+  ];
+  return (
+    <div class="criteria" aria-live="off">
+      <h3>
+        <span class="swatch" style={{ background: entry.color }} />
+        {entry.number}. {code.name || code.id}
+      </h3>
+      {entry.path.length > 0 && <p class="muted">in {entry.path.join(" › ")}</p>}
+      <dl>
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd class={value ? "" : "muted"}>{value || "—"}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+export function Picker(props: PickerProps) {
+  const { shown, active } = props;
+  const activeEntry = shown[active];
+  const optionsRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    optionsRef.current?.querySelector(`[data-i="${active}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [active, shown]);
+
+  function listKeys(event: KeyboardEvent) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key;
+    if (key === "ArrowDown" || key === "ArrowUp") {
+      event.preventDefault();
+      const step = key === "ArrowDown" ? 1 : -1;
+      props.onActive(Math.max(0, Math.min(shown.length - 1, active + step)));
+    } else if (key === "Home" || key === "End") {
+      event.preventDefault();
+      props.onActive(key === "Home" ? 0 : shown.length - 1);
+    } else if (key === "Enter") {
+      event.preventDefault();
+      event.stopPropagation();
+      if (activeEntry) props.onApply(activeEntry);
+    } else if (/^[1-9]$/.test(key)) {
+      event.preventDefault();
+      event.stopPropagation();
+      const entry = shown[Number(key) - 1];
+      if (entry) props.onApply(entry);
+    } else if (key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      props.onClose();
+    } else if (key.length === 1 && /\S/.test(key)) {
+      // Typing in the list filters it.
+      event.preventDefault();
+      event.stopPropagation();
+      props.onFilter(props.filter + key);
+      props.filterRef.current?.focus();
+    } else if (key === "Backspace") {
+      event.preventDefault();
+      props.onFilter(props.filter.slice(0, -1));
+    }
+  }
+
+  function filterKeys(event: KeyboardEvent) {
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      props.listRef.current?.focus();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (activeEntry) props.onApply(activeEntry);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      props.onClose();
+    }
+  }
+
+  return (
+    <section class="picker card" aria-labelledby="picker-heading">
+      <div class="picker-head">
+        <h2 id="picker-heading">Apply a code</h2>
+        <button type="button" class="quiet" onClick={props.onClose}>
+          Close <kbd>Esc</kbd>
+        </button>
+      </div>
+      <p class="target-words">{props.targetWords}</p>
+      <label for="code-filter">Find a code</label>
+      <input
+        id="code-filter"
+        ref={props.filterRef}
+        type="search"
+        autoComplete="off"
+        placeholder="Type a name or category…"
+        value={props.filter}
+        onInput={(e) => props.onFilter((e.target as HTMLInputElement).value)}
+        onKeyDown={filterKeys}
+      />
+      <div class="picker-body">
+        <div
+          ref={(el) => {
+            (props.listRef as { current: HTMLDivElement | null }).current = el;
+            optionsRef.current = el;
+          }}
+          class="code-list"
+          role="listbox"
+          tabIndex={0}
+          aria-label="Codes (keys 1 to 9 apply the first nine)"
+          aria-activedescendant={activeEntry ? `code-option-${activeEntry.code.id}` : undefined}
+          onKeyDown={listKeys}
+        >
+          {shown.map((entry, i) => (
+            <div
+              key={entry.code.id}
+              id={`code-option-${entry.code.id}`}
+              data-i={i}
+              role="option"
+              aria-selected={i === active}
+              class={`code-option depth-${Math.min(entry.depth, 4)}${i === active ? " active" : ""}`}
+              onMouseEnter={() => props.onActive(i)}
+              onClick={() => props.onApply(entry)}
+            >
+              <span class="hotkey" aria-hidden={i >= 9}>
+                {i < 9 ? <kbd>{i + 1}</kbd> : null}
+              </span>
+              <span class="swatch" style={{ background: entry.color }} />
+              <span class="code-name">
+                {entry.code.name || entry.code.id}
+                {entry.path.length > 0 && <span class="sr-only">, in {entry.path.join(", ")}</span>}
+              </span>
+              <span class="code-number muted">{entry.number}</span>
+            </div>
+          ))}
+        </div>
+        <Criteria entry={activeEntry} />
+      </div>
+      <label for="coding-memo">Memo (optional)</label>
+      <textarea
+        id="coding-memo"
+        value={props.memo}
+        rows={2}
+        onInput={(e) => props.onMemo((e.target as HTMLTextAreaElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && activeEntry) {
+            e.preventDefault();
+            props.onApply(activeEntry);
+          }
+        }}
+      />
+      <div class="picker-actions">
+        <button
+          type="button"
+          class="primary"
+          disabled={!activeEntry || props.busy}
+          onClick={() => activeEntry && props.onApply(activeEntry)}
+        >
+          {activeEntry ? `Apply “${activeEntry.code.name || activeEntry.code.id}”` : "Apply"}
+        </button>
+        <span class="muted hint">
+          <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> apply · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> from the memo
+        </span>
+      </div>
+    </section>
+  );
+}

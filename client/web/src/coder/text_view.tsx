@@ -1,0 +1,189 @@
+// The document's text, one block per line, with the coder's codings drawn as
+// coloured bars under the words, one row (lane) per overlapping coding, the
+// code's number at each coding's start and its names on hover. A block
+// re-renders only when what covers it changes.
+import { memo } from "preact/compat";
+import { useMemo, useRef } from "preact/hooks";
+import type { CodeEntry } from "./codebook";
+import { blockAt, blockRuns, segmentAt, type Block, type Mark, type Span } from "./highlights";
+import { snapToWords } from "./snap";
+
+/** At most this many lanes are drawn; deeper overlaps share the last lane. */
+const maxLanes = 8;
+const laneStep = 4;
+
+export interface TextViewProps {
+  text: string;
+  blocks: Block[];
+  segments: Span[];
+  marks: Mark[];
+  blockMarks: number[][];
+  lanes: number;
+  entries: Map<string, CodeEntry>;
+  currentSegment: number;
+  selection: Span | null;
+  emphasized: string | null;
+  /** A passage chosen with the mouse (UTF-16 offsets, snapped to words). */
+  onSelect: (span: Span) => void;
+  /** A click that selected nothing, inside segment `index`. */
+  onClickSegment: (index: number) => void;
+}
+
+interface Shared {
+  text: string;
+  segments: Span[];
+  marks: Mark[];
+  entries: Map<string, CodeEntry>;
+  selection: Span | null;
+  currentSegment: number;
+  emphasized: string | null;
+  lanes: number;
+}
+
+function runStyle(shared: Shared, marks: number[]): Record<string, string> {
+  const lanes = Math.min(shared.lanes, maxLanes);
+  const images: string[] = [];
+  const positions: string[] = [];
+  for (const i of marks) {
+    const mark = shared.marks[i]!;
+    const color = shared.entries.get(mark.code)?.color ?? "#555555";
+    const lane = Math.min(mark.lane, maxLanes - 1);
+    images.push(`linear-gradient(${color},${color})`);
+    positions.push(`0 calc(100% - ${(lanes - 1 - lane) * laneStep}px)`);
+  }
+  return {
+    backgroundImage: images.join(","),
+    backgroundPosition: positions.join(","),
+    backgroundSize: marks.map(() => `100% ${laneStep - 1}px`).join(","),
+    backgroundRepeat: "no-repeat",
+    paddingBottom: `${lanes * laneStep}px`,
+  };
+}
+
+function codeLabel(entry: CodeEntry | undefined, code: string): string {
+  return entry ? `${entry.number} ${entry.code.name || code}` : code;
+}
+
+const BlockView = memo(
+  function BlockView({ block, shared, marks }: { block: Block; shared: Shared; marks: number[]; version: string }) {
+    const runs = blockRuns(block, shared.marks, marks, shared.segments, shared.selection);
+    const segmentAttr = block.segmentStart >= 0 ? String(block.segmentStart + 1) : undefined;
+    if (runs.length === 0) {
+      return <div class="ln empty" data-b={block.index} data-seg={segmentAttr} />;
+    }
+    return (
+      <div class="ln" data-b={block.index} data-seg={segmentAttr}>
+        {runs.map((run) => {
+          const piece = shared.text.slice(run.start, run.end);
+          const current = run.segment >= 0 && run.segment === shared.currentSegment;
+          if (run.marks.length === 0 && !run.selected && !current) return piece;
+          const classes = ["r"];
+          if (run.marks.length > 0) classes.push("coded");
+          if (run.selected) classes.push("sel");
+          if (current) classes.push("cur");
+          if (shared.emphasized && run.marks.some((i) => shared.marks[i]!.id === shared.emphasized)) classes.push("emph");
+          const starting = run.marks.filter((i) => shared.marks[i]!.start === run.start);
+          const tags = starting.map((i) => String(shared.entries.get(shared.marks[i]!.code)?.number ?? "?")).join(" ");
+          const title = run.marks.length
+            ? "Coded: " + run.marks.map((i) => codeLabel(shared.entries.get(shared.marks[i]!.code), shared.marks[i]!.code)).join("; ")
+            : undefined;
+          return (
+            <span
+              class={classes.join(" ")}
+              data-tags={tags || undefined}
+              title={title}
+              style={run.marks.length ? runStyle(shared, run.marks) : undefined}
+            >
+              {piece}
+            </span>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) => a.block === b.block && a.version === b.version,
+);
+
+/** A DOM point inside the text as a UTF-16 offset of the text, or null. */
+function textOffset(blocks: Block[], node: Node, offset: number): number | null {
+  const element = node instanceof Element ? node : node.parentElement;
+  const line = element?.closest<HTMLElement>(".ln");
+  if (!line) return null;
+  const block = blocks[Number(line.dataset.b)];
+  if (!block) return null;
+  const range = document.createRange();
+  range.setStart(line, 0);
+  try {
+    range.setEnd(node, offset);
+  } catch {
+    return null;
+  }
+  return Math.min(block.start + range.toString().length, block.end);
+}
+
+export function TextView(props: TextViewProps) {
+  const { blocks, blockMarks, marks, segments } = props;
+  const container = useRef<HTMLDivElement>(null);
+  const shared: Shared = {
+    text: props.text,
+    segments,
+    marks,
+    entries: props.entries,
+    selection: props.selection,
+    currentSegment: props.currentSegment,
+    emphasized: props.emphasized,
+    lanes: props.lanes,
+  };
+
+  // What each block shows, as a string: a block re-renders when it changes.
+  const markVersions = useMemo(
+    () => blockMarks.map((list) => list.map((i) => `${marks[i]!.id}:${marks[i]!.lane}`).join(",")),
+    [blockMarks, marks],
+  );
+  const currentSpan = props.currentSegment >= 0 ? segments[props.currentSegment] ?? null : null;
+  const touches = (span: Span | null, block: Block) =>
+    span !== null && span.start < Math.max(block.end, block.start + 1) && span.end > block.start;
+
+  function onMouseUp() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) return;
+    const range = selection.getRangeAt(0);
+    const start = textOffset(blocks, range.startContainer, range.startOffset);
+    const end = textOffset(blocks, range.endContainer, range.endOffset);
+    if (start === null || end === null) return;
+    if (selection.isCollapsed) {
+      const segment = segmentAt(segments, start);
+      if (segment >= 0) props.onClickSegment(segment);
+      return;
+    }
+    const snapped = snapToWords(props.text, start, end);
+    selection.removeAllRanges();
+    if (snapped) props.onSelect(snapped);
+  }
+
+  return (
+    <div
+      ref={container}
+      class="doc-text"
+      data-lanes={Math.min(props.lanes, maxLanes)}
+      onMouseUp={onMouseUp}
+    >
+      {blocks.map((block, b) => {
+        const version = [
+          markVersions[b],
+          touches(currentSpan, block) ? `c${props.currentSegment}` : "",
+          touches(props.selection, block) ? `s${props.selection!.start}-${props.selection!.end}` : "",
+          props.emphasized && ("," + markVersions[b]).includes("," + props.emphasized + ":") ? `e${props.emphasized}` : "",
+          props.lanes,
+        ].join("|");
+        return <BlockView key={b} block={block} shared={shared} marks={blockMarks[b]!} version={version} />;
+      })}
+    </div>
+  );
+}
+
+/** Scrolls the block holding UTF-16 offset `at` into the middle of the view. */
+export function scrollToOffset(blocks: Block[], at: number): void {
+  const b = blockAt(blocks, at);
+  document.querySelector(`.doc-text [data-b="${b}"]`)?.scrollIntoView({ block: "center" });
+}

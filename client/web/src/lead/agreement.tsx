@@ -97,7 +97,7 @@ function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
       <table class="heatmap">
         <caption class="sr-only">{measure === "cohen_kappa" ? "Cohen's kappa" : "Percent agreement"} of each pair of coders</caption>
         <thead>
-          <tr><td /> {coders.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
+          <tr><td class="corner" /> {coders.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
         </thead>
         <tbody>
           {coders.map((a, i) => (
@@ -114,11 +114,12 @@ function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
           ))}
         </tbody>
       </table>
-      <p class="legend muted">
-        Darker is higher agreement: <span class="swatch heat-0">below .400</span>
-        <span class="swatch heat-1">.400–.599</span> <span class="swatch heat-2">.600–.666</span>
-        <span class="swatch heat-3">.667–.799</span> <span class="swatch heat-4">.800 and above</span>
-      </p>
+      <p class="legend muted">Darker is higher agreement; the number is in every cell.</p>
+      <ul class="legend-scale" aria-label="Shades">
+        {["below .400", ".400–.599", ".600–.666", ".667–.799", ".800 and above"].map((words, i) => (
+          <li key={i}><span class={`swatch-box heat-${i}`} aria-hidden="true" /> {words}</li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -284,6 +285,16 @@ export function AgreementDashboard({ params }: RouteProps) {
             <span class="muted">Version {answer.version}{agreement.loading ? " · updating…" : ""}</span>
           </p>
           <AgreementTable answer={answer} chosen={chosen} />
+          <div class="two-columns">
+            <section class="card" aria-labelledby="chart-title">
+              <h2 id="chart-title">{coefficientLabel(primary)} per code</h2>
+              <BarChart bars={bars(answer, primary)} coefficient={primary} />
+            </section>
+            <div class="stack">
+              <HeatMap answer={answer} />
+              <PerDocument items={perDocument} chosen={chosen} />
+            </div>
+          </div>
           {(answer.warnings.length > 0 || answer.rows.some((r) => r.warnings.length > 0)) && (
             <section class="card warnings" aria-labelledby="warnings-title">
               <h2 id="warnings-title"><span aria-hidden="true">⚠</span> Warnings</h2>
@@ -297,16 +308,6 @@ export function AgreementDashboard({ params }: RouteProps) {
               </ul>
             </section>
           )}
-          <div class="two-columns">
-            <section class="card" aria-labelledby="chart-title">
-              <h2 id="chart-title">{coefficientLabel(primary)} per code</h2>
-              <BarChart bars={bars(answer, primary)} coefficient={primary} />
-            </section>
-            <div class="stack">
-              <HeatMap answer={answer} />
-              <PerDocument items={perDocument} chosen={chosen} />
-            </div>
-          </div>
         </>
       )}
     </section>

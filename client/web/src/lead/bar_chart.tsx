@@ -5,9 +5,9 @@
 import type { Bar } from "./agreement_view";
 import { coefficientLabel } from "./agreement_view";
 
-const ROW = 22;
-const LABEL = 190;
-const PLOT = 520;
+const ROW = 24;
+const LABEL = 150;
+const PLOT = 470;
 const RIGHT = 60;
 const TOP = 26;
 
@@ -49,9 +49,9 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
           const x1 = v === null ? x0 : scale(v);
           return (
             <g key={b.key}>
-              <text x={LABEL - 8} y={y + 15} text-anchor="end" font-size="12"
+              <text x={LABEL - 8} y={y + 15} text-anchor="end" font-size="13"
                 font-weight={b.key === "overall" ? "700" : "400"} fill="#1d2330">
-                {b.name.length > 26 ? `${b.name.slice(0, 25)}…` : b.name}
+                {b.name.length > 22 ? `${b.name.slice(0, 21)}…` : b.name}
               </text>
               {v !== null && (
                 <rect x={Math.min(x0, x1)} y={y + 4} width={Math.max(1, Math.abs(x1 - x0))}
@@ -65,7 +65,7 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
                 </g>
               )}
               <text x={v === null ? LABEL + 4 : Math.max(x1, b.high === null ? x1 : scale(b.high)) + 5}
-                y={y + 15} font-size="12" fill="#1d2330">{b.text}</text>
+                y={y + 15} font-size="13" fill="#1d2330">{b.text}</text>
             </g>
           );
         })}

@@ -3,7 +3,7 @@
 // value side by side (names hidden on request) and takes one decision with a
 // rationale that cannot be empty. Keys: n/p move, 1–9 choose, Enter resolves.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, decodeBase64Text, get, path, post, requestId } from "../api";
+import { ApiError, get, path, post, requestId } from "../api";
 import { announce } from "../announce";
 import { nameCrumb } from "../crumbs";
 import { useLoad } from "../data";
@@ -50,7 +50,8 @@ function useTexts(project: string) {
     if (!entry) {
       entry = get<{ document: Document }>(path("projects", project, "documents", document),
         { include_text: true }).then(({ document: d }) => {
-        const text = decodeBase64Text(d.text);
+        // Document.text is a string field (resources.proto): JSON text, not base64.
+        const text = d.text;
         return { text, offsets: new OffsetMap(text) };
       });
       cache.current.set(document, entry);

@@ -5,6 +5,7 @@ import { listAll, path, post, requestId } from "../api";
 import { announce } from "../announce";
 import { useLoad } from "../data";
 import type { RouteProps } from "../router";
+import { currentUser } from "../session";
 import type { Member, MemberRole, User } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
 import "./lead.css";
@@ -20,7 +21,9 @@ export function Members({ params }: RouteProps) {
   const project = params.project!;
   const members = useLoad(() => listAll<Member>(path("projects", project, "members"), "members"), [project]);
   // Only administrators may list users; others type the user id.
-  const users = useLoad(() => listAll<User>(path("users"), "users").catch(() => [] as User[]), []);
+  const isAdmin = currentUser.value?.role === "ADMIN";
+  const users = useLoad(() => isAdmin ? listAll<User>(path("users"), "users").catch(() => [] as User[])
+    : Promise.resolve([] as User[]), [isAdmin]);
   const [user, setUser] = useState("");
   const [role, setRole] = useState<MemberRole>("CODER");
   const [error, setError] = useState<string>();

@@ -96,7 +96,7 @@ export function AuditTrail({ params }: RouteProps) {
   return (
     <section class="lead-screen">
       <PageHeading>Audit trail</PageHeading>
-      <div class="two-columns">
+      <div class="two-columns audit-layout">
         <div>
           <form class="filters card" onSubmit={(e) => e.preventDefault()} aria-label="Filter the events">
             <label>Actor

@@ -14,6 +14,8 @@ skip() {
   exit 77
 }
 command -v node > /dev/null || skip "node is not installed (apt-get install nodejs npm)"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || skip "node $(node --version) is older than the 20 that Playwright needs"
 [ -d "$web/node_modules/@playwright/test" ] ||
   skip "client/web/node_modules is missing (build the icr-web target, or run npm ci in client/web)"
 

@@ -155,7 +155,22 @@ absl::Status FillRetractedCoding(const storage::Store& store, const v1::AuditEve
 
 absl::StatusOr<v1::ListChangesResponse> ChangeFeed::List(
     const Caller& caller, const v1::ListChangesRequest& request) const {
-  if (request.after_seq() < 0) return absl::InvalidArgumentError("after_seq: must not be negative");
+  if (request.after_seq() < -1) {
+    return absl::InvalidArgumentError("after_seq: must be an event seq, or -1 for the end");
+  }
+  if (request.after_seq() == -1) {
+    // A stream starting now: no changes, and the project's last seq to
+    // resume from.
+    v1::ListChangesResponse response;
+    auto last = store_.Last(storage::Family::kEvents, storage::EventPrefix(request.project()));
+    if (!last.ok()) return last.status();
+    if (last->has_value()) {
+      response.set_last_seq(static_cast<int64_t>(
+          storage::ReadBigEndian64(std::string_view((*last)->first)
+                                       .substr(storage::EventPrefix(request.project()).size()))));
+    }
+    return response;
+  }
   if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   const int32_t page_size =
       request.page_size() == 0 ? kMaxPageSize : std::min(request.page_size(), kMaxPageSize);

@@ -356,9 +356,17 @@ TEST_F(ChangesTest, ANonMemberFindsNoProject) {
   EXPECT_EQ(page.last_seq(), EventCount("study"));
 }
 
+TEST_F(ChangesTest, AfterSeqMinusOneStartsAtTheProjectsEnd) {
+  v1::ListChangesResponse page;
+  Ok(ListChanges(alice_, -1, 0, &page));
+  EXPECT_EQ(page.changes_size(), 0);
+  EXPECT_EQ(page.last_seq(), EventCount("study"));
+  EXPECT_GT(page.last_seq(), 0);
+}
+
 TEST_F(ChangesTest, NegativeAfterSeqOrPageSizeIsRefusedNamingTheField) {
   v1::ListChangesResponse page;
-  grpc::Status status = ListChanges(alice_, -1, 0, &page);
+  grpc::Status status = ListChanges(alice_, -2, 0, &page);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("after_seq"), std::string::npos) << status.error_message();
   status = ListChanges(alice_, 0, -1, &page);

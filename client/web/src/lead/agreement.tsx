@@ -174,7 +174,8 @@ export function AgreementDashboard({ params }: RouteProps) {
   const [chosen, setChosen] = useState<string[]>(DEFAULT_COEFFICIENTS);
   const [analysis, setAnalysis] = useState("code");
   const [rollup, setRollup] = useState(0);
-  const query: AgreementQuery = { analysis, coefficients: chosen, rollupDepth: rollup };
+  const [unfinished, setUnfinished] = useState(false);
+  const query: AgreementQuery = { analysis, coefficients: chosen, rollupDepth: rollup, includeUnfinished: unfinished };
   const primary = primaryCoefficient(chosen);
 
   const round = useLoad(() => loadRound(project, roundId), [project, roundId]);
@@ -184,7 +185,7 @@ export function AgreementDashboard({ params }: RouteProps) {
   const maxDepth = useMemo(() => Math.max(0, ...flatten(codeTree(codes.data ?? [])).map((n) => n.depth)),
     [codes.data]);
   const agreement = useLoad(() => loadAgreement(project, roundId, query),
-    [project, roundId, chosen.join(","), analysis, rollup]);
+    [project, roundId, chosen.join(","), analysis, rollup, unfinished]);
 
   // Per document: the overall row of each document, loaded after the table.
   const [perDocument, setPerDocument] = useState<DocumentAgreement[]>();
@@ -207,7 +208,7 @@ export function AgreementDashboard({ params }: RouteProps) {
   };
   useEffect(() => {
     if (agreement.data && roundShown) void loadPerDocument();
-  }, [roundShown?.documents.join(","), agreement.data === undefined, chosen.join(","), analysis, rollup]);
+  }, [roundShown?.documents.join(","), agreement.data === undefined, chosen.join(","), analysis, rollup, unfinished]);
 
   // Live: a change to this round's codings, progress or resolutions reloads.
   const previous = useRef<ComputeAgreementResponse>();
@@ -271,6 +272,11 @@ export function AgreementDashboard({ params }: RouteProps) {
                 </option>
               ))}
             </select>
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={unfinished} name="include_unfinished"
+              onChange={(e) => setUnfinished((e.target as HTMLInputElement).checked)} />
+            Count documents still in progress (default: only those marked done)
           </label>
         </div>
       </form>

@@ -7,6 +7,7 @@ export interface AgreementQuery {
   analysis: string;
   coefficients: string[];
   rollupDepth: number;
+  includeUnfinished?: boolean;
   documents?: string[];
 }
 
@@ -16,6 +17,7 @@ export function agreementQuery(q: AgreementQuery): Query {
     coefficients: q.coefficients,
     rollup_depth: q.rollupDepth || undefined,
     documents: q.documents,
+    include_unfinished: q.includeUnfinished || undefined,
   };
 }
 

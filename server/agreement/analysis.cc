@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/agreement/coincidence.h"
+#include "server/agreement/conger_light.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/unit_counts.h"
 #include "server/common/status_macros.h"
@@ -34,7 +35,8 @@ absl::StatusOr<std::vector<std::string>> Requested(const std::vector<std::string
       return absl::InvalidArgumentError(
           absl::StrCat("unknown coefficient '", name,
                        "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
-                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, conger_kappa, "
+                       "light_kappa, all)"));
     }
   }
   return out;
@@ -56,6 +58,9 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
                                                    " is below the ", data.num_categories(),
                                                    " categories in the data"));
   }
+  if (options.analytic && options.analytic->population < 0) {
+    return absl::InvalidArgumentError("population: must be 0 (infinite) or more");
+  }
   const Metric metric = options.set_metric.value_or(MetricForLevel(options.level));
 
   Analysis out;
@@ -65,6 +70,14 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   out.metric = MetricName(metric);
 
   const UnitCounts counts = CountValues(data);
+  if (options.analytic && options.analytic->population > 0 &&
+      options.analytic->population < counts.rows()) {
+    return absl::InvalidArgumentError(absl::StrCat("population ", options.analytic->population,
+                                                   " is below the ", counts.rows(),
+                                                   " units with a value"));
+  }
+  const std::optional<VarianceOptions>& se = options.analytic;
+  const CoderTable table = CoderTableOf(data, counts);
   const Coincidences co = BuildCoincidences(counts);
   out.pairable_values = std::llround(co.n);
   // Interval and ratio read numbers even when alpha is not asked for: the
@@ -87,6 +100,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     Coefficient c;
     if (name == "percent_agreement") {
       c = PercentAgreement(counts);
+      if (se) AddPercentAgreementSe(counts, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m); }, &c);
     } else if (name == "cohen_kappa") {
@@ -94,6 +108,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
         c = needs_two("cohen_kappa", "see the pairwise matrix");
       } else {
         c = CohenKappa(*pairs, options.weights);
+        if (se) AddCohenKappaSe(*pairs, options.weights, *se, &c);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
             [&](Multiplicity m) { return CohenKappa(*pairs, options.weights, m); }, &c);
@@ -103,29 +118,49 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
         c = needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
       } else {
         c = ScottPi(*pairs);
+        if (se) AddScottPiSe(*pairs, *se, &c);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
             [&](Multiplicity m) { return ScottPi(*pairs, m); }, &c);
       }
     } else if (name == "fleiss_kappa") {
       c = FleissKappa(counts);
+      if (se) AddFleissKappaSe(counts, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m); }, &c);
     } else if (name == "krippendorff_alpha") {
       c = AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
+      if (se) AddAlphaSe(counts, delta, *se, &c);
       if (c.defined() && boot.samples > 0) {
         BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
       }
     } else if (name == "gwet_ac1") {
       c = GwetAc(counts, options.weights);
+      if (se) AddGwetAcSe(counts, options.weights, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, options.weights, m); },
           &c);
     } else if (name == "brennan_prediger") {
       c = BrennanPrediger(counts, options.categories);
+      if (se) AddBrennanPredigerSe(counts, options.categories, *se, &c);
       BootstrapRows(
           counts.rows(), boot,
           [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m); }, &c);
+    } else if (name == "conger_kappa") {
+      c = CongerKappa(counts, table, options.weights);
+      if (se) AddCongerKappaSe(counts, table, options.weights, *se, &c);
+      BootstrapRows(
+          counts.rows(), boot,
+          [&](Multiplicity m) { return CongerKappa(counts, table, options.weights, m); }, &c);
+    } else if (name == "light_kappa") {
+      c = LightKappa(table, counts.rows(), options.weights);
+      if (se) AddLightKappaSe(*se, &c);
+      BootstrapRows(
+          counts.rows(), boot,
+          [&](Multiplicity m) { return LightKappa(table, counts.rows(), options.weights, m); }, &c);
+    }
+    if (se && !c.analytic) {
+      c.analytic = UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c.reason), *se);
     }
     out.coefficients.push_back(std::move(c));
   }

@@ -17,6 +17,7 @@
 #include "server/agreement/kappa.h"
 #include "server/agreement/pairwise.h"
 #include "server/agreement/reliability_data.h"
+#include "server/agreement/variance.h"
 
 namespace icr::agreement {
 
@@ -24,8 +25,8 @@ namespace icr::agreement {
 // accepted as a request for the weighted AC (it is reported as gwet_ac1
 // without weights).
 inline constexpr const char* kCoefficientNames[] = {
-    "percent_agreement", "cohen_kappa", "scott_pi",         "fleiss_kappa",
-    "krippendorff_alpha", "gwet_ac1",   "brennan_prediger",
+    "percent_agreement", "cohen_kappa",      "scott_pi",     "fleiss_kappa", "krippendorff_alpha",
+    "gwet_ac1",          "brennan_prediger", "conger_kappa", "light_kappa",
 };
 
 struct AnalysisOptions {
@@ -34,8 +35,8 @@ struct AnalysisOptions {
   // kJaccard or kMasi: alpha compares set-valued cells with this distance
   // (level must be nominal). nullopt: the level's metric.
   std::optional<Metric> set_metric;
-  // Weights of Cohen's kappa and Gwet's AC2 (pairwise kappas too). Needs an
-  // ordered level (ordinal, interval, ratio).
+  // Weights of Cohen's kappa, Conger's and Light's kappa and Gwet's AC2
+  // (pairwise kappas too). Needs an ordered level (ordinal, interval, ratio).
   Weights weights = Weights::kNone;
   // Names from kCoefficientNames; empty or {"all"} means all of them.
   std::vector<std::string> coefficients;
@@ -44,11 +45,14 @@ struct AnalysisOptions {
   std::optional<int> categories;
   // samples = 0: no bootstrap.
   BootstrapOptions bootstrap{.samples = 0};
+  // Analytic standard errors (variance.h) for every coefficient; nullopt:
+  // none. population, when set, must not be below the units with a value.
+  std::optional<VarianceOptions> analytic;
   bool pairwise = true;
 };
 
 struct Analysis {
-  int64_t units = 0;            // units in the data
+  int64_t units = 0;  // units in the data
   int coders = 0;
   int64_t pairable_values = 0;  // values in units with at least two values (n..)
   std::string level;            // "nominal", ...

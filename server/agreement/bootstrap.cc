@@ -60,6 +60,14 @@ BootstrapInterval PercentileInterval(std::vector<double> replicates, double conf
                                                    : std::move(undefined_reason);
     return ci;
   }
+  if (replicates.size() >= 2) {
+    double mean = 0;
+    for (double x : replicates) mean += x;
+    mean /= static_cast<double>(replicates.size());
+    double squares = 0;
+    for (double x : replicates) squares += (x - mean) * (x - mean);
+    ci.se = std::sqrt(squares / static_cast<double>(replicates.size() - 1));
+  }
   std::sort(replicates.begin(), replicates.end());
   const double b = static_cast<double>(replicates.size());
   const int64_t last = static_cast<int64_t>(replicates.size()) - 1;

@@ -20,6 +20,32 @@ struct BootstrapInterval {
   // then 0 and low, high mean nothing); empty when there is one.
   std::string undefined_reason;
 
+  // The standard deviation of the defined replicates (the bootstrap's
+  // standard error); empty without one, or with fewer than two replicates.
+  std::optional<double> se;
+
+  bool defined() const { return undefined_reason.empty(); }
+};
+
+// An analytic standard error (variance.h): Gwet (2008; 2014, ch. 5-6), as
+// irrCAC computes it, with the interval value -/+ t * se at `confidence` (t
+// with n - 1 degrees of freedom; the upper bound capped at 1, as irrCAC) and
+// the one-sided p-value of the t test against 0 (H1: above 0, as irrCAC).
+struct AnalyticInterval {
+  double variance = 0;
+  double se = 0;
+  double low = 0;
+  double high = 0;
+  // Empty when value and se are both 0.
+  std::optional<double> p_value;
+  double confidence = 0.95;
+  int64_t degrees_of_freedom = 0;
+  // N of the finite-population correction (1 - n/N); 0: none.
+  int64_t population = 0;
+  // Why there is no standard error (Light's kappa has no analytic variance;
+  // fewer than two units); empty when there is one.
+  std::string undefined_reason;
+
   bool defined() const { return undefined_reason.empty(); }
 };
 
@@ -48,6 +74,8 @@ struct Coefficient {
   // Only with a bootstrap.
   std::optional<BootstrapInterval> ci;
   std::optional<double> p_below_min;  // alpha only: P(alpha < alpha_min)
+  // Only when analytic standard errors were asked for.
+  std::optional<AnalyticInterval> analytic;
 
   bool defined() const { return value.has_value(); }
 

@@ -37,6 +37,24 @@ inline double RowWeight(Multiplicity multiplicity, int64_t row) {
   return multiplicity.empty() ? 1.0 : static_cast<double>(multiplicity[row]);
 }
 
+// The agreeing ordered pairs of values in row r, sum_c n_uc (n*_uc - 1) with
+// n*_uc = sum_k w_ck n_uk (Gwet 2014, ch. 2-5): `weights` is the row-major
+// num_categories^2 agreement matrix, or null for the identity.
+inline double UnitAgreement(const UnitCounts& counts, int64_t row, const double* weights) {
+  const int64_t begin = counts.offset[row], end = counts.offset[row + 1];
+  double agree = 0;
+  for (int64_t a = begin; a < end; ++a) {
+    double star = counts.count[a];
+    if (weights != nullptr) {
+      star = 0;
+      const double* w = weights + static_cast<size_t>(counts.category[a]) * counts.num_categories;
+      for (int64_t b = begin; b < end; ++b) star += w[counts.category[b]] * counts.count[b];
+    }
+    agree += counts.count[a] * (star - 1);
+  }
+  return agree;
+}
+
 }  // namespace icr::agreement
 
 #endif  // ICR_SERVER_AGREEMENT_UNIT_COUNTS_H_

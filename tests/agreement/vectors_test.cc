@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/agreement/coincidence.h"
+#include "server/agreement/conger_light.h"
 #include "server/agreement/distance.h"
 #include "server/agreement/kalpha_bootstrap.h"
 #include "server/agreement/kappa.h"
@@ -35,13 +36,11 @@ constexpr const char* kFiles[] = {
 };
 
 // Coefficients in the vector files that icr does not compute (per-category
-// agreement, Hubert's and Light's multi-rater kappas).
+// agreement).
 const std::set<std::string> kNotCovered = {
     "krippendorff_alpha_category",
     "percent_agreement_category",
     "fleiss_kappa_category",
-    "hubert_kappa",
-    "light_kappa",
 };
 
 // Cases whose source follows another convention where sources differ
@@ -229,6 +228,13 @@ TEST_P(PublishedVectorTest, MatchesExpected) {
     // with the number of categories q the source states ("categories").
     ASSERT_TRUE(c.contains("categories")) << "q of a Brennan-Prediger case";
     result = BrennanPrediger(counts, c["categories"].get<int>());
+  } else if (kind == "hubert_kappa") {
+    // Hubert's (1977) kappa, the mean pairwise p_a against the mean pairwise
+    // Cohen chance agreement, is Conger's (1980) kappa (Warrens 2010); the
+    // vectors have no missing data, where Gwet's form is the same.
+    result = CongerKappa(counts, CoderTableOf(data, counts));
+  } else if (kind == "light_kappa") {
+    result = LightKappa(CoderTableOf(data, counts), counts.rows());
   } else if (kind == "krippendorff_alpha_bootstrap") {
     ExpectBootstrapMatches(c, data, level);
     return;

@@ -1,0 +1,343 @@
+#include "server/agreement/variance.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/agreement/student_t.h"
+
+namespace icr::agreement {
+namespace {
+
+// (1 - f), f = n / N; 1 without a population.
+double Correction(double units, const VarianceOptions& options) {
+  return options.population > 0 ? 1.0 - units / static_cast<double>(options.population) : 1.0;
+}
+
+// Checks that `c` has a value to linearise around, else sets the undefined
+// interval and returns false.
+bool Definable(const VarianceOptions& options, Coefficient* c) {
+  if (c->defined()) return true;
+  c->analytic =
+      UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c->reason), options);
+  return false;
+}
+
+bool EnoughUnits(double units, const VarianceOptions& options, Coefficient* c) {
+  if (units >= 2) return true;
+  c->analytic = UndefinedInterval("fewer than two units: no variance", options);
+  return false;
+}
+
+// pi_k = mean over the units with a value of n_ik / m_i (Gwet 2014, ch. 2);
+// *units receives their number.
+std::vector<double> Shares(const UnitCounts& counts, Multiplicity multiplicity, double* units) {
+  std::vector<double> pi(counts.num_categories, 0.0);
+  double n = 0;
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    if (t == 0) continue;
+    n += t;
+    const double scale = t / counts.total[r];
+    for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
+      pi[counts.category[a]] += scale * counts.count[a];
+    }
+  }
+  if (n > 0) {
+    for (double& p : pi) p /= n;
+  }
+  *units = n;
+  return pi;
+}
+
+// Gwet's linearised variance of a multi-rater coefficient (variance.h):
+// `chance(r)` is p_e|i of row r (ignored when `has_chance` is false).
+template <typename Chance>
+void MultiRaterSe(const UnitCounts& counts, const double* w, bool has_chance, Chance chance,
+                  const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  double n = 0, n2 = 0;
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    n += t;
+    if (counts.total[r] >= 2) n2 += t;
+  }
+  if (!EnoughUnits(n, options, c)) return;
+  const double kappa = *c->value;
+  const double pe = has_chance ? c->expected : 0.0;
+  const double scale = (n / n2) / (1.0 - pe);
+  const double drift = 2.0 * (1.0 - kappa) / (1.0 - pe);
+  double sum = 0;
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    if (t == 0) continue;
+    const int32_t m = counts.total[r];
+    double x = 0;
+    if (m >= 2) {
+      const double pa = UnitAgreement(counts, r, w) / (static_cast<double>(m) * (m - 1));
+      x = scale * (pa - pe);
+    }
+    if (has_chance) x -= drift * (chance(r) - pe);
+    const double d = x - kappa;
+    sum += t * d * d;
+  }
+  const double variance = Correction(n, options) / (n * (n - 1)) * sum;
+  c->analytic = IntervalFromVariance(kappa, variance, n, options);
+}
+
+// sum_k n_ik v_k / m_i for row r.
+double RowMean(const UnitCounts& counts, int64_t r, const std::vector<double>& v) {
+  double s = 0;
+  for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
+    s += counts.count[a] * v[counts.category[a]];
+  }
+  return s / counts.total[r];
+}
+
+// The two-coder table of `pairs` as shares p_kl (row-major) and its n.
+std::vector<double> PairShares(const PairedValues& pairs, Multiplicity multiplicity, double* n) {
+  const int k = pairs.num_categories;
+  std::vector<double> p(static_cast<size_t>(k) * k, 0.0);
+  double total = 0;
+  for (size_t i = 0; i < pairs.a.size(); ++i) {
+    const double t = RowWeight(multiplicity, static_cast<int64_t>(i));
+    if (t == 0) continue;
+    p[static_cast<size_t>(pairs.a[i]) * k + pairs.b[i]] += t;
+    total += t;
+  }
+  if (total > 0) {
+    for (double& x : p) x /= total;
+  }
+  *n = total;
+  return p;
+}
+
+// Gwet (2014, ch. 5)'s two-rater variance on the table `p` (irrCAC's
+// kappa2.table / scott2.table), given the per-category terms a_k (rows) and
+// b_l (columns).
+void TableSe(const std::vector<double>& p, const std::vector<double>& w, int k, double n,
+             const std::vector<double>& a, const std::vector<double>& b,
+             const VarianceOptions& options, Coefficient* c) {
+  const double kappa = *c->value, pa = c->observed, pe = c->expected;
+  double sum = 0;
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      const double share = p[static_cast<size_t>(i) * k + j];
+      if (share == 0) continue;
+      const double d = w[static_cast<size_t>(i) * k + j] - (1.0 - kappa) * (a[i] + b[j]);
+      sum += share * d * d;
+    }
+  }
+  const double centre = pa - 2.0 * (1.0 - kappa) * pe;
+  const double variance = std::max(
+      0.0, Correction(n, options) / (n * (1.0 - pe) * (1.0 - pe)) * (sum - centre * centre));
+  c->analytic = IntervalFromVariance(kappa, variance, n, options);
+}
+
+}  // namespace
+
+AnalyticInterval UndefinedInterval(std::string reason, const VarianceOptions& options) {
+  AnalyticInterval out;
+  out.confidence = options.confidence;
+  out.population = options.population;
+  out.undefined_reason = std::move(reason);
+  return out;
+}
+
+AnalyticInterval IntervalFromVariance(double value, double variance, double units,
+                                      const VarianceOptions& options) {
+  AnalyticInterval out;
+  out.confidence = options.confidence;
+  out.population = options.population;
+  out.degrees_of_freedom = std::llround(units) - 1;
+  if (!(units >= 2) || !std::isfinite(variance)) {
+    out.undefined_reason = "fewer than two units: no variance";
+    return out;
+  }
+  const double df = units - 1;
+  out.variance = std::max(0.0, variance);
+  out.se = std::sqrt(out.variance);
+  const double t = StudentTQuantile(1.0 - (1.0 - options.confidence) / 2.0, df);
+  out.low = value - t * out.se;
+  out.high = std::min(1.0, value + t * out.se);
+  if (out.se > 0) {
+    out.p_value = StudentTUpperTail(value / out.se, df);
+  } else if (value != 0) {
+    out.p_value = value > 0 ? 0.0 : 1.0;
+  }
+  return out;
+}
+
+void AddPercentAgreementSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
+                           Multiplicity multiplicity) {
+  MultiRaterSe(
+      counts, nullptr, false, [](int64_t) { return 0.0; }, options, c, multiplicity);
+}
+
+void AddFleissKappaSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
+                      Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  double n = 0;
+  const std::vector<double> pi = Shares(counts, multiplicity, &n);
+  MultiRaterSe(
+      counts, nullptr, true, [&](int64_t r) { return RowMean(counts, r, pi); }, options, c,
+      multiplicity);
+}
+
+void AddGwetAcSe(const UnitCounts& counts, Weights weights, const VarianceOptions& options,
+                 Coefficient* c, Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  const int q = counts.num_categories;
+  const std::vector<double> w = AgreementWeights(q, weights);
+  double total_weight = 0;
+  for (double x : w) total_weight += x;
+  double n = 0;
+  std::vector<double> spread = Shares(counts, multiplicity, &n);
+  // p_e|i = T_w / (q (q - 1)) * sum_k n_ik (1 - pi_k) / m_i.
+  const double factor = total_weight / (static_cast<double>(q) * (q - 1));
+  for (double& p : spread) p = factor * (1.0 - p);
+  MultiRaterSe(
+      counts, weights == Weights::kNone ? nullptr : w.data(), true,
+      [&](int64_t r) { return RowMean(counts, r, spread); }, options, c, multiplicity);
+}
+
+void AddBrennanPredigerSe(const UnitCounts& counts, std::optional<int> num_categories,
+                          const VarianceOptions& options, Coefficient* c,
+                          Multiplicity multiplicity) {
+  const double pe = c->expected;
+  MultiRaterSe(
+      counts, nullptr, true, [pe](int64_t) { return pe; }, options, c, multiplicity);
+}
+
+void AddAlphaSe(const UnitCounts& counts, std::span<const double> delta,
+                const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  const int k = counts.num_categories;
+  // Units with a value (n0: degrees of freedom and f) and with two or more
+  // (n, m-bar: the variance), and pi_k = n_k / n.. over the latter.
+  double n0 = 0, n = 0, values = 0;
+  std::vector<double> pi(k, 0.0);
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    if (t == 0) continue;
+    n0 += t;
+    if (counts.total[r] < 2) continue;
+    n += t;
+    values += t * counts.total[r];
+    for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
+      pi[counts.category[a]] += t * counts.count[a];
+    }
+  }
+  if (!EnoughUnits(n, options, c)) return;
+  for (double& p : pi) p /= values;
+  const double mean_m = values / n;
+  // Agreement weights w = 1 - delta / max(delta) over the categories present.
+  double max_delta = 0;
+  for (int i = 0; i < k; ++i) {
+    if (pi[i] == 0) continue;
+    for (int j = 0; j < k; ++j) {
+      if (pi[j] > 0) max_delta = std::max(max_delta, delta[static_cast<size_t>(i) * k + j]);
+    }
+  }
+  if (!(max_delta > 0) || !std::isfinite(max_delta)) {
+    c->analytic = UndefinedInterval("no finite difference between the values", options);
+    return;
+  }
+  // e_k = sum_l delta_kl pi_l / max(delta): 1 - pibar_k for symmetric delta.
+  std::vector<double> e(k, 0.0);
+  double disagree = 0;
+  for (int i = 0; i < k; ++i) {
+    if (pi[i] == 0) continue;
+    for (int j = 0; j < k; ++j) {
+      if (pi[j] > 0) e[i] += delta[static_cast<size_t>(i) * k + j] * pi[j];
+    }
+    e[i] /= max_delta;
+    disagree += pi[i] * e[i];
+  }
+  const double pe = 1.0 - disagree;
+  const double pa_prime = 1.0 - c->observed / max_delta;
+  const double alpha_prime = (pa_prime - pe) / (1.0 - pe);
+  const double drift = 2.0 * (1.0 - alpha_prime) / (1.0 - pe);
+  double sum = 0;
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    const int32_t m = counts.total[r];
+    if (t == 0 || m < 2) continue;
+    const int64_t begin = counts.offset[r], end = counts.offset[r + 1];
+    double pair_delta = 0, chance_delta = 0;
+    for (int64_t a = begin; a < end; ++a) {
+      const int32_t ca = counts.category[a];
+      const double* row = delta.data() + static_cast<size_t>(ca) * k;
+      double within = 0;
+      for (int64_t b = begin; b < end; ++b) {
+        if (b != a) within += row[counts.category[b]] * counts.count[b];
+      }
+      pair_delta += counts.count[a] * within;
+      chance_delta += counts.count[a] * e[ca];
+    }
+    // sum_k n_ik (n*_ik - 1) = m (m - 1) - sum of the pairs' delta / max.
+    const double agree = static_cast<double>(m) * (m - 1) - pair_delta / max_delta;
+    const double spread = (m - mean_m) / mean_m;
+    const double pa_i = agree / (mean_m * (m - 1)) - pa_prime * spread;
+    const double pe_i = (m - chance_delta) / mean_m - pe * spread;
+    const double x = (pa_i - pe) / (1.0 - pe) - drift * (pe_i - pe);
+    const double d = x - alpha_prime;
+    sum += t * d * d;
+  }
+  const double variance = Correction(n0, options) / (n * (n - 1)) * sum;
+  c->analytic = IntervalFromVariance(*c->value, variance, n0, options);
+}
+
+void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceOptions& options,
+                     Coefficient* c, Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  const int k = pairs.num_categories;
+  double n = 0;
+  const std::vector<double> p = PairShares(pairs, multiplicity, &n);
+  if (!EnoughUnits(n, options, c)) return;
+  const std::vector<double> w = AgreementWeights(k, weights);
+  std::vector<double> row(k, 0.0), col(k, 0.0);
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      row[i] += p[static_cast<size_t>(i) * k + j];
+      col[j] += p[static_cast<size_t>(i) * k + j];
+    }
+  }
+  // a_k = sum_l w_kl p_.l, b_l = sum_k w_kl p_k.
+  std::vector<double> a(k, 0.0), b(k, 0.0);
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      a[i] += w[static_cast<size_t>(i) * k + j] * col[j];
+      b[j] += w[static_cast<size_t>(i) * k + j] * row[i];
+    }
+  }
+  TableSe(p, w, k, n, a, b, options, c);
+}
+
+void AddScottPiSe(const PairedValues& pairs, const VarianceOptions& options, Coefficient* c,
+                  Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  const int k = pairs.num_categories;
+  double n = 0;
+  const std::vector<double> p = PairShares(pairs, multiplicity, &n);
+  if (!EnoughUnits(n, options, c)) return;
+  const std::vector<double> w = AgreementWeights(k, Weights::kNone);
+  std::vector<double> row(k, 0.0), col(k, 0.0);
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      row[i] += p[static_cast<size_t>(i) * k + j];
+      col[j] += p[static_cast<size_t>(i) * k + j];
+    }
+  }
+  std::vector<double> mean(k, 0.0);
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      mean[i] += w[static_cast<size_t>(i) * k + j] * (col[j] + row[j]) / 2.0;
+    }
+  }
+  TableSe(p, w, k, n, mean, mean, options, c);
+}
+
+}  // namespace icr::agreement

@@ -66,9 +66,10 @@ function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; 
               <td class="num">{row.units}</td>
               {chosen.map((name) => <CoefficientCell key={name} row={row} name={name} />)}
               <td class="warnings-cell">
-                {row.warnings.map((w) => (
-                  <span key={w.kind} class="warning-tag" title={w.message}>
-                    <span aria-hidden="true">⚠</span> {w.kind.replace(/_/g, " ")}
+                {[...new Set(row.warnings.map((w) => w.kind))].map((kind) => (
+                  <span key={kind} class="warning-tag"
+                    title={row.warnings.filter((w) => w.kind === kind).map((w) => w.message).join("\n")}>
+                    <span aria-hidden="true">⚠</span> {kind.replace(/_/g, " ")}
                   </span>
                 ))}
               </td>

@@ -1,7 +1,6 @@
 // The round's consensus coding (GetConsensus): agreed values plus the lead's
 // resolutions, with where each came from, and its CSV as `icr consensus` writes it.
 import { get, path } from "../api";
-import { nameCrumb } from "../crumbs";
 import { useLoad } from "../data";
 import type { RouteProps } from "../router";
 import { href } from "../router";
@@ -9,7 +8,7 @@ import { useChanges } from "../stream";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
 import type { GetConsensusResponse } from "./agreement_types";
 import { consensusCsv } from "./consensus_csv";
-import { download } from "./load";
+import { download, loadCodes } from "./load";
 import "./lead.css";
 
 export function Consensus({ params }: RouteProps) {
@@ -18,7 +17,8 @@ export function Consensus({ params }: RouteProps) {
   const consensus = useLoad(() => get<GetConsensusResponse>(
     path("projects", project, "rounds", round, "consensus")), [project, round]);
   useChanges(project, () => consensus.reload(), (c) => c.round === round);
-  nameCrumb("round", round, round);
+  const codes = useLoad(() => loadCodes(project), [project]);
+  const codeName = (id: string) => codes.data?.find((c) => c.id === id)?.name;
   const data = consensus.data;
   const resolvedCount = data?.codings.filter((c) => c.source === "resolved").length ?? 0;
   return (
@@ -55,7 +55,7 @@ export function Consensus({ params }: RouteProps) {
               <tbody>
                 {data.codings.map((c, i) => (
                   <tr key={i}>
-                    <td>{c.document}</td><td class="num">{Number(c.segment) + 1}</td><td>{c.code}</td>
+                    <td>{c.document}</td><td class="num">{Number(c.segment) + 1}</td><td>{codeName(c.code) ?? c.code} <span class="id muted">{c.code}</span></td>
                     <td>{c.source === "resolved" ? <><span aria-hidden="true">⚖</span> resolved</> : <><span aria-hidden="true">=</span> agreed</>}</td>
                     <td>{c.rationale}</td><td>{c.resolved_by}</td>
                   </tr>

@@ -94,7 +94,13 @@ export function DisagreementQueue({ params }: RouteProps) {
   const [filter, setFilter] = useState<QueueFilter>({});
   const [hideNames, setHideNames] = useState(false);
   const [currentId, setCurrentId] = useState<string>();
-  const [choice, setChoice] = useState<string>();
+  const [choice, setChoiceState] = useState<string>();
+  // The key handler may run before a re-render: it reads the latest choice here.
+  const choiceRef = useRef<string>();
+  const setChoice = (value: string | undefined) => {
+    choiceRef.current = value;
+    setChoiceState(value);
+  };
   const [rationale, setRationale] = useState("");
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -125,6 +131,7 @@ export function DisagreementQueue({ params }: RouteProps) {
   };
 
   const resolve = async () => {
+    const choice = choiceRef.current;
     if (!current || busy) return;
     if (choice === undefined) {
       setProblem("Choose a decision first (keys 1–9).");
@@ -155,8 +162,11 @@ export function DisagreementQueue({ params }: RouteProps) {
     }
   };
 
+  const keys = useRef({ move, resolve, decisions });
+  keys.current = { move, resolve, decisions };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const { move, resolve, decisions } = keys.current;
       if (event.altKey || event.metaKey) return;
       const target = event.target as HTMLElement | null;
       const inText = !!target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" ||
@@ -174,7 +184,7 @@ export function DisagreementQueue({ params }: RouteProps) {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  });
+  }, []);
 
   const reconciling = round?.state === "RECONCILING";
   const resolvedCount = items.filter((d) => d.resolution).length;
@@ -200,7 +210,8 @@ export function DisagreementQueue({ params }: RouteProps) {
               <kbd>Enter</kbd> resolve (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> from the rationale)</span>
           </div>
           {!reconciling && (
-            <p class="notice">
+            <p class="note-warn">
+              <span aria-hidden="true">ⓘ</span>{" "}
               {round?.state === "OPEN"
                 ? "The round is open for coding: disagreements can be resolved once it is reconciling (end coding above)."
                 : "The round is closed: its resolutions are final."}
@@ -256,8 +267,16 @@ export function DisagreementQueue({ params }: RouteProps) {
                   </h2>
                   <Passage item={current} textOf={textOf} />
                   <div class="coders-side" role="list" aria-label="What each coder gave">
-                    {coders.filter((c) => c in current.values).map((c) => {
-                      const v = current.values[c]!;
+                    {coders.map((c) => {
+                      const v = current.values[c];
+                      if (v === undefined) {
+                        return (
+                          <div key={c} role="listitem" class="coder-value not-counted">
+                            <span class="who">{labels.get(c)}</span>
+                            <span class="what"><span aria-hidden="true">–</span> not counted (document not marked done)</span>
+                          </div>
+                        );
+                      }
                       return (
                         <div key={c} role="listitem" class={`coder-value ${v !== "none" ? "applied" : ""}`}>
                           <span class="who">{labels.get(c)}</span>

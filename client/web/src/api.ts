@@ -51,10 +51,15 @@ function queryString(query?: Query): string {
   return text ? `?${text}` : "";
 }
 
-/** Called when any request answers 401, so the app can show the sign-in screen. */
-let onSignedOut: () => void = () => {};
-export function setSignedOutHandler(handler: () => void): void {
+/**
+ * Called when a request answers 401, so the app can show the sign-in screen;
+ * it gets the session epoch the request was sent in.
+ */
+let onSignedOut: (sentAt: number) => void = () => {};
+let currentEpoch: () => number = () => 0;
+export function setSignedOutHandler(handler: (sentAt: number) => void, epoch?: () => number): void {
   onSignedOut = handler;
+  if (epoch) currentEpoch = epoch;
 }
 
 export async function request<T>(
@@ -65,6 +70,7 @@ export async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { "X-ICR-CSRF": "1", Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const sentAt = currentEpoch();
   let response: Response;
   try {
     response = await fetch(path + queryString(query), {
@@ -89,7 +95,7 @@ export async function request<T>(
     const error = (parsed ?? {}) as { status?: string; message?: string };
     const status = error.status ?? httpStatusName(response.status);
     const detail = error.message ?? "";
-    if (response.status === 401 && path !== "/v1/sessions") onSignedOut();
+    if (response.status === 401 && path !== "/v1/sessions") onSignedOut(sentAt);
     throw new ApiError(response.status, status, detail, describeError(status, detail));
   }
   return (parsed ?? {}) as T;

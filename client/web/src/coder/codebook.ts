@@ -1,5 +1,5 @@
 // The codebook as the coder sees it: a tree (themes, their categories, their
-// codes) in the server's order, each code with a number (its place in the
+// codes), siblings by name, each code with a number (its place in the
 // tree, shown on its highlights) and a colour.
 import type { Code } from "../types";
 
@@ -30,6 +30,9 @@ export function codeTree(codes: Code[]): CodeEntry[] {
     list.push(code);
     children.set(parent, list);
   }
+  // Siblings by name, as QDA tools list a codebook.
+  const byName = (a: Code, b: Code) => (a.name || a.id).localeCompare(b.name || b.id);
+  for (const list of children.values()) list.sort(byName);
   const out: CodeEntry[] = [];
   const seen = new Set<string>();
   const visit = (code: Code, depth: number, path: string[]) => {

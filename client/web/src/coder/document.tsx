@@ -122,6 +122,7 @@ export function DocumentView({ params }: RouteProps) {
   const listRef = useRef<HTMLDivElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
+  const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => {});
 
   const data = prepared.data;
   if (data) {
@@ -291,41 +292,44 @@ export function DocumentView({ params }: RouteProps) {
     }
   }
 
-  // Bare keys act on the document, never inside a text field.
-  useEffect(() => {
-    function onKey(event: KeyboardEvent) {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const focused = document.activeElement;
-      if (event.key === "Escape") {
-        if (pickerOpen || target) {
-          event.preventDefault();
-          closePicker();
-        }
-        return;
+  // Bare keys act on the document, never inside a text field. The listener
+  // is added once and calls the handler of the latest render, so a key
+  // pressed right after a change acts on what is on screen.
+  onKeyRef.current = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const focused = document.activeElement;
+    if (event.key === "Escape") {
+      if (pickerOpen || target) {
+        event.preventDefault();
+        closePicker();
       }
-      if (isTextField(focused)) return;
-      const onControl = focused?.closest("button, a, summary, [role=listbox]");
-      if (event.key === "j" || event.key === "k") {
-        event.preventDefault();
-        moveSegment(event.key === "j" ? 1 : -1);
-      } else if (event.key === "Enter" && !onControl) {
-        event.preventDefault();
-        openPicker();
-      } else if (/^[1-9]$/.test(event.key) && target && open && !onControl) {
-        const entry = shown[Number(event.key) - 1];
-        if (entry) {
-          event.preventDefault();
-          void apply(entry);
-        }
-      } else if (event.key === "/" && open) {
-        event.preventDefault();
-        if (!pickerOpen) openPicker();
-        setTimeout(() => filterRef.current?.focus(), 0);
-      }
+      return;
     }
+    if (isTextField(focused)) return;
+    const onControl = focused?.closest("button, a, summary, [role=listbox]");
+    if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      moveSegment(event.key === "j" ? 1 : -1);
+    } else if (event.key === "Enter" && !onControl) {
+      event.preventDefault();
+      openPicker();
+    } else if (/^[1-9]$/.test(event.key) && target && open && !onControl) {
+      const entry = shown[Number(event.key) - 1];
+      if (entry) {
+        event.preventDefault();
+        void apply(entry);
+      }
+    } else if (event.key === "/" && open) {
+      event.preventDefault();
+      if (!pickerOpen) openPicker();
+      setTimeout(() => filterRef.current?.focus(), 0);
+    }
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => onKeyRef.current(event);
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  });
+  }, []);
 
   if (prepared.error) return <ErrorNote error={prepared.error} />;
   if (!data) return <Loading what="the document" />;
@@ -417,7 +421,7 @@ export function DocumentView({ params }: RouteProps) {
               <div class="card hint-card">
                 {target ? (
                   <>
-                    <p>{targetWords()}</p>
+                    <p class="target-words">{targetWords()}</p>
                     <button type="button" class="primary" onClick={openPicker}>
                       Code this… <kbd>Enter</kbd>
                     </button>

@@ -43,7 +43,7 @@ function CoefficientCell({ row, name }: { row: AgreementRow; name: string }) {
 function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; chosen: string[] }) {
   const rows = answer.overall ? [...answer.rows, { ...answer.overall, key: "overall" }] : answer.rows;
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabIndex={0} role="region" aria-label="Agreement per code">
       <table class="list agreement-table">
         <caption class="sr-only">Agreement per code, with the interpretation of each value</caption>
         <thead>
@@ -137,7 +137,7 @@ function PerDocument({ items, chosen }: { items: DocumentAgreement[] | undefined
       <h2 id="per-doc-title">Per document</h2>
       {!items && <Loading what="agreement per document" />}
       {items && (
-        <div class="table-scroll short">
+        <div class="table-scroll short" tabIndex={0} role="region" aria-label="Agreement per document">
           <table class="list per-document">
             <caption class="sr-only">{coefficientLabel(name)} and percent agreement of each document</caption>
             <thead>

@@ -42,7 +42,7 @@ export function Consensus({ params }: RouteProps) {
               Download CSV
             </button>
           </div>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label="The consensus coding">
             <table class="list consensus-table">
               <caption class="sr-only">The consensus coding of round {round}</caption>
               <thead>

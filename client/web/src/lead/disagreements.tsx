@@ -73,7 +73,7 @@ function Passage({ item, textOf }: { item: Disagreement;
   }, [item.id]);
   if (passage instanceof Error) return <ErrorNote error={passage} />;
   if (passage === undefined) return <Loading what="the passage" />;
-  return <blockquote class="passage" aria-label="The passage">{passage}</blockquote>;
+  return <blockquote class="passage" aria-label="The passage" tabIndex={0}>{passage}</blockquote>;
 }
 
 export function DisagreementQueue({ params }: RouteProps) {

@@ -44,7 +44,7 @@ function SignedHead({ project }: { project: string }) {
           <dt>Key id</dt><dd class="hash">{h.key_id}</dd>
         </dl>
       )}
-      {key.data && <pre class="pem" aria-label="The server's public key">{key.data.json.public_key_pem}</pre>}
+      {key.data && <pre class="pem" aria-label="The server's public key" tabIndex={0}>{key.data.json.public_key_pem}</pre>}
       {h && key.data && (
         <div class="actions">
           <button type="button" onClick={async () => setChecked(await verifyHeadSignature(readSignedHead(h), key.data!.key))}>
@@ -119,7 +119,7 @@ export function AuditTrail({ params }: RouteProps) {
             {Object.values(filter).some(Boolean) && " match the filters"}.
           </p>
           <ErrorNote error={error} />
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label="Events">
             <table class="list events">
               <caption class="sr-only">Events of {project}, oldest first</caption>
               <thead>

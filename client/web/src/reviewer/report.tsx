@@ -46,7 +46,7 @@ function RoundSection({ round }: { round: ReportRound }) {
       {!a && <p class="empty">No agreement computed yet.</p>}
       {a && (
         <>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={`Agreement of round ${round.id}`}>
             <table class="list report-agreement">
               <caption>Agreement per code, {a.units} units{a.interval === "bootstrap" ? `, ${a.bootstrap} bootstrap replicates` : ""}</caption>
               <thead>
@@ -185,7 +185,7 @@ export function Report({ params }: RouteProps) {
           <section aria-labelledby="codebook-title">
             <h2 id="codebook-title">Codebook (revision {r.codebook.revision})</h2>
             <p>{r.codebook.codes.length} codes. Changes as the audit trail records them:</p>
-            <div class="table-scroll short">
+            <div class="table-scroll short" tabIndex={0} role="region" aria-label="Codebook changes">
               <table class="list">
                 <caption class="sr-only">Codebook changes</caption>
                 <thead><tr><th scope="col" class="num">Event</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th></tr></thead>

@@ -95,7 +95,7 @@ export function VerifyExport({ params }: RouteProps) {
                 <dt>Algorithm</dt><dd>{serverKey.data.json.algorithm}</dd>
                 <dt>Key id</dt><dd class="hash" data-key-id>{serverKey.data.key.keyId}</dd>
               </dl>
-              <pre class="pem">{serverKey.data.json.public_key_pem}</pre>
+              <pre class="pem" tabIndex={0} aria-label="The server's public key">{serverKey.data.json.public_key_pem}</pre>
               <p class="muted">Compare the key id with the one you were given (the report, or
                 <code> icr audit key</code>): a key from the same server proves less than one you kept.</p>
             </>

@@ -80,9 +80,11 @@ void EventStream::Run(const std::function<bool(const std::string&)>& write,
       }
       last_write = absl::Now();
     }
+    // A full page of events read (some perhaps not for this caller): more
+    // may be waiting, read on at once.
+    const bool full_page = cursor >= 0 && response.last_seq() - cursor >= 1000;
     cursor = response.last_seq();
-    // A full page: more are waiting, read on at once.
-    if (response.changes_size() >= 1000) continue;
+    if (full_page) continue;
     if (absl::Now() - last_write >= options_.heartbeat) {
       if (!write(": heartbeat\n\n")) return;
       last_write = absl::Now();

@@ -1,5 +1,6 @@
 #include "server/http/http_gateway.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -360,6 +361,16 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
                       "application/json");
     }
   });
+  // cpp-httplib listens with a backlog of 5: a burst of connections (tabs
+  // reconnecting their event streams after a restart) overflows it, and each
+  // overflowed connection waits a second for its SYN to be retried. The
+  // socket is caught here and listened on again with the system's bound.
+  auto listening = std::make_shared<int>(-1);
+  server.set_socket_options([listening](int socket) {
+    int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    *listening = socket;
+  });
   if (address->second == 0) {
     impl->port = server.bind_to_any_port(address->first);
   } else {
@@ -368,6 +379,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   if (impl->port <= 0) {
     return absl::UnavailableError(absl::StrCat("--http_listen: cannot listen on ", options.listen));
   }
+  if (*listening >= 0) ::listen(*listening, SOMAXCONN);
   impl->listener = std::thread([self] { self->server->listen_after_bind(); });
   return std::unique_ptr<HttpGateway>(new HttpGateway(std::move(impl)));
 }

@@ -214,7 +214,8 @@ absl::Status CheckCoefficients(const std::vector<std::string>& names) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--coefficients: unknown coefficient '", name,
           "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
-          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+          "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, conger_kappa, light_kappa, "
+          "all)"));
     }
   }
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "server/agreement/conger_light.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -225,7 +226,9 @@ Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
     c.reason = "no unit was coded by every coder (Light's kappa reads only those)";
     return c;
   }
-  double sum = 0, observed = 0, expected = 0;
+  // Summed in ascending order, so that the coders' order in the file does
+  // not change the last digits.
+  std::vector<double> kappas, observed, expected;
   int index = 0;
   for (int a = 0; a < coders; ++a) {
     for (int b = a + 1; b < coders; ++b, ++index) {
@@ -236,16 +239,22 @@ Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
                                 " is undefined: ", pair.reason);
         return c;
       }
-      sum += *pair.value;
-      observed += pair.observed;
-      expected += pair.expected;
+      kappas.push_back(*pair.value);
+      observed.push_back(pair.observed);
+      expected.push_back(pair.expected);
     }
   }
+  auto mean = [pairs](std::vector<double>& v) {
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (double x : v) sum += x;
+    return sum / pairs;
+  };
   // observed and expected: the pairs' mean p_a and p_e (the value is the
   // mean of their kappas, not a ratio of these).
-  c.observed = observed / pairs;
-  c.expected = expected / pairs;
-  c.value = sum / pairs;
+  c.observed = mean(observed);
+  c.expected = mean(expected);
+  c.value = mean(kappas);
   return c;
 }
 

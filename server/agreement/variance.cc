@@ -156,6 +156,11 @@ AnalyticInterval IntervalFromVariance(double value, double variance, double unit
     out.undefined_reason = "fewer than two units: no variance";
     return out;
   }
+  if (options.population > 0 && units > static_cast<double>(options.population)) {
+    out.undefined_reason = absl::StrCat("population ", options.population, " is below the ",
+                                        std::llround(units), " units");
+    return out;
+  }
   const double df = units - 1;
   out.variance = std::max(0.0, variance);
   out.se = std::sqrt(out.variance);

@@ -170,9 +170,9 @@ absl::Status CodeAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
     row->set_key(rows.keys[r]);
     auto code = in.book.codes().find(rows.keys[r]);
     if (code != in.book.codes().end()) row->set_name(code->second.name());
-    ICR_ASSIGN_OR_RETURN(
-        const agreement::Analysis a,
-        AnalyzePatterns(tables[r], q.names, /*pairwise=*/false, q.bootstrap, in.interrupt));
+    ICR_ASSIGN_OR_RETURN(const agreement::Analysis a,
+                         AnalyzePatterns(tables[r], q.names, /*pairwise=*/false, q.bootstrap,
+                                         in.interrupt, q.analytic));
     FillRow(a, row);
     ICR_RETURN_IF_ERROR(BinaryWarnings(tables[r], rows.keys[r], q.coder_names, options, row));
   }
@@ -181,7 +181,7 @@ absl::Status CodeAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
   overall->set_key("overall");
   ICR_ASSIGN_OR_RETURN(
       const agreement::Analysis all,
-      AnalyzePatterns(pooled, q.names, /*pairwise=*/true, q.bootstrap, in.interrupt));
+      AnalyzePatterns(pooled, q.names, /*pairwise=*/true, q.bootstrap, in.interrupt, q.analytic));
   FillRow(all, overall);
   FillPairwise(all, q.coder_names, response);
   if (!rows.keys.empty()) {

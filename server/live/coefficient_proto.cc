@@ -22,6 +22,21 @@ v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
     ci->set_undefined_reason(c.ci->undefined_reason);
   }
   if (c.p_below_min) out.set_p_below_min(*c.p_below_min);
+  if (c.analytic) {
+    const agreement::AnalyticInterval& a = *c.analytic;
+    out.set_se_method("analytic");
+    out.set_se_confidence(a.confidence);
+    out.set_se_degrees_of_freedom(a.degrees_of_freedom);
+    out.set_se_population(a.population);
+    if (a.defined()) {
+      out.set_se(a.se);
+      out.set_ci_low(a.low);
+      out.set_ci_high(a.high);
+      if (a.p_value) out.set_p_value(*a.p_value);
+    } else {
+      out.set_se_reason(a.undefined_reason);
+    }
+  }
   return out;
 }
 
@@ -41,6 +56,22 @@ agreement::Coefficient CoefficientFromProto(const v1::Coefficient& c) {
                                           c.ci().samples(), c.ci().undefined_reason()};
   }
   if (c.has_p_below_min()) out.p_below_min = c.p_below_min();
+  if (c.se_method() == "analytic") {
+    agreement::AnalyticInterval a;
+    a.confidence = c.se_confidence();
+    a.degrees_of_freedom = c.se_degrees_of_freedom();
+    a.population = c.se_population();
+    if (c.has_se()) {
+      a.se = c.se();
+      a.variance = a.se * a.se;
+      a.low = c.ci_low();
+      a.high = c.ci_high();
+      if (c.has_p_value()) a.p_value = c.p_value();
+    } else {
+      a.undefined_reason = c.se_reason().empty() ? "no standard error" : c.se_reason();
+    }
+    out.analytic = std::move(a);
+  }
   return out;
 }
 

@@ -213,6 +213,7 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
     options.weights = t.level == agreement::Level::kNominal ? agreement::Weights::kNone : q.weights;
     options.coefficients = q.coefficients;
     options.bootstrap = q.bootstrap;
+    options.analytic = q.analytic;
     options.pairwise = false;
     v1::AgreementRow* row = response->add_rows();
     row->set_key(domain.id());
@@ -247,6 +248,7 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
   agreement::AnalysisOptions options;
   options.coefficients = q.coefficients;
   options.bootstrap = q.bootstrap;
+  options.analytic = q.analytic;
   ICR_ASSIGN_OR_RETURN(agreement::Analysis all, agreement::Analyze(pooled, options));
   response->mutable_overall()->set_key("overall");
   FillRow(all, response->mutable_overall());

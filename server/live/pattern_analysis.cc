@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/agreement/bootstrap.h"
 #include "server/agreement/coincidence.h"
+#include "server/agreement/conger_light.h"
 #include "server/agreement/kappa.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/unit_counts.h"
+#include "server/agreement/variance.h"
 #include "server/common/status_macros.h"
 #include "server/live/pattern_bootstrap.h"
 
@@ -299,7 +301,8 @@ absl::StatusOr<std::vector<std::string>> RequestedCoefficients(
       return absl::InvalidArgumentError(
           absl::StrCat("coefficients: unknown coefficient \"", name,
                        "\" (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
-                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, all)"));
+                       "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, conger_kappa, "
+                       "light_kappa, all)"));
     }
   }
   std::vector<std::string> out;
@@ -312,11 +315,10 @@ absl::StatusOr<std::vector<std::string>> RequestedCoefficients(
   return out;
 }
 
-absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
-                                                    const std::vector<std::string>& names,
-                                                    bool pairwise,
-                                                    const agreement::BootstrapOptions& bootstrap,
-                                                    const Interrupt& interrupt) {
+absl::StatusOr<agreement::Analysis> AnalyzePatterns(
+    const PatternTable& table, const std::vector<std::string>& names, bool pairwise,
+    const agreement::BootstrapOptions& bootstrap, const Interrupt& interrupt,
+    const std::optional<agreement::VarianceOptions>& analytic) {
   agreement::Analysis out;
   out.units = table.units;
   out.coders = table.coders;
@@ -329,6 +331,21 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
 
   std::optional<Pairs> pairs;
   if (table.coders == 2) pairs = PairsOf(e, 0, 1);
+  // Each pattern row's coder values, for Conger's and Light's kappas.
+  std::vector<int32_t> cells(e.keys.size() * table.coders);
+  for (size_t r = 0; r < e.keys.size(); ++r) {
+    const auto& [present, applied] = e.keys[r];
+    for (int g = 0; g < table.coders; ++g) {
+      cells[r * table.coders + g] =
+          Has(present, g) ? Value(e, applied, g) : agreement::ReliabilityData::kMissing;
+    }
+  }
+  agreement::CoderTable coder_table;
+  coder_table.coders = table.coders;
+  coder_table.num_categories = q;
+  coder_table.cells = cells.data();
+  coder_table.unit = e.counts.unit;
+  const std::optional<agreement::VarianceOptions>& se = analytic;
   auto needs_two = [&](const char* name, const char* instead) {
     return Coefficient::Undefined(
         name, absl::StrCat(name == std::string("cohen_kappa") ? "Cohen's kappa" : "Scott's pi",
@@ -341,6 +358,7 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
     Coefficient& c = out.coefficients.emplace_back();
     if (name == "percent_agreement") {
       c = agreement::PercentAgreement(e.counts, mult);
+      if (se) agreement::AddPercentAgreementSe(e.counts, *se, &c, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
                              return agreement::PercentAgreement(e.counts, m);
                            }});
@@ -355,25 +373,58 @@ absl::StatusOr<agreement::Analysis> AnalyzePatterns(const PatternTable& table,
                        : agreement::ScottPi(pairs->values, m);
         };
         c = compute(pairs->multiplicity);
+        if (se && cohen) {
+          agreement::AddCohenKappaSe(pairs->values, agreement::Weights::kNone, *se, &c,
+                                     pairs->multiplicity);
+        } else if (se) {
+          agreement::AddScottPiSe(pairs->values, *se, &c, pairs->multiplicity);
+        }
         over_pairs.push_back({&c, compute});
       }
     } else if (name == "fleiss_kappa") {
       c = agreement::FleissKappa(e.counts, mult);
+      if (se) agreement::AddFleissKappaSe(e.counts, *se, &c, mult);
       over_rows.push_back(
           {&c, [&e](agreement::Multiplicity m) { return agreement::FleissKappa(e.counts, m); }});
     } else if (name == "krippendorff_alpha") {
       c = Alpha(e);
+      if (se) {
+        agreement::AddAlphaSe(e.counts, NominalDelta(e.counts.num_categories), *se, &c, mult);
+      }
       if (boot) ICR_RETURN_IF_ERROR(BootstrapAlphaOverPatterns(e, bootstrap, interrupt, &c));
     } else if (name == "gwet_ac1") {
       c = agreement::GwetAc(e.counts, agreement::Weights::kNone, mult);
+      if (se) agreement::AddGwetAcSe(e.counts, agreement::Weights::kNone, *se, &c, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
                              return agreement::GwetAc(e.counts, agreement::Weights::kNone, m);
                            }});
     } else if (name == "brennan_prediger") {
       c = agreement::BrennanPrediger(e.counts, std::nullopt, mult);
+      if (se) agreement::AddBrennanPredigerSe(e.counts, std::nullopt, *se, &c, mult);
       over_rows.push_back({&c, [&e](agreement::Multiplicity m) {
                              return agreement::BrennanPrediger(e.counts, std::nullopt, m);
                            }});
+    } else if (name == "conger_kappa") {
+      c = agreement::CongerKappa(e.counts, coder_table, agreement::Weights::kNone, mult);
+      if (se) {
+        agreement::AddCongerKappaSe(e.counts, coder_table, agreement::Weights::kNone, *se, &c,
+                                    mult);
+      }
+      over_rows.push_back({&c, [&e, &coder_table](agreement::Multiplicity m) {
+                             return agreement::CongerKappa(e.counts, coder_table,
+                                                           agreement::Weights::kNone, m);
+                           }});
+    } else if (name == "light_kappa") {
+      c = agreement::LightKappa(coder_table, e.counts.rows(), agreement::Weights::kNone, mult);
+      if (se) agreement::AddLightKappaSe(*se, &c);
+      over_rows.push_back({&c, [&e, &coder_table](agreement::Multiplicity m) {
+                             return agreement::LightKappa(coder_table, e.counts.rows(),
+                                                          agreement::Weights::kNone, m);
+                           }});
+    }
+    if (se && !c.analytic) {
+      c.analytic = agreement::UndefinedInterval(
+          absl::StrCat("the coefficient is undefined: ", c.reason), *se);
     }
   }
   if (boot) {

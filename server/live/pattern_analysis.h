@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "server/agreement/analysis.h"
+#include "server/agreement/variance.h"
 #include "server/live/interrupt.h"
 #include "server/live/round_data.h"
 
@@ -81,9 +82,12 @@ absl::StatusOr<std::vector<std::string>> RequestedCoefficients(
 // percentile intervals of the recomputed coefficient), as
 // agreement::Analyze draws them but over patterns; `interrupt` is checked
 // between replicates.
+// With `analytic`, every coefficient gets its analytic standard error
+// (agreement/variance.h), computed on the patterns with their multiplicities.
 absl::StatusOr<agreement::Analysis> AnalyzePatterns(
     const PatternTable& table, const std::vector<std::string>& names, bool pairwise,
-    const agreement::BootstrapOptions& bootstrap = {.samples = 0}, const Interrupt& interrupt = {});
+    const agreement::BootstrapOptions& bootstrap = {.samples = 0}, const Interrupt& interrupt = {},
+    const std::optional<agreement::VarianceOptions>& analytic = std::nullopt);
 
 // Krippendorff's alpha of the table without coder j, for every j (empty
 // where undefined). Empty for fewer than three coders.

@@ -105,6 +105,11 @@ absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, cons
   if (!(q.bootstrap.confidence > 0 && q.bootstrap.confidence < 1)) {
     return absl::InvalidArgumentError("confidence: must be between 0 and 1");
   }
+  if (request.population() < 0) {
+    return absl::InvalidArgumentError("population: must be 0 (infinite) or more");
+  }
+  q.analytic.confidence = q.bootstrap.confidence;
+  q.analytic.population = request.population();
   if (request.rollup_depth() < 0) {
     return absl::InvalidArgumentError("rollup_depth: must be 0 (no roll-up) or more");
   }

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "icr/v1/agreement.pb.h"
 #include "server/agreement/analysis.h"
+#include "server/agreement/variance.h"
 #include "server/coding/codings.h"
 #include "server/coding/round_access.h"
 #include "server/live/codebook.h"
@@ -30,6 +31,9 @@ struct Query {
   std::vector<std::string> coefficients;  // as asked (for Analyze)
   std::vector<std::string> names;         // validated, report order
   agreement::BootstrapOptions bootstrap{.samples = 0};
+  // Analytic standard errors: always computed (cheap), at the request's
+  // confidence and population.
+  agreement::VarianceOptions analytic;
   std::vector<int> documents;  // round document indices, round order
   bool all_documents = true;
   std::vector<int> coders;  // round coder indices, round order

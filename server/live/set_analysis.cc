@@ -6,10 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/agreement/bootstrap.h"
+#include "server/agreement/coincidence.h"
+#include "server/agreement/conger_light.h"
+#include "server/agreement/distance.h"
 #include "server/agreement/kappa.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/pairwise.h"
 #include "server/agreement/unit_counts.h"
+#include "server/agreement/variance.h"
 #include "server/common/status_macros.h"
 #include "server/live/value_analysis.h"
 
@@ -127,6 +131,10 @@ absl::StatusOr<Coefficient> SetAlpha(const agreement::ReliabilityData& data,
   return result;
 }
 
+// Most distinct sets for which the set analysis computes alpha's analytic
+// variance (its difference table has this many squared cells).
+constexpr int kMaxVarianceSets = 1024;
+
 }  // namespace
 
 absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData& data,
@@ -149,6 +157,8 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
   out.pairable_values = alpha.pairable_values;
 
   const agreement::BootstrapOptions& boot = options.bootstrap;
+  const std::optional<agreement::VarianceOptions>& se = options.analytic;
+  const agreement::CoderTable table = agreement::CoderTableOf(data, counts);
   std::optional<agreement::PairedValues> pairs;
   if (data.num_coders() == 2) pairs = agreement::PairValues(data, 0, 1);
   auto needs_two = [&](const char* name, const char* instead) {
@@ -161,6 +171,7 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
     Coefficient c;
     if (name == "percent_agreement") {
       c = agreement::PercentAgreement(counts);
+      if (se) agreement::AddPercentAgreementSe(counts, *se, &c);
       agreement::BootstrapRows(
           counts.rows(), boot,
           [&](agreement::Multiplicity m) { return agreement::PercentAgreement(counts, m).value; },
@@ -170,6 +181,7 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
         c = needs_two("cohen_kappa", "see the pairwise matrix");
       } else {
         c = agreement::CohenKappa(*pairs, agreement::Weights::kNone);
+        if (se) agreement::AddCohenKappaSe(*pairs, agreement::Weights::kNone, *se, &c);
         agreement::BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
             [&](agreement::Multiplicity m) {
@@ -182,20 +194,36 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
         c = needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
       } else {
         c = agreement::ScottPi(*pairs);
+        if (se) agreement::AddScottPiSe(*pairs, *se, &c);
         agreement::BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
             [&](agreement::Multiplicity m) { return agreement::ScottPi(*pairs, m).value; }, &c);
       }
     } else if (name == "fleiss_kappa") {
       c = agreement::FleissKappa(counts);
+      if (se) agreement::AddFleissKappaSe(counts, *se, &c);
       agreement::BootstrapRows(
           counts.rows(), boot,
           [&](agreement::Multiplicity m) { return agreement::FleissKappa(counts, m).value; }, &c);
     } else if (name == "krippendorff_alpha") {
       c = alpha;
+      // Its variance reads the distance of every pair of distinct sets:
+      // computed while that table stays small (kMaxVarianceSets^2 cells).
+      if (se && c.defined() && data.num_categories() <= kMaxVarianceSets) {
+        const agreement::Coincidences co = agreement::BuildCoincidences(counts);
+        ICR_ASSIGN_OR_RETURN(const std::vector<double> delta,
+                             agreement::DifferenceMatrix(data, metric, co.marginals));
+        agreement::AddAlphaSe(counts, delta, *se, &c);
+      } else if (se && c.defined()) {
+        c.analytic = agreement::UndefinedInterval(
+            absl::StrCat("more than ", kMaxVarianceSets,
+                         " distinct sets: no standard error (icr stats computes it)"),
+            *se);
+      }
       if (c.defined() && boot.samples > 0) agreement::BootstrapAlpha(contributions, boot, &c);
     } else if (name == "gwet_ac1") {
       c = agreement::GwetAc(counts, agreement::Weights::kNone);
+      if (se) agreement::AddGwetAcSe(counts, agreement::Weights::kNone, *se, &c);
       agreement::BootstrapRows(
           counts.rows(), boot,
           [&](agreement::Multiplicity m) {
@@ -204,12 +232,35 @@ absl::StatusOr<agreement::Analysis> AnalyzeSets(const agreement::ReliabilityData
           &c);
     } else if (name == "brennan_prediger") {
       c = agreement::BrennanPrediger(counts, options.categories);
+      if (se) agreement::AddBrennanPredigerSe(counts, options.categories, *se, &c);
       agreement::BootstrapRows(
           counts.rows(), boot,
           [&](agreement::Multiplicity m) {
             return agreement::BrennanPrediger(counts, options.categories, m).value;
           },
           &c);
+    } else if (name == "conger_kappa") {
+      c = agreement::CongerKappa(counts, table);
+      if (se) agreement::AddCongerKappaSe(counts, table, agreement::Weights::kNone, *se, &c);
+      agreement::BootstrapRows(
+          counts.rows(), boot,
+          [&](agreement::Multiplicity m) {
+            return agreement::CongerKappa(counts, table, agreement::Weights::kNone, m).value;
+          },
+          &c);
+    } else if (name == "light_kappa") {
+      c = agreement::LightKappa(table, counts.rows());
+      if (se) agreement::AddLightKappaSe(*se, &c);
+      agreement::BootstrapRows(
+          counts.rows(), boot,
+          [&](agreement::Multiplicity m) {
+            return agreement::LightKappa(table, counts.rows(), agreement::Weights::kNone, m).value;
+          },
+          &c);
+    }
+    if (se && !c.analytic) {
+      c.analytic = agreement::UndefinedInterval(
+          absl::StrCat("the coefficient is undefined: ", c.reason), *se);
     }
     out.coefficients.push_back(std::move(c));
   }
@@ -268,6 +319,7 @@ absl::Status SetAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse* 
   options.set_metric = q.set_metric;
   options.coefficients = q.coefficients;
   options.bootstrap = q.bootstrap;
+  options.analytic = q.analytic;
   v1::AgreementRow* row = response->add_rows();
   row->set_key("set");
   row->set_name(

@@ -41,5 +41,54 @@ TEST(CoefficientProto, DefinedBootstrapIntervalHasNoReason) {
   EXPECT_EQ(*back.p_below_min, 0.2);
 }
 
+TEST(CoefficientProto, AnalyticStandardErrorSurvives) {
+  agreement::Coefficient c;
+  c.name = "fleiss_kappa";
+  c.value = 0.76117;
+  agreement::AnalyticInterval a;
+  a.se = 0.15302;
+  a.variance = a.se * a.se;
+  a.low = 0.424;
+  a.high = 1;
+  a.p_value = 0.00021;
+  a.confidence = 0.9;
+  a.degrees_of_freedom = 11;
+  a.population = 48;
+  c.analytic = a;
+  const v1::Coefficient proto = CoefficientToProto(c);
+  EXPECT_EQ(proto.se_method(), "analytic");
+  EXPECT_EQ(proto.se(), 0.15302);
+  EXPECT_EQ(proto.ci_low(), 0.424);
+  EXPECT_EQ(proto.ci_high(), 1);
+  EXPECT_EQ(proto.p_value(), 0.00021);
+  EXPECT_EQ(proto.se_degrees_of_freedom(), 11);
+  const agreement::Coefficient back = CoefficientFromProto(proto);
+  ASSERT_TRUE(back.analytic && back.analytic->defined());
+  EXPECT_EQ(back.analytic->se, 0.15302);
+  EXPECT_EQ(back.analytic->low, 0.424);
+  EXPECT_EQ(back.analytic->high, 1);
+  EXPECT_EQ(*back.analytic->p_value, 0.00021);
+  EXPECT_EQ(back.analytic->confidence, 0.9);
+  EXPECT_EQ(back.analytic->degrees_of_freedom, 11);
+  EXPECT_EQ(back.analytic->population, 48);
+}
+
+TEST(CoefficientProto, UndefinedAnalyticStandardErrorKeepsItsReason) {
+  agreement::Coefficient c;
+  c.name = "light_kappa";
+  c.value = 0.8;
+  c.analytic = agreement::AnalyticInterval{};
+  c.analytic->undefined_reason = "Light's kappa has no analytic variance";
+  const v1::Coefficient proto = CoefficientToProto(c);
+  EXPECT_FALSE(proto.has_se());
+  EXPECT_EQ(proto.se_reason(), "Light's kappa has no analytic variance");
+  const agreement::Coefficient back = CoefficientFromProto(proto);
+  ASSERT_TRUE(back.analytic);
+  EXPECT_EQ(back.analytic->undefined_reason, "Light's kappa has no analytic variance");
+  // No analytic standard error asked for: none comes back.
+  c.analytic.reset();
+  EXPECT_FALSE(CoefficientFromProto(CoefficientToProto(c)).analytic);
+}
+
 }  // namespace
 }  // namespace icr::live

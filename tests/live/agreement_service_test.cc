@@ -229,6 +229,16 @@ class AgreementServiceTest : public testing::ServerTest {
       ASSERT_EQ(got.has_value(), want["defined"].get<bool>()) << got.reason();
       if (got.has_value()) EXPECT_NEAR(got.value(), want["value"].get<double>(), 1e-9);
       EXPECT_EQ(got.pairable_values(), want["pairable_values"].get<int64_t>());
+      // Analytic standard errors: icr stats computes them by default, the
+      // server always.
+      if (want.contains("se") && want["se"].is_number()) {
+        ASSERT_TRUE(got.has_se()) << got.se_reason();
+        EXPECT_NEAR(got.se(), want["se"].get<double>(), 1e-9);
+        EXPECT_NEAR(got.ci_low(), want["ci_low"].get<double>(), 1e-9);
+        EXPECT_NEAR(got.ci_high(), want["ci_high"].get<double>(), 1e-9);
+      } else if (want.contains("se")) {
+        EXPECT_FALSE(got.has_se());
+      }
       if (want.contains("ci")) {
         ASSERT_TRUE(got.has_ci());
         EXPECT_NEAR(got.ci().low(), want["ci"]["low"].get<double>(), ci_tolerance);

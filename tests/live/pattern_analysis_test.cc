@@ -244,6 +244,35 @@ TEST(PatternBootstrapTest, IntervalsMatchAnalyzesBootstrapOverUnits) {
   }
 }
 
+TEST(PatternAnalysisTest, AnalyticStandardErrorsEqualAnalyzesOnUnits) {
+  // The variances read units only through their value counts (Conger's
+  // kappa: and the coders' values), so patterns with multiplicities give
+  // Analyze's numbers on the expanded table, with missing data too.
+  for (uint64_t seed : {21, 22, 23}) {
+    const Binary b = RandomBinary(4, 0.3, 0.25, seed, 300);
+    agreement::AnalysisOptions options;
+    options.pairwise = false;
+    options.analytic = agreement::VarianceOptions{.confidence = 0.9, .population = 5000};
+    const agreement::Analysis units = *agreement::Analyze(ToData(b), options);
+    const agreement::Analysis patterns = *AnalyzePatterns(
+        ToTable(b), *RequestedCoefficients({}), false, {.samples = 0}, {}, options.analytic);
+    ASSERT_EQ(units.coefficients.size(), patterns.coefficients.size());
+    for (size_t i = 0; i < units.coefficients.size(); ++i) {
+      const auto& want = units.coefficients[i];
+      const auto& got = patterns.coefficients[i];
+      SCOPED_TRACE(want.name);
+      ASSERT_TRUE(want.analytic && got.analytic);
+      ASSERT_EQ(want.analytic->defined(), got.analytic->defined())
+          << want.analytic->undefined_reason << " / " << got.analytic->undefined_reason;
+      if (!want.analytic->defined()) continue;
+      EXPECT_NEAR(got.analytic->se, want.analytic->se, 1e-12);
+      EXPECT_NEAR(got.analytic->low, want.analytic->low, 1e-12);
+      EXPECT_NEAR(*got.analytic->p_value, *want.analytic->p_value, 1e-12);
+      EXPECT_EQ(got.analytic->degrees_of_freedom, want.analytic->degrees_of_freedom);
+    }
+  }
+}
+
 TEST(PatternBootstrapTest, StopsWhenInterrupted) {
   const Binary b = RandomBinary(3, 0.3, 0.0, 12, 100);
   const Interrupt stop(absl::InfiniteFuture(), [] { return true; });

@@ -15,6 +15,14 @@ std::string FormatNumber(double value, int decimals) {
   return out;
 }
 
+std::string FormatPValue(double p) {
+  if (p >= 0.001) return FormatNumber(p, 4);
+  if (p == 0) return "0";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.2e", p);
+  return buffer;
+}
+
 std::string Interpretation(const agreement::Coefficient& c) {
   if (!c.value) return "";
   const double v = *c.value;
@@ -65,27 +73,68 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
                {"confidence", c.ci->confidence},
                {"samples", c.ci->samples}};
   }
+  if (c.ci && c.ci->se) j["ci"]["se"] = *c.ci->se;
   if (c.p_below_min) j["p_below_min"] = *c.p_below_min;
+  if (c.analytic) {
+    // The names of the proto's Coefficient fields.
+    const agreement::AnalyticInterval& a = *c.analytic;
+    j["se_method"] = "analytic";
+    j["se_confidence"] = a.confidence;
+    if (a.population > 0) j["se_population"] = a.population;
+    if (a.defined()) {
+      j["se"] = a.se;
+      j["ci_low"] = a.low;
+      j["ci_high"] = a.high;
+      j["p_value"] = a.p_value ? nlohmann::json(*a.p_value) : nlohmann::json(nullptr);
+      j["se_degrees_of_freedom"] = a.degrees_of_freedom;
+    } else {
+      j["se"] = nullptr;
+      j["se_reason"] = a.undefined_reason;
+    }
+  } else if (c.ci && c.ci->se) {
+    j["se"] = *c.ci->se;
+    j["se_method"] = "bootstrap";
+  }
   return j;
 }
 
 std::vector<std::string> CoefficientTableHeader() {
-  return {"coefficient", "value", "interpretation",  "ci",  "p_below_min", "observed",
-          "expected",    "units", "pairable_values", "note"};
+  return {"coefficient", "value",   "interpretation",  "ci",
+          "se",          "p_value", "p_below_min",     "observed",
+          "expected",    "units",   "pairable_values", "note"};
 }
 
 std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, int decimals) {
-  std::string ci;
+  auto interval = [&](double low, double high) {
+    return "[" + FormatNumber(low, decimals) + ", " + FormatNumber(high, decimals) + "]";
+  };
+  std::string bootstrap_ci;
   if (c.ci && c.ci->defined()) {
-    ci = "[" + FormatNumber(c.ci->low, decimals) + ", " + FormatNumber(c.ci->high, decimals) + "]";
+    bootstrap_ci = interval(c.ci->low, c.ci->high);
   } else if (c.ci) {
-    ci = "undefined (" + c.ci->undefined_reason + ")";
+    bootstrap_ci = "undefined (" + c.ci->undefined_reason + ")";
+  }
+  // The analytic interval when there is one (the bootstrap's beside it),
+  // else the bootstrap's; se likewise.
+  std::string ci = bootstrap_ci, se, p_value;
+  if (c.analytic && c.analytic->defined()) {
+    ci = interval(c.analytic->low, c.analytic->high);
+    if (!bootstrap_ci.empty()) ci += "; bootstrap " + bootstrap_ci;
+    se = FormatNumber(c.analytic->se, decimals);
+    if (c.analytic->p_value) p_value = FormatPValue(*c.analytic->p_value);
+  } else if (c.ci && c.ci->se) {
+    se = FormatNumber(*c.ci->se, decimals) + " (bootstrap)";
   }
   std::string note = c.defined() ? c.variant : c.reason;
+  if (c.defined() && c.analytic && !c.analytic->defined()) {
+    note += (note.empty() ? "" : "; ") + ("no se: " + c.analytic->undefined_reason);
+  }
   return {c.name,
           c.value ? FormatNumber(*c.value, decimals) : "undefined",
           Interpretation(c),
           ci,
+          se,
+          p_value,
           c.p_below_min ? FormatNumber(*c.p_below_min, decimals) : "",
           FormatNumber(c.observed, decimals),
           FormatNumber(c.expected, decimals),

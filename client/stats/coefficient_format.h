@@ -20,7 +20,15 @@ namespace icr::client {
 //    "variant": "nominal", "interpretation": "tentative",
 //    "ci": {"defined": true, "low", "high", "confidence", "samples"},
 //                                                      // only with a bootstrap
-//    "p_below_min": 0.01}                              // only when computed
+//    "p_below_min": 0.01,                              // only when computed
+//    "se": 0.153, "se_method": "analytic", "ci_low": 0.424, "ci_high": 1,
+//    "p_value": 0.00021, "se_confidence": 0.95, "se_degrees_of_freedom": 11,
+//    "se_population": 48}        // analytic (variance.h); names as in the proto
+// Analytic standard errors give "se", "ci_low", "ci_high" (the interval at
+// se_confidence, t with se_degrees_of_freedom), "p_value" (one-sided, against
+// 0) and "se_method": "analytic"; an undefined one gives "se": null and
+// "se_reason". Without them, a bootstrap's standard deviation is "se" with
+// "se_method": "bootstrap"; it is also "ci"."se".
 // An undefined coefficient has "value": null, "defined": false and the reason.
 // A bootstrap in which no replicate was defined has no low and high:
 //   "ci": {"defined": false, "undefined_reason": "...", "confidence", "samples": 0}
@@ -35,8 +43,10 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c);
 std::string Interpretation(const agreement::Coefficient& c);
 
 // Column headers of the table/CSV rendering, matching CoefficientTableRow:
-// coefficient, value, interpretation, ci, p_below_min, observed, expected,
-// units, pairable_values, note.
+// coefficient, value, interpretation, ci, se, p_value, p_below_min, observed,
+// expected, units, pairable_values, note. ci and se are the analytic ones
+// when computed ("; bootstrap [l, h]" follows when there is a bootstrap too),
+// else the bootstrap's ("(bootstrap)" after se).
 std::vector<std::string> CoefficientTableHeader();
 
 // One row of cells. Numbers have `decimals` decimals; an undefined value is
@@ -52,6 +62,10 @@ std::string FormatCsv(const std::vector<std::vector<std::string>>& rows);
 
 // A number with `decimals` decimals ("0.7430").
 std::string FormatNumber(double value, int decimals = 4);
+
+// A p-value: four decimals from .001 up, else two significant digits
+// ("2.17e-05").
+std::string FormatPValue(double p);
 
 }  // namespace icr::client
 

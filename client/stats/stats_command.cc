@@ -32,7 +32,8 @@ absl::Status CheckValues(const LoadedData& loaded, const std::string& path, agre
   absl::flat_hash_set<std::string> listed(order.begin(), order.end());
   for (int32_t id = 0; id < data.num_categories(); ++id) {
     const agreement::Category& c = data.category(id);
-    const int64_t line = id < static_cast<int32_t>(loaded.first_line.size()) ? loaded.first_line[id] : 0;
+    const int64_t line =
+        id < static_cast<int32_t>(loaded.first_line.size()) ? loaded.first_line[id] : 0;
     if (level == agreement::Level::kInterval || level == agreement::Level::kRatio) {
       if (c.is_set || !c.number) {
         return CsvError(path, line,
@@ -90,6 +91,34 @@ std::vector<std::vector<std::string>> PairwiseRows(const Analysis& a,
   return rows;
 }
 
+// What the se, ci and p_value columns are, under the table.
+std::string SeLegend(const Analysis& a) {
+  const agreement::Coefficient* analytic = nullptr;
+  const agreement::Coefficient* boot = nullptr;
+  for (const auto& c : a.coefficients) {
+    if (c.analytic && !analytic) analytic = &c;
+    if (c.ci && !boot) boot = &c;
+  }
+  std::string out;
+  if (analytic) {
+    const agreement::AnalyticInterval& s = *analytic->analytic;
+    out += "\nse, ci: analytic standard error (Gwet 2008; Gwet 2014, ch. 5-6; as irrCAC) and " +
+           FormatNumber(100 * s.confidence, 0) +
+           "% interval value -/+ t(n - 1) se, upper bound capped at 1; p_value: one-sided t test "
+           "against 0";
+    if (s.population > 0)
+      out += "; finite-population correction, N = " + std::to_string(s.population);
+    out += "\n";
+  }
+  if (boot) {
+    out += std::string(analytic ? "bootstrap" : "\nci, se") +
+           ": percentile interval and standard " + "deviation of " +
+           std::to_string(boot->ci->samples) +
+           " bootstrap replicates over units (alpha: Hayes & Krippendorff 2007, D_e fixed)\n";
+  }
+  return out;
+}
+
 void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool csv,
                std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {CoefficientTableHeader()};
@@ -99,10 +128,11 @@ void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool c
     if (!a.pairwise.empty()) out << "\n" << FormatCsv(PairwiseRows(a, data));
     return;
   }
-  out << "units " << a.units << ", coders " << a.coders << ", pairable values "
-      << a.pairable_values << ", level " << a.level;
+  out << "units " << a.units << ", coders " << a.coders << ", pairable values " << a.pairable_values
+      << ", level " << a.level;
   if (a.metric != a.level) out << ", metric " << a.metric;
   out << "\n\n" << FormatTable(rows);
+  out << SeLegend(a);
   if (!a.pairwise.empty()) out << "\npairwise\n" << FormatTable(PairwiseRows(a, data));
 }
 
@@ -145,9 +175,31 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
   if (!options.order.empty() && analysis.set_metric) {
     return UsageError(err, "--order does not apply to set-valued data");
   }
+  std::string se = options.se;
+  if (se.empty()) se = options.bootstrap > 0 ? "both" : "analytic";
+  if (se != "analytic" && se != "bootstrap" && se != "both" && se != "none") {
+    return UsageError(err, "--se must be analytic, bootstrap, both or none");
+  }
+  const bool analytic = se == "analytic" || se == "both";
+  const bool bootstrap = se == "bootstrap" || se == "both";
+  if (!bootstrap && options.bootstrap > 0) {
+    return UsageError(err,
+                      "--bootstrap N goes with --se bootstrap or --se both (not --se " + se + ")");
+  }
+  if (options.population < 0) return UsageError(err, "--population must be 0 (infinite) or more");
+  if (options.population > 0 && !analytic) {
+    return UsageError(err,
+                      "--population corrects the analytic standard errors: use --se analytic "
+                      "or both");
+  }
   analysis.coefficients = options.coefficients;
   analysis.categories = options.categories;
-  analysis.bootstrap.samples = options.bootstrap;
+  if (analytic) {
+    analysis.analytic = agreement::VarianceOptions{.confidence = options.confidence,
+                                                   .population = options.population};
+  }
+  analysis.bootstrap.samples =
+      bootstrap ? (options.bootstrap > 0 ? options.bootstrap : kDefaultBootstrapSamples) : 0;
   analysis.bootstrap.seed = options.seed;
   analysis.bootstrap.confidence = options.confidence;
   analysis.bootstrap.alpha_min = options.alpha_min;
@@ -155,7 +207,8 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
   absl::StatusOr<LoadedData> loaded =
       LoadReliabilityCsv(options.input, layout, analysis.set_metric.has_value());
   if (!loaded.ok()) return UsageError(err, std::string(loaded.status().message()));
-  if (absl::Status s = CheckValues(*loaded, options.input, analysis.level, options.order); !s.ok()) {
+  if (absl::Status s = CheckValues(*loaded, options.input, analysis.level, options.order);
+      !s.ok()) {
     return UsageError(err, std::string(s.message()));
   }
   agreement::ReliabilityData& data = loaded->data;
@@ -194,8 +247,9 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
       "CSV of free spans: document,coder,code,start,end (code points, end exclusive)");
   CLI::Option* lengths = stats->add_option("--lengths", span_options->lengths_path,
                                            "CSV of document lengths for --spans: document,length");
-  stats->add_option("--overlap", span_options->overlap,
-                    "with --spans: share of the longer span two spans must overlap to match")
+  stats
+      ->add_option("--overlap", span_options->overlap,
+                   "with --spans: share of the longer span two spans must overlap to match")
       ->capture_default_str();
   stats->add_flag("--overlap_of_either", span_options->overlap_of_either,
                   "with --spans: the overlap may cover that share of either span");
@@ -207,25 +261,42 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
   stats->add_option("--level", options->level, "nominal|ordinal|interval|ratio")
       ->check(CLI::IsMember({"nominal", "ordinal", "interval", "ratio"}))
       ->capture_default_str();
-  stats->add_option("--metric", options->metric,
-                    "jaccard|masi: cells are sets of codes (long: several rows; wide: a;b)")
+  stats
+      ->add_option("--metric", options->metric,
+                   "jaccard|masi: cells are sets of codes (long: several rows; wide: a;b)")
       ->check(CLI::IsMember({"jaccard", "masi"}));
-  stats->add_option("--coefficients", options->coefficients,
-                    "comma-separated: percent_agreement,cohen_kappa,scott_pi,fleiss_kappa,"
-                    "krippendorff_alpha,gwet_ac1,gwet_ac2,brennan_prediger or all (default)")
+  stats
+      ->add_option("--coefficients", options->coefficients,
+                   "comma-separated: percent_agreement,cohen_kappa,scott_pi,fleiss_kappa,"
+                   "krippendorff_alpha,gwet_ac1,gwet_ac2,brennan_prediger,conger_kappa,"
+                   "light_kappa or all (default)")
       ->delimiter(',');
-  stats->add_option("--weights", options->weights,
-                    "none|linear|quadratic: Cohen's kappa and Gwet's AC2 (ordered levels)")
+  stats
+      ->add_option("--weights", options->weights,
+                   "none|linear|quadratic: Cohen's, Conger's and Light's kappa and Gwet's AC2 "
+                   "(ordered levels)")
       ->check(CLI::IsMember({"none", "linear", "quadratic"}))
       ->capture_default_str();
   stats->add_option("--bootstrap", options->bootstrap, "bootstrap replicates (0: none)")
       ->capture_default_str();
   stats->add_option("--seed", options->seed, "bootstrap seed: same seed, same result")
       ->capture_default_str();
-  stats->add_option("--confidence", options->confidence, "bootstrap interval confidence")
+  stats
+      ->add_option("--confidence", options->confidence,
+                   "confidence of the intervals (analytic and bootstrap)")
       ->capture_default_str();
-  stats->add_option("--alpha_min", options->alpha_min,
-                    "report the probability that alpha is below this")
+  stats
+      ->add_option("--se", options->se,
+                   "analytic|bootstrap|both|none: standard errors and intervals (default: "
+                   "analytic; both with --bootstrap N; --se bootstrap alone draws " +
+                       std::to_string(kDefaultBootstrapSamples) + " replicates)")
+      ->check(CLI::IsMember({"analytic", "bootstrap", "both", "none"}));
+  stats->add_option("--population", options->population,
+                    "units in the population the coded units were drawn from: the analytic "
+                    "variances' finite-population correction (1 - n/N); default infinite");
+  stats
+      ->add_option("--alpha_min", options->alpha_min,
+                   "report the probability that alpha is below this")
       ->capture_default_str();
   stats->add_option("--categories", options->categories,
                     "number of categories for Brennan-Prediger (default: those observed)");

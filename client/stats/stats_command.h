@@ -8,6 +8,7 @@
 //             [--coefficients LIST|all] [--weights none|linear|quadratic]
 //             [--bootstrap N] [--seed S] [--confidence C] [--alpha_min X]
 //             [--categories N] [--order A,B,C]
+//             [--se analytic|bootstrap|both|none] [--population N]
 
 #include <cstdint>
 #include <iosfwd>
@@ -22,19 +23,27 @@ namespace icr::client {
 
 // The flags of `icr stats`, with their defaults.
 struct StatsOptions {
-  std::string input;                  // --input: the CSV file (required)
-  std::string layout = "auto";        // --layout long|wide (auto: by the header)
-  std::string level = "nominal";      // --level nominal|ordinal|interval|ratio
-  std::string metric;                 // --metric jaccard|masi: set-valued cells
+  std::string input;                      // --input: the CSV file (required)
+  std::string layout = "auto";            // --layout long|wide (auto: by the header)
+  std::string level = "nominal";          // --level nominal|ordinal|interval|ratio
+  std::string metric;                     // --metric jaccard|masi: set-valued cells
   std::vector<std::string> coefficients;  // --coefficients a,b (empty or all: all)
-  std::string weights = "none";       // --weights none|linear|quadratic
-  int bootstrap = 0;                  // --bootstrap N replicates (0: none)
-  uint64_t seed = 1;                  // --seed S
-  double confidence = 0.95;           // --confidence of the bootstrap interval
-  double alpha_min = 0.667;           // --alpha_min for P(alpha < alpha_min)
-  std::optional<int> categories;      // --categories N (Brennan-Prediger)
-  std::vector<std::string> order;     // --order a,b,c: ordinal order of the values
+  std::string weights = "none";           // --weights none|linear|quadratic
+  int bootstrap = 0;                      // --bootstrap N replicates (0: none)
+  uint64_t seed = 1;                      // --seed S
+  double confidence = 0.95;               // --confidence of the bootstrap interval
+  double alpha_min = 0.667;               // --alpha_min for P(alpha < alpha_min)
+  std::optional<int> categories;          // --categories N (Brennan-Prediger)
+  std::vector<std::string> order;         // --order a,b,c: ordinal order of the values
+  // --se: "analytic", "bootstrap", "both" or "none"; empty: analytic, and
+  // both when --bootstrap N is given.
+  std::string se;
+  int64_t population = 0;  // --population N: finite-population correction
 };
+
+// The --bootstrap replicates of `--se bootstrap|both` when --bootstrap is
+// not given.
+inline constexpr int kDefaultBootstrapSamples = 1000;
 
 // Runs `icr stats` with parsed options: writes the report to `out` in
 // globals.output's format and errors to `err`. Returns kExitOk, or

@@ -4,7 +4,9 @@
 
 #include "client/stats/stats_command.h"
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -59,13 +61,27 @@ TEST(StatsCommand, WideLayoutJsonShape) {
   EXPECT_EQ(j["coders"], 4);
   EXPECT_EQ(j["pairable_values"], 40);
   EXPECT_EQ(j["level"], "nominal");
-  ASSERT_EQ(j["coefficients"].size(), 7u);
+  ASSERT_EQ(j["coefficients"].size(), 9u);
   bool found = false;
   for (const auto& c : j["coefficients"]) {
     EXPECT_TRUE(c.contains("name") && c.contains("value") && c.contains("defined") &&
                 c.contains("reason") && c.contains("observed") && c.contains("expected"));
     EXPECT_FALSE(c.contains("ci"));
     EXPECT_FALSE(c.contains("p_below_min"));
+    // Analytic standard errors by default; Light's kappa and the undefined
+    // ones say why they have none.
+    EXPECT_EQ(c["se_method"], "analytic");
+    EXPECT_EQ(c["se_confidence"], 0.95);
+    if (c["se"].is_null()) {
+      EXPECT_FALSE(c["se_reason"].get<std::string>().empty());
+      EXPECT_FALSE(c.contains("ci_low"));
+    } else {
+      EXPECT_GT(c["se"].get<double>(), 0);
+      EXPECT_LT(c["ci_low"].get<double>(), c["value"].get<double>());
+      EXPECT_GE(c["ci_high"].get<double>(), c["ci_low"].get<double>());
+      EXPECT_EQ(c["se_degrees_of_freedom"], 11);
+      EXPECT_TRUE(c["p_value"].is_number());
+    }
     if (c["name"] == "krippendorff_alpha") {
       found = true;
       EXPECT_NEAR(c["value"].get<double>(), 0.743421052632, 1e-9);
@@ -268,6 +284,95 @@ TEST(CoefficientFormat, UndefinedAndBootstrapFields) {
   EXPECT_FALSE(j["ci"].contains("low"));
   EXPECT_FALSE(j["ci"].contains("high"));
   EXPECT_EQ(CoefficientTableRow(c)[3], "undefined (no replicate)");
+}
+
+// irrCAC's cac.raw4raters (tests/data/irrcac_readme_examples.json, from
+// irrCAC's README): the standard errors, intervals and p-values irrCAC
+// prints, through `icr stats`.
+constexpr char kRaw4Raters[] =
+    "unit,Rater1,Rater2,Rater3,Rater4\n"
+    "1,1,1,,1\n2,2,2,3,2\n3,3,3,3,3\n4,3,3,3,3\n5,2,2,2,2\n6,1,2,3,4\n"
+    "7,4,4,4,4\n8,1,1,2,1\n9,2,2,2,2\n10,,5,5,5\n11,,,1,1\n12,,,3,\n";
+
+TEST(StatsCommand, AnalyticStandardErrorsAsIrrCacPrintsThem) {
+  StatsRun r = Stats(Input("raw4.csv", kRaw4Raters));
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& c : j["coefficients"]) by_name[c["name"]] = c;
+  EXPECT_NEAR(by_name["fleiss_kappa"]["se"].get<double>(), 0.15302, 5e-6);
+  EXPECT_NEAR(by_name["fleiss_kappa"]["ci_low"].get<double>(), 0.424, 5e-4);
+  EXPECT_EQ(by_name["fleiss_kappa"]["ci_high"], 1.0);
+  EXPECT_NEAR(by_name["fleiss_kappa"]["p_value"].get<double>(), 0.0002095865, 1e-10);
+  EXPECT_NEAR(by_name["conger_kappa"]["value"].get<double>(), 0.76282, 5e-6);
+  EXPECT_NEAR(by_name["conger_kappa"]["se"].get<double>(), 0.14917, 5e-6);
+  EXPECT_NEAR(by_name["krippendorff_alpha"]["se"].get<double>(), 0.14548, 5e-6);
+  EXPECT_NEAR(by_name["gwet_ac1"]["se"].get<double>(), 0.14295, 5e-6);
+  EXPECT_NEAR(by_name["brennan_prediger"]["se"].get<double>(), 0.14472, 5e-6);
+  EXPECT_NEAR(by_name["percent_agreement"]["se"].get<double>(), 0.12561, 5e-6);
+  EXPECT_TRUE(by_name["light_kappa"]["se"].is_null());
+  EXPECT_THAT(by_name["light_kappa"]["se_reason"].get<std::string>(),
+              HasSubstr("no analytic variance"));
+
+  StatsRun table = Stats(Input("raw4.csv", kRaw4Raters), OutputFormat::kTable);
+  ASSERT_EQ(table.code, kExitOk);
+  // coefficient, value, interpretation, ci, se, p_value, ...
+  EXPECT_THAT(table.out, HasSubstr("fleiss_kappa        0.7612     substantial     "
+                                   "[0.4244, 1.0000]  0.1530  2.10e-04"));
+  EXPECT_THAT(table.out, HasSubstr("se, ci: analytic standard error (Gwet 2008; Gwet 2014"));
+  EXPECT_THAT(table.out, HasSubstr("95% interval value -/+ t(n - 1) se"));
+  EXPECT_THAT(table.out, HasSubstr("no se: Light's kappa has no analytic variance"));
+}
+
+TEST(StatsCommand, SeMethodsAndPopulation) {
+  StatsOptions o = Input("se.csv", kRaw4Raters);
+  o.coefficients = {"fleiss_kappa"};
+  o.se = "bootstrap";
+  nlohmann::json c = nlohmann::json::parse(Stats(o).out)["coefficients"][0];
+  EXPECT_EQ(c["se_method"], "bootstrap");
+  EXPECT_EQ(c["ci"]["samples"], kDefaultBootstrapSamples);
+  EXPECT_EQ(c["se"], c["ci"]["se"]);
+  EXPECT_FALSE(c.contains("p_value"));
+  o.se = "both";
+  o.bootstrap = 300;
+  c = nlohmann::json::parse(Stats(o).out)["coefficients"][0];
+  EXPECT_EQ(c["se_method"], "analytic");
+  EXPECT_NEAR(c["se"].get<double>(), 0.15302, 5e-6);
+  EXPECT_EQ(c["ci"]["samples"], 300);
+  StatsRun table = Stats(o, OutputFormat::kTable);
+  EXPECT_THAT(table.out, HasSubstr("[0.4244, 1.0000]; bootstrap ["));
+  EXPECT_THAT(table.out, HasSubstr("bootstrap: percentile interval and standard deviation of 300"));
+  // --bootstrap without --se: both, as before plus the analytic ones.
+  o.se.clear();
+  c = nlohmann::json::parse(Stats(o).out)["coefficients"][0];
+  EXPECT_EQ(c["se_method"], "analytic");
+  EXPECT_TRUE(c.contains("ci"));
+  o.se = "none";
+  o.bootstrap = 0;
+  c = nlohmann::json::parse(Stats(o).out)["coefficients"][0];
+  EXPECT_FALSE(c.contains("se") || c.contains("ci"));
+  // The finite-population correction: variance times (1 - 12 / 24).
+  o.se = "analytic";
+  o.population = 24;
+  c = nlohmann::json::parse(Stats(o).out)["coefficients"][0];
+  EXPECT_NEAR(c["se"].get<double>(), 0.1530192034694924 * std::sqrt(0.5), 1e-12);
+  EXPECT_EQ(c["se_population"], 24);
+
+  o.population = 11;  // below the 12 units
+  StatsRun r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("population 11 is below the 12 units"));
+  o.population = 24;
+  o.se = "bootstrap";
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("--population corrects the analytic standard errors"));
+  o.population = 0;
+  o.se = "analytic";
+  o.bootstrap = 100;
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("--bootstrap N goes with --se bootstrap or --se both"));
 }
 
 // Two units, each one category throughout: Cohen's kappa is 1, and a

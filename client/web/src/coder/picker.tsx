@@ -29,8 +29,8 @@ function Criteria({ entry }: { entry: CodeEntry | undefined }) {
   const { code } = entry;
   const rows: [string, string][] = [
     ["Definition", code.definition],
-    ["Use when", code.inclusion_criteria],
-    ["Do not use when", code.exclusion_criteria],
+    ["Inclusion criteria", code.inclusion_criteria],
+    ["Exclusion criteria", code.exclusion_criteria],
     ["Example", code.example],
   ];
   return (

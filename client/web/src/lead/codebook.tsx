@@ -107,7 +107,7 @@ function TargetForm({ code, targets, mode, onDone, onCancel }: {
 
 export function Codebook({ params }: RouteProps) {
   const project = params.project!;
-  const codes = useLoad(() => loadCodes(project), [project]);
+  const codes = useLoad(() => loadCodes(project, true), [project]);
   const info = useLoad(() => get<{ project: Project }>(path("projects", project)), [project]);
   useChanges(project, () => { codes.reload(); info.reload(); }, (c) => c.kind === "CHANGE_KIND_CODEBOOK");
   const [editing, setEditing] = useState<Editing>(null);

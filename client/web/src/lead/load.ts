@@ -31,8 +31,9 @@ export async function loadRound(project: string, round: string): Promise<Round> 
   return (await get<{ round: Round }>(path("projects", project, "rounds", round))).round;
 }
 
-export function loadCodes(project: string): Promise<Code[]> {
-  return listAll<Code>(path("projects", project, "codes"), "codes");
+export function loadCodes(project: string, includeMerged = false): Promise<Code[]> {
+  return listAll<Code>(path("projects", project, "codes"), "codes",
+    includeMerged ? { include_merged: true } : {});
 }
 
 export function loadDomains(project: string): Promise<Domain[]> {

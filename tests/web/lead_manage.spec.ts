@@ -1,0 +1,106 @@
+// The lead manages the project in a real Chromium: the codebook tree (add,
+// edit, move, merge), documents (a UTF-8 file uploaded, segmented; a file
+// in another encoding refused in words), a new round, members and roles.
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
+import { api, open } from "./lead_helpers";
+
+test("the codebook as a tree: add, edit, move and merge a code", async ({ page, context, study, icr }) => {
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/codebook`, "Codebook");
+  const tree = page.getByRole("list", { name: "Codebook" });
+  await expect(tree.locator("li[data-code='avail']")).toBeVisible();
+  // Availability sits under Support.
+  await expect(tree.locator("li[data-code='support'] li[data-code='avail']")).toBeVisible();
+
+  await page.locator("#new-id").fill("time");
+  await page.locator("#new-parent").selectOption("support");
+  await page.locator("#new-name").fill("Time together");
+  await page.locator("#new-definition").fill("How much time mentor and student spent together.");
+  await page.getByRole("button", { name: "Add the code" }).click();
+  await expect(tree.locator("li[data-code='support'] li[data-code='time']")).toContainText("Time together");
+
+  await page.getByRole("button", { name: "Edit Time together" }).click();
+  await page.locator("#edit-time-definition").fill("Time spent together, in or out of class.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(tree.locator("li[data-code='time']")).toContainText("in or out of class");
+
+  await page.getByRole("button", { name: "Move Time together" }).click();
+  await page.getByLabel("Move “Time together” under").selectOption("feelings");
+  await page.getByRole("button", { name: "Move", exact: true }).click();
+  await expect(tree.locator("li[data-code='feelings'] li[data-code='time']")).toBeVisible();
+  await expect(tree.locator("li[data-code='support'] li[data-code='time']")).toHaveCount(0);
+  // A code cannot move under itself or its own children.
+  await page.getByRole("button", { name: "Move Feelings" }).click();
+  await expect(page.getByLabel("Move “Feelings” under").locator("option[value='time']")).toHaveCount(0);
+  await page.getByRole("button", { name: "Cancel" }).click();
+
+  await screenshot(page, "lead-codebook");
+  await expectAccessible(page, "codebook");
+
+  await page.getByRole("button", { name: "Merge Time together" }).click();
+  await page.getByLabel("Merge “Time together” into").selectOption("avail");
+  await page.getByRole("button", { name: "Merge", exact: true }).click();
+  await expect(tree.locator("li[data-code='time']")).toHaveCount(0);
+  await expect(page.getByText("Merged codes (1)")).toBeVisible();
+  const codes = (await api<{ codes: Array<{ id: string; state: string; merged_into: string; parent: string }> }>(
+    icr, study.lead, "GET", `/v1/projects/${study.project}/codes?include_merged=true`)).json.codes;
+  const time = codes.find((c) => c.id === "time")!;
+  expect([time.state, time.merged_into, time.parent]).toEqual(["CODE_MERGED", "avail", "feelings"]);
+});
+
+test("documents: a UTF-8 file uploaded by paragraph; another encoding refused in words", async ({ page, context, study, icr }) => {
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/documents`, "Documents");
+  const text = "Interviewer: Tell me about your mentor.\n\nParticipant: She was great — always there 😀.\n\nInterviewer: Thanks.\n";
+  const file = join(icr.dir, "int-03.txt");
+  writeFileSync(file, text);
+  await page.locator("#doc-file").setInputFiles(file);
+  await expect(page.locator("#doc-id")).toHaveValue("int-03");
+  await page.locator("#doc-title").fill("Interview 3 — Omar");
+  await page.getByLabel("Units of analysis").selectOption("SEGMENT_PARAGRAPH");
+  await page.getByRole("button", { name: "Upload" }).click();
+  const row = page.locator("table.documents-table tr", { hasText: "int-03" });
+  await expect(row).toContainText("Interview 3 — Omar");
+  await expect(row.locator("td").nth(2)).toHaveText("3");
+  const stored = (await api<{ document: { text: string; length_code_points: string } }>(icr, study.lead, "GET",
+    `/v1/projects/${study.project}/documents/int-03?include_text=true`)).json.document;
+  expect(stored.text).toBe(text);
+  expect(Number(stored.length_code_points)).toBe([...text].length);
+
+  const latin1 = join(icr.dir, "old.txt");
+  writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  await page.locator("#doc-file").setInputFiles(latin1);
+  await page.locator("#doc-id").fill("old");
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("alert")).toContainText("old.txt is not UTF-8 text");
+  await screenshot(page, "lead-documents");
+  await expectAccessible(page, "documents");
+});
+
+test("a new blind round of chosen documents and coders; a member added with a role", async ({ page, context, study, icr }) => {
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/new-round`, "New round");
+  await page.locator("#round-id").fill("main");
+  await page.locator("#round-title").fill("Main round");
+  await page.getByRole("group", { name: /Documents/ }).getByLabel("int-01", { exact: false }).check();
+  await page.getByRole("group", { name: /Coders/ }).getByLabel("All").check();
+  await expect(page.getByLabel(/Blind: while the round is open/)).toBeChecked();
+  await screenshot(page, "lead-new-round");
+  await expectAccessible(page, "new round");
+  await page.getByRole("button", { name: "Create the round" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Peer mentoring interviews" })).toBeVisible();
+  const round = (await api<{ round: { documents: string[]; coders: string[]; blind: boolean } }>(icr, study.lead, "GET",
+    `/v1/projects/${study.project}/rounds/main`)).json.round;
+  expect(round).toEqual(expect.objectContaining({ documents: ["int-01"], coders: ["alice", "bob", "carol"], blind: true }));
+
+  const newcomer = await icr.createUser(`nina${Date.now() % 100000}`, "Nina New");
+  await open(page, `/projects/${study.project}/members`, "Members and roles");
+  await page.locator("#member-user").fill(newcomer.id);
+  await page.locator("#member-role").selectOption("REVIEWER");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator("table.members-table tr", { hasText: newcomer.id })).toContainText("reviewer");
+  await screenshot(page, "lead-members");
+  await expectAccessible(page, "members");
+});

@@ -1,7 +1,6 @@
 #include "server/audit/export.h"
 
-#include <openssl/evp.h>
-
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/audit/hash.h"
@@ -99,14 +98,11 @@ absl::StatusOr<EventHeader> ReadEventHeader(std::string_view in) {
 }
 
 std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     static_cast<int>(bytes.size()));
-  out.resize(length);
-  return out;
+  return absl::Base64Escape(absl::string_view(bytes.data(), bytes.size()));
 }
 
+// Strict: only the standard alphabet, padded to a multiple of four, as the
+// export writes it (absl::Base64Unescape alone also takes unpadded text).
 bool Base64Decode(std::string_view text, std::string* bytes) {
   if (text.size() % 4 != 0) return false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -117,16 +113,7 @@ bool Base64Decode(std::string_view text, std::string* bytes) {
       return false;
     }
   }
-  bytes->assign(3 * text.size() / 4 + 1, '\0');
-  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes->data()),
-                                     reinterpret_cast<const unsigned char*>(text.data()),
-                                     static_cast<int>(text.size()));
-  if (length < 0) return false;
-  size_t padding = 0;
-  if (!text.empty() && text.back() == '=') ++padding;
-  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
-  bytes->resize(static_cast<size_t>(length) - padding);
-  return true;
+  return absl::Base64Unescape(absl::string_view(text.data(), text.size()), bytes);
 }
 
 json EventLine(std::string_view project, int64_t seq, std::string_view event_bytes,

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "absl/strings/escaping.h"
+
 namespace icr::audit {
 
 std::string Sha256(std::string_view data) {
@@ -26,14 +28,7 @@ std::string ChainHash(std::string_view prev_hash, std::string_view event_bytes) 
 std::string GenesisHash() { return std::string(kHashSize, '\0'); }
 
 std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 0xF]);
-  }
-  return hex;
+  return absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size()));
 }
 
 bool HexDecode(std::string_view hex, std::string* bytes) {

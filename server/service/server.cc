@@ -63,19 +63,6 @@ bool IsLoopback(const std::string& listen) {
          absl::StartsWith(listen, "[::1]:") || absl::StartsWith(listen, "unix:");
 }
 
-// Writes `token` to `path`, readable by the owner only, never via a log.
-absl::Status WriteSecretFile(const std::string& path, const std::string& token) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot write ", path));
-  ::fchmod(fd, 0600);
-  const std::string line = token + "\n";
-  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  ::fsync(fd);
-  ::close(fd);
-  if (!ok) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
@@ -337,6 +324,8 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   parts->writer = std::make_unique<storage::Writer>(*parts->store, storage::WriterOptions{});
   catalog::CatalogOptions catalog_options;
   catalog_options.max_document_bytes = options.max_document_bytes;
+  catalog_options.extraction.time = options.extraction_time_limit;
+  catalog_options.extraction.memory_bytes = options.extraction_memory_bytes;
   parts->catalog =
       std::make_unique<catalog::Catalog>(*parts->store, *parts->writer, catalog_options);
   coding::CodingsOptions codings_options;
@@ -375,7 +364,11 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
   if (!admin_token.ok()) return admin_token.status();
   if (admin_token->has_value()) {
     const std::string path = options.data_dir + "/admin.token";
-    if (absl::Status s = WriteSecretFile(path, **admin_token); !s.ok()) return s;
+    // Readable by the owner only, never via a log; durable before the
+    // server says where it is.
+    if (absl::Status s = audit::WriteFileDurably(path, **admin_token + "\n", 0600); !s.ok()) {
+      return s;
+    }
     created_token_file = path;
   }
 

@@ -11,16 +11,17 @@
 #include "server/agreement/analysis.h"
 #include "server/agreement/bootstrap.h"
 #include "server/agreement/coincidence.h"
+#include "server/agreement/conger_light.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/unit_counts.h"
+#include "server/agreement/variance.h"
 
 namespace icr::agreement {
 namespace {
 
 // Units with a "true" category; each coder reports it 70% of the time, a
 // random category otherwise, and misses `missing` of the cells.
-ReliabilityData Generate(int64_t units, int coders, int categories, double missing,
-                         uint64_t seed) {
+ReliabilityData Generate(int64_t units, int coders, int categories, double missing, uint64_t seed) {
   std::vector<std::string> names;
   for (int c = 0; c < coders; ++c) names.push_back("coder" + std::to_string(c));
   ReliabilityData data(units, names);
@@ -77,7 +78,7 @@ void BM_AlphaOrdinal_1Mx10x20(benchmark::State& state) {
 }
 BENCHMARK(BM_AlphaOrdinal_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
-// Everything `icr stats` computes after reading: all seven coefficients and
+// Everything `icr stats` computes after reading: all nine coefficients and
 // the 45-pair matrix.
 void BM_FullAnalysis_1Mx10x20(benchmark::State& state) {
   const ReliabilityData& data = Large();
@@ -88,6 +89,50 @@ void BM_FullAnalysis_1Mx10x20(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_FullAnalysis_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// The same with the analytic standard errors of every coefficient (the
+// default of `icr stats`).
+void BM_FullAnalysisWithSe_1Mx10x20(benchmark::State& state) {
+  const ReliabilityData& data = Large();
+  AnalysisOptions options;
+  options.analytic = VarianceOptions{};
+  for (auto _ : state) {
+    auto analysis = Analyze(data, options);
+    benchmark::DoNotOptimize(analysis);
+  }
+}
+BENCHMARK(BM_FullAnalysisWithSe_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// What the analytic standard errors add (issue 21 target: < 50 ms): every
+// coefficient's variance, on coefficients and counts computed beforehand.
+void BM_AnalyticSeOnly_1Mx10x20(benchmark::State& state) {
+  const ReliabilityData& data = Large();
+  const UnitCounts counts = CountValues(data);
+  const Coincidences co = BuildCoincidences(counts);
+  const std::vector<double> delta = *DifferenceMatrix(data, Metric::kNominal, co.marginals);
+  const CoderTable table = CoderTableOf(data, counts);
+  const Coefficient pa = PercentAgreement(counts), fleiss = FleissKappa(counts),
+                    ac1 = GwetAc(counts, Weights::kNone), bp = BrennanPrediger(counts),
+                    alpha = AlphaFromCoincidences(co, delta), conger = CongerKappa(counts, table),
+                    light = LightKappa(table, counts.rows());
+  const VarianceOptions options;
+  for (auto _ : state) {
+    Coefficient c[] = {pa, fleiss, ac1, bp, alpha, conger, light};
+    // As Analyze computes them: one shared pass for five, Conger's own (here
+    // with the coders' shares recomputed, which Analyze takes from Conger's
+    // value), none for Light's.
+    AddMultiRaterSes(counts, options,
+                     {.percent_agreement = &c[0],
+                      .fleiss_kappa = &c[1],
+                      .gwet_ac1 = &c[2],
+                      .brennan_prediger = &c[3],
+                      .nominal_alpha = &c[4]});
+    AddCongerKappaSe(counts, table, Weights::kNone, options, &c[5]);
+    AddLightKappaSe(options, &c[6]);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_AnalyticSeOnly_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 // 1,000 resamples, including the per-unit contributions they start from.
 void BM_BootstrapAlpha_1000x_10Kx5(benchmark::State& state) {

@@ -100,7 +100,6 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     Coefficient c;
     if (name == "percent_agreement") {
       c = PercentAgreement(counts);
-      if (se) AddPercentAgreementSe(counts, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m); }, &c);
     } else if (name == "cohen_kappa") {
@@ -125,30 +124,27 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
       }
     } else if (name == "fleiss_kappa") {
       c = FleissKappa(counts);
-      if (se) AddFleissKappaSe(counts, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m); }, &c);
     } else if (name == "krippendorff_alpha") {
       c = AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
-      if (se) AddAlphaSe(counts, delta, *se, &c);
+      if (se && metric != Metric::kNominal) AddAlphaSe(counts, delta, *se, &c);
       if (c.defined() && boot.samples > 0) {
         BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
       }
     } else if (name == "gwet_ac1") {
       c = GwetAc(counts, options.weights);
-      if (se) AddGwetAcSe(counts, options.weights, *se, &c);
+      if (se && options.weights != Weights::kNone) AddGwetAcSe(counts, options.weights, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, options.weights, m); },
           &c);
     } else if (name == "brennan_prediger") {
       c = BrennanPrediger(counts, options.categories);
-      if (se) AddBrennanPredigerSe(counts, options.categories, *se, &c);
       BootstrapRows(
           counts.rows(), boot,
           [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m); }, &c);
     } else if (name == "conger_kappa") {
-      c = CongerKappa(counts, table, options.weights);
-      if (se) AddCongerKappaSe(counts, table, options.weights, *se, &c);
+      c = CongerKappa(counts, table, options.weights, {}, se ? &*se : nullptr);
       BootstrapRows(
           counts.rows(), boot,
           [&](Multiplicity m) { return CongerKappa(counts, table, options.weights, m); }, &c);
@@ -159,10 +155,26 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
           counts.rows(), boot,
           [&](Multiplicity m) { return LightKappa(table, counts.rows(), options.weights, m); }, &c);
     }
-    if (se && !c.analytic) {
-      c.analytic = UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c.reason), *se);
-    }
     out.coefficients.push_back(std::move(c));
+  }
+  if (se) {
+    // The unweighted multi-rater coefficients share two passes over the
+    // counts; the others got theirs above.
+    MultiRaterSes shared;
+    for (Coefficient& c : out.coefficients) {
+      if (c.name == "percent_agreement") shared.percent_agreement = &c;
+      if (c.name == "fleiss_kappa") shared.fleiss_kappa = &c;
+      if (c.name == "gwet_ac1") shared.gwet_ac1 = &c;
+      if (c.name == "brennan_prediger") shared.brennan_prediger = &c;
+      if (c.name == kAlphaName && metric == Metric::kNominal) shared.nominal_alpha = &c;
+    }
+    AddMultiRaterSes(counts, *se, shared);
+    for (Coefficient& c : out.coefficients) {
+      if (!c.analytic) {
+        c.analytic =
+            UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c.reason), *se);
+      }
+    }
   }
   if (options.pairwise) out.pairwise = PairwiseMatrix(data, options.weights);
   return out;

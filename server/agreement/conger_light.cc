@@ -58,6 +58,10 @@ CoderShares Share(const UnitCounts& counts, const CoderTable& table, const doubl
   return s;
 }
 
+void CongerSe(const UnitCounts& counts, const CoderTable& table, const std::vector<double>& w,
+              bool weighted, const CoderShares& s, const VarianceOptions& options, Coefficient* c,
+              Multiplicity multiplicity);
+
 }  // namespace
 
 CoderTable CoderTableOf(const ReliabilityData& data, const UnitCounts& counts) {
@@ -70,7 +74,7 @@ CoderTable CoderTableOf(const ReliabilityData& data, const UnitCounts& counts) {
 }
 
 Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table, Weights weights,
-                        Multiplicity multiplicity) {
+                        Multiplicity multiplicity, const VarianceOptions* analytic) {
   const int q = table.num_categories;
   const bool weighted = weights != Weights::kNone;
   const std::vector<double> w = AgreementWeights(q, weights);
@@ -114,20 +118,17 @@ Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table, Weigh
     return c;
   }
   c.value = (c.observed - c.expected) / (1.0 - c.expected);
+  if (analytic != nullptr) CongerSe(counts, table, w, weighted, s, *analytic, &c, multiplicity);
   return c;
 }
 
-void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights weights,
-                      const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
-  if (!c->defined()) {
-    c->analytic =
-        UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c->reason), options);
-    return;
-  }
+namespace {
+
+// Gwet's variance of Conger's kappa `c` from its shares (variance.h).
+void CongerSe(const UnitCounts& counts, const CoderTable& table, const std::vector<double>& w,
+              bool weighted, const CoderShares& s, const VarianceOptions& options, Coefficient* c,
+              Multiplicity multiplicity) {
   const int q = table.num_categories;
-  const bool weighted = weights != Weights::kNone;
-  const std::vector<double> w = AgreementWeights(q, weights);
-  const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
   const double n = s.units, n2 = s.units_pairable;
   if (n < 2) {
     c->analytic = UndefinedInterval("fewer than two units: no variance", options);
@@ -159,11 +160,22 @@ void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights
     }
     base += dterm[g];
   }
-  std::vector<double> scale(coders, 0.0);
-  for (int g : s.coders) scale[g] = n / s.values[g];
+  // lambda-terms of a coder's value, (n / n_g)(C_g,value - D_g), in one
+  // table (coders x q; zero for coders without values).
+  std::vector<double> term(static_cast<size_t>(coders) * q, 0.0);
+  for (int g : s.coders) {
+    for (int value = 0; value < q; ++value) {
+      term[static_cast<size_t>(g) * q + value] =
+          n / s.values[g] * (cterm[static_cast<size_t>(g) * q + value] - dterm[g]);
+    }
+  }
+  // 1 / (m (m - 1)) for every m a unit can have.
+  std::vector<double> pair_share(coders + 1, 0.0);
+  for (int m = 2; m <= coders; ++m) pair_share[m] = 1.0 / (static_cast<double>(m) * (m - 1));
   const double norm = 1.0 / (r * (r - 1));
   const double unit_scale = (n / n2) / (1.0 - pe);
   const double drift = 2.0 * (1.0 - kappa) / (1.0 - pe);
+  const double* w_data = weighted ? w.data() : nullptr;
   double sum = 0;
   for (int64_t row_index = 0; row_index < counts.rows(); ++row_index) {
     const double t = RowWeight(multiplicity, row_index);
@@ -171,24 +183,34 @@ void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights
     const int32_t* row = table.row(row_index);
     double lambda = base;
     for (int g = 0; g < coders; ++g) {
-      if (row[g] == ReliabilityData::kMissing) continue;
-      lambda += scale[g] * (cterm[static_cast<size_t>(g) * q + row[g]] - dterm[g]);
+      if (row[g] != ReliabilityData::kMissing) lambda += term[static_cast<size_t>(g) * q + row[g]];
     }
-    const double pe_i = lambda * norm;
     const int32_t m = counts.total[row_index];
-    double x = 0;
+    double x = -drift * (lambda * norm - pe);
     if (m >= 2) {
-      const double pa_i = UnitAgreement(counts, row_index, weighted ? w.data() : nullptr) /
-                          (static_cast<double>(m) * (m - 1));
-      x = unit_scale * (pa_i - pe);
+      x += unit_scale * (UnitAgreement(counts, row_index, w_data) * pair_share[m] - pe);
     }
-    x -= drift * (pe_i - pe);
     const double d = x - kappa;
     sum += t * d * d;
   }
   const double correction =
       options.population > 0 ? 1.0 - n / static_cast<double>(options.population) : 1.0;
   c->analytic = IntervalFromVariance(kappa, correction / (n * (n - 1)) * sum, n, options);
+}
+
+}  // namespace
+
+void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights weights,
+                      const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
+  if (!c->defined()) {
+    c->analytic =
+        UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c->reason), options);
+    return;
+  }
+  const bool weighted = weights != Weights::kNone;
+  const std::vector<double> w = AgreementWeights(table.num_categories, weights);
+  const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
+  CongerSe(counts, table, w, weighted, s, options, c, multiplicity);
 }
 
 Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,

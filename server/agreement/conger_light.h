@@ -45,8 +45,11 @@ struct CoderTable {
 // The table of `data` for its counts (both must outlive the result).
 CoderTable CoderTableOf(const ReliabilityData& data, const UnitCounts& counts);
 
+// With `analytic`, the result carries its standard error too, from the
+// same pass over the coders' values (as AddCongerKappaSe would add it).
 Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table,
-                        Weights weights = Weights::kNone, Multiplicity multiplicity = {});
+                        Weights weights = Weights::kNone, Multiplicity multiplicity = {},
+                        const VarianceOptions* analytic = nullptr);
 void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights weights,
                       const VarianceOptions& options, Coefficient* c,
                       Multiplicity multiplicity = {});

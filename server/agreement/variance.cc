@@ -295,6 +295,153 @@ void AddAlphaSe(const UnitCounts& counts, std::span<const double> delta,
   c->analytic = IntervalFromVariance(*c->value, variance, n0, options);
 }
 
+void AddMultiRaterSes(const UnitCounts& counts, const VarianceOptions& options,
+                      const MultiRaterSes& set, Multiplicity multiplicity) {
+  // Which coefficients have a value to linearise around.
+  Coefficient* const all[] = {set.percent_agreement, set.fleiss_kappa, set.gwet_ac1,
+                              set.brennan_prediger, set.nominal_alpha};
+  bool any = false;
+  for (Coefficient* c : all) {
+    if (c != nullptr && Definable(options, c)) any = true;
+  }
+  if (!any) return;
+  auto live = [](Coefficient* c) { return c != nullptr && c->defined() && !c->analytic; };
+  const bool pa_on = live(set.percent_agreement), fleiss_on = live(set.fleiss_kappa),
+             ac_on = live(set.gwet_ac1), bp_on = live(set.brennan_prediger),
+             alpha_on = live(set.nominal_alpha);
+  // Pass 1: n, n2, pi_k (mean of n_ik / m_i over the units with a value) and,
+  // over the pairable units, pi'_k = n_k / n.. and m-bar; the values are
+  // first summed by (m, k), so that no unit divides.
+  const int k = counts.num_categories;
+  int max_m = 1;
+  for (int64_t r = 0; r < counts.rows(); ++r) max_m = std::max(max_m, counts.total[r]);
+  std::vector<double> by_m(static_cast<size_t>(max_m + 1) * k, 0.0), units_by_m(max_m + 1, 0.0);
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    const int32_t m = counts.total[r];
+    units_by_m[m] += t;
+    double* cell = by_m.data() + static_cast<size_t>(m) * k;
+    for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
+      cell[counts.category[a]] += t * counts.count[a];
+    }
+  }
+  std::vector<double> pi(k, 0.0), pi2(k, 0.0);
+  double n = 0, n2 = 0, values = 0;
+  for (int m = 1; m <= max_m; ++m) {
+    n += units_by_m[m];
+    if (m >= 2) {
+      n2 += units_by_m[m];
+      values += units_by_m[m] * m;
+    }
+    for (int c = 0; c < k; ++c) {
+      const double x = by_m[static_cast<size_t>(m) * k + c];
+      pi[c] += x / m;
+      if (m >= 2) pi2[c] += x;
+    }
+  }
+  if (n < 2) {
+    for (Coefficient* c : all) {
+      if (live(c)) c->analytic = UndefinedInterval("fewer than two units: no variance", options);
+    }
+    return;
+  }
+  for (double& p : pi) p /= n;
+  if (values > 0) {
+    for (double& p : pi2) p /= values;
+  }
+  const double mean_m = n2 > 0 ? values / n2 : 0;
+  // The constants of each linearisation (variance.h).
+  const double unit_share = n / n2;
+  auto value = [](Coefficient* c) { return c != nullptr && c->value ? *c->value : 0.0; };
+  auto expected = [](Coefficient* c) { return c != nullptr ? c->expected : 0.0; };
+  const double pa = value(set.percent_agreement);
+  const double fk = value(set.fleiss_kappa), fpe = expected(set.fleiss_kappa);
+  const double ak = value(set.gwet_ac1), ape = expected(set.gwet_ac1);
+  const double bk = value(set.brennan_prediger), bpe = expected(set.brennan_prediger);
+  const double ac_factor = k >= 2 ? 1.0 / (k - 1) : 0.0;  // T_w / (q (q - 1)), T_w = q
+  double alpha_pe = 0;
+  for (double p : pi2) alpha_pe += p * p;
+  const double alpha_pa = set.nominal_alpha != nullptr ? 1.0 - set.nominal_alpha->observed : 0;
+  const double alpha_prime = (alpha_pa - alpha_pe) / (1.0 - alpha_pe);
+  double sum_pa = 0, sum_fleiss = 0, sum_ac = 0, sum_bp = 0, sum_alpha = 0;
+  // 1 / m, 1 / (m (m - 1)) and alpha's 1 / (m-bar (m - 1)), (m - m-bar) / m-bar
+  // for every m a unit has.
+  std::vector<double> inv_m(max_m + 1, 0.0), pair_share(max_m + 1, 0.0),
+      alpha_share(max_m + 1, 0.0), spread_of(max_m + 1, 0.0);
+  for (int m = 1; m <= max_m; ++m) {
+    inv_m[m] = 1.0 / m;
+    if (m < 2) continue;
+    pair_share[m] = 1.0 / (static_cast<double>(m) * (m - 1));
+    if (mean_m > 0) {
+      alpha_share[m] = 1.0 / (mean_m * (m - 1));
+      spread_of[m] = (m - mean_m) / mean_m;
+    }
+  }
+  const double fleiss_scale = unit_share / (1 - fpe), fleiss_drift = 2 * (1 - fk) / (1 - fpe);
+  const double ac_scale = unit_share / (1 - ape), ac_drift = 2 * (1 - ak) / (1 - ape);
+  const double bp_scale = unit_share / (1 - bpe);
+  const double inv_mean_m = mean_m > 0 ? 1 / mean_m : 0;
+  const double alpha_scale = 1 / (1 - alpha_pe),
+               alpha_drift = 2 * (1 - alpha_prime) / (1 - alpha_pe);
+  // Pass 2: per unit sum_k n_ik^2, sum_k n_ik pi_k and sum_k n_ik pi'_k give
+  // every coefficient's terms.
+  for (int64_t r = 0; r < counts.rows(); ++r) {
+    const double t = RowWeight(multiplicity, r);
+    if (t == 0) continue;
+    const double m = counts.total[r];
+    double squares = 0, on_pi = 0, on_pi2 = 0;
+    for (int64_t a = counts.offset[r]; a < counts.offset[r + 1]; ++a) {
+      const double x = counts.count[a];
+      squares += x * x;
+      on_pi += x * pi[counts.category[a]];
+      on_pi2 += x * pi2[counts.category[a]];
+    }
+    const int32_t mi = counts.total[r];
+    const bool pairable = mi >= 2;
+    const double pa_i = (squares - m) * pair_share[mi];
+    if (pa_on) {
+      const double d = unit_share * pa_i - pa;
+      sum_pa += t * d * d;
+    }
+    if (fleiss_on) {
+      const double x =
+          fleiss_scale * (pa_i - (pairable ? fpe : 0)) - fleiss_drift * (on_pi * inv_m[mi] - fpe);
+      sum_fleiss += t * (x - fk) * (x - fk);
+    }
+    if (ac_on) {
+      const double pe_i = ac_factor * (m - on_pi) * inv_m[mi];
+      const double x = ac_scale * (pa_i - (pairable ? ape : 0)) - ac_drift * (pe_i - ape);
+      sum_ac += t * (x - ak) * (x - ak);
+    }
+    if (bp_on) {
+      const double x = bp_scale * (pa_i - (pairable ? bpe : 0));
+      sum_bp += t * (x - bk) * (x - bk);
+    }
+    if (alpha_on && pairable) {
+      const double spread = spread_of[mi];
+      const double a_i = (squares - m) * alpha_share[mi] - alpha_pa * spread;
+      const double e_i = on_pi2 * inv_mean_m - alpha_pe * spread;
+      const double x = alpha_scale * (a_i - alpha_pe) - alpha_drift * (e_i - alpha_pe);
+      sum_alpha += t * (x - alpha_prime) * (x - alpha_prime);
+    }
+  }
+  const double scale = Correction(n, options) / (n * (n - 1));
+  if (pa_on) set.percent_agreement->analytic = IntervalFromVariance(pa, scale * sum_pa, n, options);
+  if (fleiss_on)
+    set.fleiss_kappa->analytic = IntervalFromVariance(fk, scale * sum_fleiss, n, options);
+  if (ac_on) set.gwet_ac1->analytic = IntervalFromVariance(ak, scale * sum_ac, n, options);
+  if (bp_on) set.brennan_prediger->analytic = IntervalFromVariance(bk, scale * sum_bp, n, options);
+  if (alpha_on) {
+    if (n2 < 2) {
+      set.nominal_alpha->analytic = UndefinedInterval("fewer than two units: no variance", options);
+    } else {
+      const double variance = Correction(n, options) / (n2 * (n2 - 1)) * sum_alpha;
+      set.nominal_alpha->analytic =
+          IntervalFromVariance(*set.nominal_alpha->value, variance, n, options);
+    }
+  }
+}
+
 void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceOptions& options,
                      Coefficient* c, Multiplicity multiplicity) {
   if (!Definable(options, c)) return;

@@ -79,6 +79,20 @@ void AddBrennanPredigerSe(const UnitCounts& counts, std::optional<int> num_categ
 // `delta` is alpha's k x k difference matrix (delta^2 of distance.h).
 void AddAlphaSe(const UnitCounts& counts, std::span<const double> delta,
                 const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity = {});
+// The unweighted multi-rater coefficients of the same counts at once, in two
+// passes over them instead of one or two each (what Analyze uses; the same
+// numbers as the functions above). Null members are skipped; alpha must be
+// at the nominal metric (else AddAlphaSe).
+struct MultiRaterSes {
+  Coefficient* percent_agreement = nullptr;
+  Coefficient* fleiss_kappa = nullptr;
+  Coefficient* gwet_ac1 = nullptr;
+  Coefficient* brennan_prediger = nullptr;
+  Coefficient* nominal_alpha = nullptr;
+};
+void AddMultiRaterSes(const UnitCounts& counts, const VarianceOptions& options,
+                      const MultiRaterSes& coefficients, Multiplicity multiplicity = {});
+
 void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceOptions& options,
                      Coefficient* c, Multiplicity multiplicity = {});
 void AddScottPiSe(const PairedValues& pairs, const VarianceOptions& options, Coefficient* c,

@@ -366,6 +366,48 @@ TEST(AnalyticSe, TwoCoderCloseToBootstrapSpread) {
   ExpectClose(scott, rows, [&](Multiplicity m) { return ScottPi(pairs, m); });
 }
 
+// Analyze's shared pass gives each function's own numbers.
+TEST(AnalyticSe, SharedPassEqualsEachFunction) {
+  for (uint64_t seed : {31, 32}) {
+    const ReliabilityData data = RandomData(3000, 4, 5, 0.3, seed);
+    const UnitCounts counts = CountValues(data);
+    const Coincidences co = BuildCoincidences(counts);
+    const std::vector<double> delta = *DifferenceMatrix(data, Metric::kNominal, co.marginals);
+    const VarianceOptions options{.confidence = 0.9, .population = 4000};
+    std::vector<uint32_t> times(counts.rows());
+    Rng rng(seed);
+    for (uint32_t& t : times) t = static_cast<uint32_t>(rng.Uniform(3));
+    for (Multiplicity m : {Multiplicity{}, Multiplicity(times)}) {
+      Coefficient pa = PercentAgreement(counts, m), fleiss = FleissKappa(counts, m),
+                  ac1 = GwetAc(counts, Weights::kNone, m), bp = BrennanPrediger(counts, 6, m),
+                  alpha = AlphaFromCoincidences(BuildCoincidences(counts, m), delta);
+      Coefficient shared[] = {pa, fleiss, ac1, bp, alpha};
+      AddPercentAgreementSe(counts, options, &pa, m);
+      AddFleissKappaSe(counts, options, &fleiss, m);
+      AddGwetAcSe(counts, Weights::kNone, options, &ac1, m);
+      AddBrennanPredigerSe(counts, 6, options, &bp, m);
+      AddAlphaSe(counts, delta, options, &alpha, m);
+      AddMultiRaterSes(counts, options,
+                       {.percent_agreement = &shared[0],
+                        .fleiss_kappa = &shared[1],
+                        .gwet_ac1 = &shared[2],
+                        .brennan_prediger = &shared[3],
+                        .nominal_alpha = &shared[4]},
+                       m);
+      const Coefficient* each[] = {&pa, &fleiss, &ac1, &bp, &alpha};
+      for (int i = 0; i < 5; ++i) {
+        SCOPED_TRACE(each[i]->name);
+        ASSERT_TRUE(each[i]->analytic && shared[i].analytic);
+        ASSERT_TRUE(each[i]->analytic->defined() && shared[i].analytic->defined());
+        EXPECT_NEAR(shared[i].analytic->se, each[i]->analytic->se, 1e-13);
+        EXPECT_NEAR(shared[i].analytic->low, each[i]->analytic->low, 1e-12);
+        EXPECT_NEAR(*shared[i].analytic->p_value, *each[i]->analytic->p_value, 1e-12);
+        EXPECT_EQ(shared[i].analytic->degrees_of_freedom, each[i]->analytic->degrees_of_freedom);
+      }
+    }
+  }
+}
+
 // The same variance whether a row is repeated or weighted (the live server
 // computes on pattern counts with multiplicities).
 TEST(AnalyticSe, MultiplicityEqualsRepeatedRows) {

@@ -11,7 +11,7 @@ ICR_BUILD_PACKAGES=(
   librocksdb-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcsv-dev
-  libxml2-dev libzip-dev
+  libxml2-dev libzip-dev libre2-dev zlib1g-dev libicu-dev
 )
 
 icr_install_packages() {

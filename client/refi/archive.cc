@@ -133,7 +133,7 @@ class Entries {
       name = Basename(path.substr(path.find("://") + 3));
       auto copy = Find({qde_dir + "sources/" + name, "sources/" + name});
       if (copy.has_value()) return ReadIndex(*copy, path);
-      return absl::InvalidArgumentError(
+      return absl::NotFoundError(
           "the file is outside the archive; icr imports sources packed in the .qdpx");
     } else {
       name = path;
@@ -142,9 +142,9 @@ class Entries {
     if (name.empty()) return absl::InvalidArgumentError("empty file name");
     auto index = Find({qde_dir + "sources/" + name, qde_dir + name, "sources/" + name, name});
     if (!index.has_value()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("no file \"", name, "\" in the archive (looked in ", qde_dir, "Sources/, ",
-                       qde_dir.empty() ? "the top level" : qde_dir, ")"));
+      return absl::NotFoundError(absl::StrCat("no file \"", name, "\" in the archive (looked in ",
+                                              qde_dir, "Sources/, ",
+                                              qde_dir.empty() ? "the top level" : qde_dir, ")"));
     }
     return ReadIndex(*index, name);
   }
@@ -292,8 +292,12 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   return buffer.str();
 }
 
+bool LooksLikeZip(std::string_view bytes) {
+  return bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4);
+}
+
 absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where,
-                                 const ArchiveLimits& limits) {
+                                 const ArchiveLimits& limits, const ProjectReadOptions& options) {
   absl::StatusOr<Entries> entries = Entries::Open(bytes, where, limits);
   if (!entries.ok()) return entries.status();
   absl::StatusOr<std::string> qde = entries->FindQde();
@@ -306,15 +310,16 @@ absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& wher
     if (!data.ok()) return data.status();
     return DecodeSourceText(*data);
   };
-  absl::StatusOr<Project> project = ParseProjectXml(*xml, absl::StrCat(where, ": ", *qde), resolve);
+  absl::StatusOr<Project> project =
+      ParseProjectXml(*xml, absl::StrCat(where, ": ", *qde), resolve, options);
   if (project.ok()) project->qde_path = *qde;
   return project;
 }
 
-absl::StatusOr<Project> ReadQdpxFile(const std::string& path) {
+absl::StatusOr<Project> ReadQdpxFile(const std::string& path, const ProjectReadOptions& options) {
   absl::StatusOr<std::string> bytes = ReadWholeFile(path);
   if (!bytes.ok()) return bytes.status();
-  return ReadQdpx(*bytes, path);
+  return ReadQdpx(*bytes, path, ArchiveLimits(), options);
 }
 
 absl::StatusOr<Codebook> ReadQdcFile(const std::string& path) {
@@ -323,7 +328,8 @@ absl::StatusOr<Codebook> ReadQdcFile(const std::string& path) {
   return ParseCodebookXml(*bytes, path);
 }
 
-absl::Status WriteQdpxFile(const Project& project, const std::string& path) {
+absl::Status WriteQdpxFile(const Project& project, const std::string& path,
+                           const QdpxLayout& layout) {
   const std::string temporary = path + ".tmp";
   std::remove(temporary.c_str());
   int code = 0;
@@ -351,12 +357,13 @@ absl::Status WriteQdpxFile(const Project& project, const std::string& path) {
     }
     return absl::OkStatus();
   };
-  absl::Status status = add("project.qde", WriteProjectXml(project));
+  absl::Status status = add(layout.qde_name, WriteProjectXml(project));
   if (!status.ok()) return status;
   for (const TextSource& source : project.sources) {
     if (!absl::StartsWith(source.plain_text_path, "internal://")) continue;
     std::string name = source.plain_text_path.substr(std::strlen("internal://"));
-    status = add("sources/" + name, source.text);
+    status = add(layout.sources_folder + "/" + name,
+                 layout.byte_order_mark ? "\xEF\xBB\xBF" + source.text : source.text);
     if (!status.ok()) return status;
   }
   if (zip_close(archive.get()) != 0) {

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/refi/model.h"
+#include "client/refi/xml.h"
 
 namespace icr::refi {
 
@@ -37,16 +38,29 @@ struct ArchiveLimits {
 
 // Reads a `.qdpx` held in memory; `where` names it in errors.
 absl::StatusOr<Project> ReadQdpx(std::string_view bytes, const std::string& where,
-                                 const ArchiveLimits& limits = ArchiveLimits());
-absl::StatusOr<Project> ReadQdpxFile(const std::string& path);
+                                 const ArchiveLimits& limits = ArchiveLimits(),
+                                 const ProjectReadOptions& options = {});
+absl::StatusOr<Project> ReadQdpxFile(const std::string& path,
+                                     const ProjectReadOptions& options = {});
+
+// True when `bytes` start like a zip archive (a .qdpx), not like XML.
+bool LooksLikeZip(std::string_view bytes);
 
 // Reads a `.qdc` codebook file (XML).
 absl::StatusOr<Codebook> ReadQdcFile(const std::string& path);
 
+// How a `.qdpx` is laid out for the tool that will read it.
+struct QdpxLayout {
+  std::string qde_name = "project.qde";
+  std::string sources_folder = "sources";  // the standard's; NVivo writes "Sources"
+  bool byte_order_mark = false;            // start each source file with a UTF-8 BOM
+};
+
 // Writes `project` as a `.qdpx` at `path` (via a temporary file renamed into
-// place): "project.qde" plus, for every source with a plain_text_path
-// "internal://NAME", its text as "sources/NAME".
-absl::Status WriteQdpxFile(const Project& project, const std::string& path);
+// place): the .qde plus, for every source with a plain_text_path
+// "internal://NAME", its text as "SOURCES_FOLDER/NAME".
+absl::Status WriteQdpxFile(const Project& project, const std::string& path,
+                           const QdpxLayout& layout = {});
 
 // Decodes a source file's bytes to UTF-8 text: drops a UTF-8 byte-order
 // mark, converts UTF-16 with a byte-order mark, and refuses anything else

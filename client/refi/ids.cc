@@ -1,6 +1,10 @@
 #include "client/refi/ids.h"
 
 #include <openssl/sha.h>
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +40,33 @@ std::string UserGuid(std::string_view user_id) {
   return DerivedGuid(absl::StrCat("icr:user:", absl::string_view(user_id.data(), user_id.size())));
 }
 
-std::string Slug(std::string_view name) {
+namespace {
+
+// Latin letters with accents and ligatures as their ASCII spelling ("é" ->
+// "e", "ß" -> "ss", "Æ" -> "AE"); other scripts stay as they are (and are
+// then dropped by Slug, which falls back to a guid-based id).
+std::string LatinToAscii(std::string_view text) {
+  thread_local std::unique_ptr<icu::Transliterator> transliterator = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
+        "NFD; [:Nonspacing Mark:] Remove; NFC; Latin-ASCII", UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) made.reset();
+    return made;
+  }();
+  if (transliterator == nullptr) return std::string(text);
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  transliterator->transliterate(unicode);
+  std::string out;
+  unicode.toUTF8String(out);
+  return out;
+}
+
+}  // namespace
+
+std::string Slug(std::string_view original) {
+  const std::string ascii = LatinToAscii(original);
+  std::string_view name = ascii;
   std::string slug;
   bool dash = false;
   for (char c : name) {

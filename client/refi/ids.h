@@ -22,8 +22,10 @@ std::string DerivedGuid(std::string_view key);
 std::string CodeGuid(std::string_view code_id);
 std::string UserGuid(std::string_view user_id);
 
-// `name` as an icr id: ASCII letters and digits lower-cased, runs of other
-// characters as one '-', trimmed, at most 63 characters. Empty when nothing
+// `name` as an icr id: Latin letters transliterated to ASCII with ICU
+// ("émotions.joie" -> "emotions-joie", "Barrières" -> "barrieres"), ASCII
+// letters and digits lower-cased, runs of other characters as one '-',
+// trimmed, at most 63 characters. Empty when nothing
 // usable is left (a name in another script): use `fallback` then.
 std::string Slug(std::string_view name);
 

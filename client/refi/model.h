@@ -72,6 +72,16 @@ struct TextSource {
   int line = 0;
 };
 
+// A TextSource whose plainTextPath names no file of the archive.
+struct MissingSource {
+  std::string guid;
+  std::string name;
+  std::string path;  // the plainTextPath as written
+  int64_t selections = 0;
+  int64_t codings = 0;
+  int line = 0;
+};
+
 // A <Note> (a text memo); icr writes resolution rationales as notes.
 struct Note {
   std::string guid;
@@ -94,6 +104,9 @@ struct Project {
   std::map<std::string, int64_t> skipped_selections;
   // Non-text sources, counted by element name ("PDFSource", ...).
   std::map<std::string, int64_t> skipped_sources;
+  // Text sources left out because their file is not in the archive (only
+  // when reading with ProjectReadOptions::collect_missing_sources).
+  std::vector<MissingSource> missing_sources;
 };
 
 }  // namespace icr::refi

@@ -24,6 +24,26 @@ enum class PositionUnit { kCodePoints, kUtf16 };
 // "codepoint" or "utf16".
 absl::StatusOr<PositionUnit> ParsePositionUnit(std::string_view word);
 
+// How a tool counts positions in a source text: the unit, and whether a
+// CRLF line end counts as one character (ATLAS.ti) or two (NVivo, MAXQDA,
+// QualCoder: every code point, or UTF-16 unit, of the file).
+struct PositionCounting {
+  PositionUnit unit = PositionUnit::kCodePoints;
+  bool crlf_as_one = false;
+  std::string producer;  // "NVivo", "ATLAS.ti", ..., or "" when not known
+};
+
+// The counting of the tool an archive's `origin` attribute names (e.g.
+// "NVivo 14", "ATLAS.ti 26.0.1", "MAXQDA 24", "QualCoder 3.6"): NVivo counts
+// UTF-16 units, the others and unknown producers code points.
+PositionCounting CountingForOrigin(std::string_view origin);
+
+// A position counted as `counting` in `text` as a position in `counting`'s
+// unit counting every character (CRLF as two), and back. Identity unless
+// crlf_as_one.
+int64_t PositionWithCrlfAsTwo(std::string_view text, PositionUnit unit, int64_t position_crlf_one);
+int64_t PositionWithCrlfAsOne(std::string_view text, PositionUnit unit, int64_t position_crlf_two);
+
 // A code of the tree with its parent, in document order (depth first, so a
 // parent always comes before its children).
 struct FlatCode {
@@ -33,12 +53,17 @@ struct FlatCode {
 };
 std::vector<FlatCode> FlattenCodes(const std::vector<Code>& codes);
 
+// NVivo wraps the whole codebook in one non-codable top code "Nodes": its
+// children, then. Any other codebook is returned as it is.
+std::vector<Code> WithoutWrappingNodesCode(std::vector<Code> codes);
+
 struct PlannedCoding {
   std::string selection_guid;  // the source's guid for a whole-source coding
   std::string coding_guid;
   std::string code_guid;
-  // The coding's creatingUser, else its selection's, else its source's, else
-  // the project's creatingUserGUID; may be empty.
+  // The selection's creatingUser (the coding's when the selection's codings
+  // name different users), else its coding's, else its source's, else the
+  // project's creatingUserGUID; may be empty.
   std::string user_guid;
   int64_t start = 0;  // code points
   int64_t end = 0;
@@ -69,6 +94,9 @@ struct ImportPlan {
 // past its text, or (UTF-16) starts or ends inside a surrogate pair, is
 // INVALID_ARGUMENT "WHERE:LINE: PlainTextSelection GUID: ...".
 absl::StatusOr<ImportPlan> PlanImport(const Project& project, PositionUnit unit,
+                                      const std::string& where);
+// The same, counting CRLF as one character when `counting` says so.
+absl::StatusOr<ImportPlan> PlanImport(const Project& project, const PositionCounting& counting,
                                       const std::string& where);
 
 }  // namespace icr::refi

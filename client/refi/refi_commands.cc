@@ -258,8 +258,49 @@ absl::StatusOr<std::map<std::string, std::string>> ReadUserMap(const std::string
 // --- qdpx import ------------------------------------------------------------------------
 
 struct ImportFlags {
-  std::string project, round, file, coder, map_users, offsets = "codepoint";
+  std::string project, round, file, coder, map_users;
+  std::vector<std::string> coders;  // more round coders (--coders U1,U2)
+  std::string offsets;              // "" = from the archive's origin
+  std::string crlf;                 // "one", "two", "" = from the origin
+  bool skip_missing_sources = false;
 };
+
+// How the archive's positions are read, and why: the origin's tool unless
+// --offsets or --crlf say otherwise.
+struct CountingChoice {
+  refi::PositionCounting counting;
+  std::string reason;
+};
+
+absl::StatusOr<CountingChoice> ChooseCounting(const ImportFlags& flags, const std::string& origin) {
+  CountingChoice choice;
+  choice.counting = refi::CountingForOrigin(origin);
+  const std::string unit_name =
+      choice.counting.unit == refi::PositionUnit::kUtf16 ? "UTF-16 units" : "code points";
+  if (choice.counting.producer.empty()) {
+    choice.reason = absl::StrCat("origin \"", origin,
+                                 "\" names no known tool: code points, as the standard says");
+  } else {
+    choice.reason = absl::StrCat(
+        "origin \"", origin, "\": ", choice.counting.producer, " counts ", unit_name,
+        choice.counting.crlf_as_one ? ", a CRLF as one character" : ", a CRLF as two characters");
+  }
+  if (!flags.offsets.empty()) {
+    absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(flags.offsets);
+    if (!unit.ok()) return unit.status();
+    choice.counting.unit = *unit;
+    absl::StrAppend(&choice.reason, "; --offsets ", flags.offsets, " overrides the unit");
+  }
+  if (!flags.crlf.empty()) {
+    choice.counting.crlf_as_one = flags.crlf == "one";
+    absl::StrAppend(&choice.reason, "; --crlf ", flags.crlf, " overrides the line ends");
+  }
+  return choice;
+}
+
+std::string UnitWord(refi::PositionUnit unit) {
+  return unit == refi::PositionUnit::kUtf16 ? "utf16" : "codepoint";
+}
 
 struct PendingCoding {
   std::string document;
@@ -270,19 +311,61 @@ struct PendingCoding {
 
 absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const ImportFlags& flags) {
   // 1. Read and check the whole file locally.
-  absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(flags.offsets);
-  if (!unit.ok()) return unit.status();
-  if (flags.coder.empty() == flags.map_users.empty()) {
-    return absl::InvalidArgumentError("give one of --coder USER or --map-users FILE.csv");
+  const bool into_round = !flags.round.empty();
+  if (!flags.coder.empty() && !flags.map_users.empty()) {
+    return absl::InvalidArgumentError("give one of --coder USER or --map-users FILE.csv, not both");
+  }
+  if (!into_round && (!flags.coder.empty() || !flags.map_users.empty() || !flags.coders.empty())) {
+    return absl::InvalidArgumentError(
+        "--coder, --map-users and --coders need a ROUND: icr import qdpx PROJECT ROUND FILE");
+  }
+  for (const std::string& coder : flags.coders) {
+    if (!refi::IsValidId(coder)) {
+      return absl::InvalidArgumentError(absl::StrCat("--coders: \"", coder, "\" is not a user id"));
+    }
   }
   absl::StatusOr<std::string> bytes = refi::ReadWholeFile(flags.file);
   if (!bytes.ok()) return bytes.status();
   const std::string file_sha256 = refi::Sha256Hex(*bytes);
-  absl::StatusOr<refi::Project> archive = refi::ReadQdpx(*bytes, flags.file);
+  refi::ProjectReadOptions read_options;
+  read_options.collect_missing_sources = true;
+  absl::StatusOr<refi::Project> archive =
+      refi::ReadQdpx(*bytes, flags.file, refi::ArchiveLimits(), read_options);
   if (!archive.ok()) return archive.status();
   const std::string where = absl::StrCat(flags.file, ": ", archive->qde_path);
-  absl::StatusOr<refi::ImportPlan> plan = refi::PlanImport(*archive, *unit, where);
+  int64_t missing_selections = 0, missing_codings = 0;
+  if (!archive->missing_sources.empty()) {
+    std::vector<std::string> named;
+    for (const refi::MissingSource& gone : archive->missing_sources) {
+      named.push_back(absl::StrCat("\"", gone.name, "\" (TextSource ", gone.guid, ", line ",
+                                   gone.line, ": ", gone.path, ")"));
+      missing_selections += gone.selections;
+      missing_codings += gone.codings;
+    }
+    if (!flags.skip_missing_sources) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": ", named.size(),
+          " source file(s) not in the archive: ", absl::StrJoin(named, "; "),
+          ". --skip-missing-sources imports the rest (codebook, the sources present and their "
+          "codings); nothing was stored"));
+    }
+  }
+  absl::StatusOr<CountingChoice> counting = ChooseCounting(flags, archive->origin);
+  if (!counting.ok()) return counting.status();
+  absl::StatusOr<refi::ImportPlan> plan = refi::PlanImport(*archive, counting->counting, where);
   if (!plan.ok()) return plan.status();
+  const bool has_sources = !plan->sources.empty();
+  const bool take_codings = into_round && has_sources;
+  if (take_codings && plan->codings > 0 && flags.coder.empty() && flags.map_users.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": the archive has ", plan->codings,
+        " coding(s): give --coder USER or --map-users FILE.csv to say whose they are"));
+  }
+  if (take_codings && plan->codings == 0 && flags.coder.empty() && flags.map_users.empty() &&
+      flags.coders.empty()) {
+    return absl::InvalidArgumentError(
+        "a round needs coders: give --coder USER, --map-users FILE.csv or --coders U1,U2");
+  }
 
   std::map<std::string, std::string> user_names;  // guid -> name
   for (const refi::User& user : archive->users) user_names[user.guid] = user.name;
@@ -291,10 +374,35 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
     absl::StatusOr<std::map<std::string, std::string>> read = ReadUserMap(flags.map_users);
     if (!read.ok()) return read.status();
     user_map = *std::move(read);
-  } else if (!refi::IsValidId(flags.coder)) {
+  } else if (!flags.coder.empty() && !refi::IsValidId(flags.coder)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--coder: \"", flags.coder, "\" is not a user id"));
   }
+  // The archive's users with their number of selections, for the error
+  // that says how to map them.
+  auto users_help = [&]() {
+    std::map<std::string, std::set<std::string>> selections_of;
+    for (const refi::PlannedSource& source : plan->sources) {
+      for (const refi::PlannedCoding& coding : source.codings) {
+        selections_of[coding.user_guid].insert(coding.selection_guid);
+      }
+    }
+    std::vector<std::string> listed, lines;
+    for (const auto& [guid, selections] : selections_of) {
+      const std::string& name = user_names[guid];
+      listed.push_back(absl::StrCat(guid.empty() ? "(no user given)" : guid,
+                                    name.empty() ? "" : absl::StrCat(" \"", name, "\""), ": ",
+                                    selections.size(), " selection(s)"));
+      if (!guid.empty()) {
+        std::string suggestion = refi::Slug(name);
+        lines.push_back(absl::StrCat(guid, ",", suggestion.empty() ? "ICR_USER" : suggestion));
+      }
+    }
+    return absl::StrCat(". The archive's users: ", absl::StrJoin(listed, "; "),
+                        ". Write to the --map-users file one line per user (REFI guid or name, "
+                        "icr user), e.g.:\n",
+                        absl::StrJoin(lines, "\n"));
+  };
   auto coder_of = [&](const refi::PlannedCoding& coding) -> absl::StatusOr<std::string> {
     if (!flags.coder.empty()) return flags.coder;
     if (auto it = user_map.find(coding.user_guid); it != user_map.end()) return it->second;
@@ -305,7 +413,8 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
     return absl::InvalidArgumentError(absl::StrCat(
         where, ": PlainTextSelection ", coding.selection_guid, ": Coding ", coding.coding_guid,
         ": its user ", coding.user_guid.empty() ? "(none given)" : coding.user_guid,
-        name.empty() ? "" : absl::StrCat(" (\"", name, "\")"), " is not in ", flags.map_users));
+        name.empty() ? "" : absl::StrCat(" (\"", name, "\")"), " is not in ", flags.map_users,
+        users_help()));
   };
 
   // 2. Read what the server has (no change yet).
@@ -313,6 +422,13 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
   if (!me.ok()) return me.status();
   absl::StatusOr<std::vector<v1::Code>> existing_codes = ListAllCodes(c, flags.project);
   if (!existing_codes.ok()) return existing_codes.status();
+  bool wrapper_coded = false;  // a coding of NVivo's "Nodes" keeps it
+  for (const refi::PlannedSource& source : plan->sources) {
+    for (const refi::PlannedCoding& coding : source.codings) {
+      wrapper_coded |= archive->codes.size() == 1 && coding.code_guid == archive->codes[0].guid;
+    }
+  }
+  if (!wrapper_coded) archive->codes = refi::WithoutWrappingNodesCode(std::move(archive->codes));
   absl::StatusOr<CodebookPlan> codebook = PlanCodebook(archive->codes, *existing_codes, where);
   if (!codebook.ok()) return codebook.status();
 
@@ -360,7 +476,7 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
   std::set<std::tuple<std::string, std::string, std::string, int64_t, int64_t>> seen;
   int64_t duplicates = 0;
   std::set<std::string> coded_documents;
-  for (size_t i = 0; i < plan->sources.size(); ++i) {
+  for (size_t i = 0; i < plan->sources.size() && take_codings; ++i) {
     for (const refi::PlannedCoding& coding : plan->sources[i].codings) {
       absl::StatusOr<std::string> coder = coder_of(coding);
       if (!coder.ok()) return coder.status();
@@ -374,12 +490,25 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
     }
   }
 
-  v1::GetRoundRequest get_round;
-  get_round.set_project(flags.project);
-  get_round.set_round(flags.round);
-  auto round = c.Call(&v1::ProjectService::Stub::GetRound, c.project(), get_round);
+  // The round's coders: those with codings, --coder, the --map-users
+  // file's users and --coders.
+  std::set<std::string> round_coders_wanted;
+  for (const auto& [coder, codings] : by_coder) round_coders_wanted.insert(coder);
+  if (!flags.coder.empty()) round_coders_wanted.insert(flags.coder);
+  for (const auto& [refi_user, user] : user_map) round_coders_wanted.insert(user);
+  for (const std::string& coder : flags.coders) round_coders_wanted.insert(coder);
+
   bool create_round = false;
-  if (!round.ok()) {
+  absl::StatusOr<v1::GetRoundResponse> round = absl::NotFoundError("no round");
+  if (take_codings) {
+    v1::GetRoundRequest get_round;
+    get_round.set_project(flags.project);
+    get_round.set_round(flags.round);
+    round = c.Call(&v1::ProjectService::Stub::GetRound, c.project(), get_round);
+  }
+  if (!take_codings) {
+    // No round: the codebook and the documents only.
+  } else if (!round.ok()) {
     if (round.status().code() != absl::StatusCode::kNotFound) return round.status();
     create_round = true;
   } else {
@@ -443,7 +572,7 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
         request.add_documents(d);
       }
     }
-    for (const auto& [coder, codings] : by_coder) request.add_coders(coder);
+    for (const std::string& coder : round_coders_wanted) request.add_coders(coder);
     request.set_blind(project->project().blind_by_default());
     request.set_request_id(
         DerivedRequestId(file_sha256, absl::StrCat(flags.project, "|round|", flags.round)));
@@ -502,13 +631,14 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
       request.set_state(v1::DONE);
       if (coder != me->user().id()) request.set_on_behalf_of(coder);
       request.set_request_id(DerivedRequestId(
-          file_sha256, absl::StrCat(flags.project, "|", flags.round, "|done|", coder, "|", document)));
+          file_sha256,
+          absl::StrCat(flags.project, "|", flags.round, "|done|", coder, "|", document)));
       auto response = c.Call(&v1::CodingService::Stub::SetDocumentProgress, c.coding(), request);
       if (!response.ok()) return response.status();
     }
     done_per_coder[coder] = documents.size();
-    rows.push_back({absl::StrCat("documents marked done for ", coder),
-                    std::to_string(documents.size())});
+    rows.push_back(
+        {absl::StrCat("documents marked done for ", coder), std::to_string(documents.size())});
   }
 
   json skipped = json::object();
@@ -519,7 +649,17 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
       {"project", flags.project},
       {"round", flags.round},
       {"round_created", create_round},
-      {"offsets", flags.offsets},
+      {"round_coders", round_coders_wanted},
+      {"origin", archive->origin},
+      {"offsets", UnitWord(counting->counting.unit)},
+      {"crlf", counting->counting.crlf_as_one ? "one" : "two"},
+      {"offsets_reason", counting->reason},
+      {"sources", plan->sources.size()},
+      {"missing_sources",
+       {{"skipped", archive->missing_sources.size()},
+        {"selections", missing_selections},
+        {"codings", missing_codings}}},
+      {"codings_imported", take_codings},
       {"codes",
        {{"created", codes->created}, {"updated", codes->updated}, {"unchanged", codes->unchanged}}},
       {"documents", {{"created", new_documents.size()}, {"matched", matched_documents}}},
@@ -537,6 +677,11 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
                {"documents created", std::to_string(new_documents.size())},
                {"documents matched by content", std::to_string(matched_documents)},
                {"text selections", std::to_string(plan->selections)}});
+  if (!archive->missing_sources.empty()) {
+    rows.push_back({"sources skipped (file not in the archive)",
+                    absl::StrCat(archive->missing_sources.size(), " (", missing_selections,
+                                 " selections, ", missing_codings, " codings)")});
+  }
   rows.push_back({"duplicate codings dropped", std::to_string(duplicates)});
   rows.push_back({"atomic batches", std::to_string(batches)});
   std::string skipped_text;
@@ -546,14 +691,37 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
   rows.push_back({"non-text selections skipped",
                   absl::StrCat(plan->skipped_selections,
                                skipped_text.empty() ? "" : absl::StrCat(" (", skipped_text, ")"))});
-  PrintSummary(
-      globals, summary, rows,
-      {absl::StrCat("The whole file was checked before anything was sent. ",
-                    create_round ? absl::StrCat("Round ", flags.round, " was created. ") : "",
-                    "Codings went in ", batches,
-                    " atomic batch(es); their request ids derive from the file's SHA-256, so "
-                    "re-running this import stores nothing twice. Each coder's coded documents "
-                    "are marked done (an import is finished work), so agreement counts them.")});
+  std::vector<std::string> notes = {absl::StrCat(
+      "Positions read in ",
+      counting->counting.unit == refi::PositionUnit::kUtf16 ? "UTF-16 units" : "code points",
+      ", a CRLF counted as ", counting->counting.crlf_as_one ? "one character" : "two characters",
+      " (", counting->reason, ").")};
+  if (!has_sources) {
+    notes.push_back(
+        "The archive has no text sources: its codebook was imported; no documents, no round.");
+  } else if (!into_round) {
+    notes.push_back(absl::StrCat(
+        "No ROUND given: the codebook and ", plan->sources.size(),
+        " source(s) were imported; the archive's ", plan->selections,
+        " selection(s) were not (icr import qdpx PROJECT ROUND FILE --coder|--map-users takes "
+        "them)."));
+  } else {
+    notes.push_back(
+        absl::StrCat("The whole file was checked before anything was sent. ",
+                     create_round ? absl::StrCat("Round ", flags.round, " was created with coders ",
+                                                 absl::StrJoin(round_coders_wanted, ", "), ". ")
+                                  : "",
+                     "Codings went in ", batches,
+                     " atomic batch(es); their request ids derive from the file's SHA-256, so "
+                     "re-running this import stores nothing twice. Each coder's coded documents "
+                     "are marked done (an import is finished work), so agreement counts them."));
+  }
+  if (!archive->missing_sources.empty()) {
+    notes.push_back(absl::StrCat("Skipped ", archive->missing_sources.size(),
+                                 " source(s) whose file is not in the archive (",
+                                 missing_selections, " selections)."));
+  }
+  PrintSummary(globals, summary, rows, notes);
   return absl::OkStatus();
 }
 
@@ -561,8 +729,20 @@ absl::Status ImportQdc(Connection& c, const GlobalOptions& globals, const std::s
                        const std::string& file) {
   absl::StatusOr<std::string> bytes = refi::ReadWholeFile(file);
   if (!bytes.ok()) return bytes.status();
-  absl::StatusOr<refi::Codebook> codebook = refi::ParseCodebookXml(*bytes, file);
+  absl::StatusOr<refi::Codebook> codebook;
+  if (refi::LooksLikeZip(*bytes)) {
+    // A .qdpx: its codebook alone.
+    refi::ProjectReadOptions options;
+    options.sources = false;
+    absl::StatusOr<refi::Project> archive =
+        refi::ReadQdpx(*bytes, file, refi::ArchiveLimits(), options);
+    if (!archive.ok()) return archive.status();
+    codebook = refi::Codebook{archive->origin, archive->codes};
+  } else {
+    codebook = refi::ParseCodebookXml(*bytes, file);
+  }
   if (!codebook.ok()) return codebook.status();
+  codebook->codes = refi::WithoutWrappingNodesCode(std::move(codebook->codes));
   absl::StatusOr<std::vector<v1::Code>> existing = ListAllCodes(c, project);
   if (!existing.ok()) return existing.status();
   absl::StatusOr<CodebookPlan> plan = PlanCodebook(codebook->codes, *existing, file);
@@ -593,8 +773,50 @@ absl::Status ImportQdc(Connection& c, const GlobalOptions& globals, const std::s
 // --- export -------------------------------------------------------------------------------
 
 struct ExportFlags {
-  std::string project, round, out, offsets = "codepoint";
+  std::string project, round, out, offsets, for_tool;
 };
+
+// What an export for one tool writes: its counting, its archive layout and
+// an origin that names it (so that icr reads its own export back the same).
+struct ExportTarget {
+  refi::PositionCounting counting;
+  refi::QdpxLayout layout;
+  std::string origin = "icr";
+};
+
+absl::StatusOr<ExportTarget> TargetFor(const std::string& tool, const std::string& offsets) {
+  ExportTarget target;
+  if (tool == "atlasti") {
+    target.counting.crlf_as_one = true;  // ATLAS.ti counts a CRLF as one character
+    target.origin = "icr for ATLAS.ti";
+  } else if (tool == "maxqda") {
+    target.origin = "icr for MAXQDA";
+  } else if (tool == "nvivo") {
+    target.counting.unit = refi::PositionUnit::kUtf16;
+    target.layout.sources_folder = "Sources";
+    target.origin = "icr for NVivo";
+  } else if (tool == "qualcoder") {
+    target.origin = "icr for QualCoder";
+  } else if (!tool.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--for: \"", tool, "\": use atlasti, maxqda, nvivo or qualcoder"));
+  }
+  // The tools' own exports start their text files with a byte-order mark.
+  target.layout.byte_order_mark = !tool.empty();
+  if (!offsets.empty()) {
+    absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(offsets);
+    if (!unit.ok()) return unit.status();
+    if (!tool.empty() && *unit != target.counting.unit) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--offsets ", offsets, " contradicts --for ", tool));
+    }
+    target.counting.unit = *unit;
+    // An export in UTF-16 units without --for says so in its origin, which
+    // icr reads back as NVivo's counting.
+    if (tool.empty() && *unit == refi::PositionUnit::kUtf16) target.origin = "icr (NVivo units)";
+  }
+  return target;
+}
 
 absl::StatusOr<std::string> CodeIdFor(const std::map<std::string, v1::Code>& codes,
                                       std::string id) {
@@ -632,8 +854,9 @@ std::vector<refi::Code> CodeTree(const std::vector<v1::Code>& codes) {
 }
 
 absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const ExportFlags& flags) {
-  absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(flags.offsets);
-  if (!unit.ok()) return unit.status();
+  absl::StatusOr<ExportTarget> target = TargetFor(flags.for_tool, flags.offsets);
+  if (!target.ok()) return target.status();
+  const refi::PositionUnit* unit = &target->counting.unit;
   v1::GetProjectRequest get_project;
   get_project.set_project(flags.project);
   auto project = c.Call(&v1::ProjectService::Stub::GetProject, c.project(), get_project);
@@ -654,7 +877,7 @@ absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const Expor
 
   refi::Project out;
   out.name = project->project().title().empty() ? flags.project : project->project().title();
-  out.origin = "icr";
+  out.origin = target->origin;
   out.codes = CodeTree(*codes);
 
   // Sources: the round's documents, text in code points.
@@ -681,12 +904,19 @@ absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const Expor
   // Positions in the unit asked for.
   auto position = [&](const std::string& document, int64_t start,
                       int64_t end) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
-    if (*unit == refi::PositionUnit::kCodePoints) return std::make_pair(start, end);
-    absl::StatusOr<std::vector<int64_t>> converted = text::ConvertOffsets(
-        out.sources[source_of_document.at(document)].text, text::OffsetUnit::kCodePoints,
-        text::OffsetUnit::kUtf16Units, {start, end});
-    if (!converted.ok()) return converted.status();
-    return std::make_pair((*converted)[0], (*converted)[1]);
+    const std::string& text = out.sources[source_of_document.at(document)].text;
+    std::pair<int64_t, int64_t> at(start, end);
+    if (*unit == refi::PositionUnit::kUtf16) {
+      absl::StatusOr<std::vector<int64_t>> converted = text::ConvertOffsets(
+          text, text::OffsetUnit::kCodePoints, text::OffsetUnit::kUtf16Units, {start, end});
+      if (!converted.ok()) return converted.status();
+      at = std::make_pair((*converted)[0], (*converted)[1]);
+    }
+    if (target->counting.crlf_as_one) {
+      at.first = refi::PositionWithCrlfAsOne(text, *unit, at.first);
+      at.second = refi::PositionWithCrlfAsOne(text, *unit, at.second);
+    }
+    return at;
   };
   auto segment_span = [&](const std::string& document,
                           int64_t segment) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
@@ -797,7 +1027,7 @@ absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const Expor
   }
   for (const std::string& user : users) out.users.push_back({refi::UserGuid(user), user, user});
 
-  absl::Status written = refi::WriteQdpxFile(out, flags.out);
+  absl::Status written = refi::WriteQdpxFile(out, flags.out, target->layout);
   if (!written.ok()) return written;
 
   json coders = json::object();
@@ -814,7 +1044,11 @@ absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const Expor
   json summary = {{"out", flags.out},
                   {"project", flags.project},
                   {"round", flags.round},
-                  {"offsets", flags.offsets},
+                  {"for", flags.for_tool},
+                  {"origin", out.origin},
+                  {"offsets", UnitWord(*unit)},
+                  {"crlf", target->counting.crlf_as_one ? "one" : "two"},
+                  {"sources_folder", target->layout.sources_folder},
                   {"sources", out.sources.size()},
                   {"codes", refi::FlattenCodes(out.codes).size()},
                   {"users", out.users.size()},
@@ -822,10 +1056,11 @@ absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const Expor
                   {"consensus_codings", consensus_codings},
                   {"notes", out.notes.size()},
                   {"consensus_note", consensus_note}};
-  std::vector<std::string> notes = {
-      absl::StrCat("Wrote ", flags.out, " (positions in ",
-                   flags.offsets == "utf16" ? "UTF-16 units" : "code points",
-                   "). Users map back with --map-users: guid,user.")};
+  std::vector<std::string> notes = {absl::StrCat(
+      "Wrote ", flags.out, " (positions in ",
+      *unit == refi::PositionUnit::kUtf16 ? "UTF-16 units" : "code points",
+      target->counting.crlf_as_one ? ", a CRLF counted as one" : "", "; texts in ",
+      target->layout.sources_folder, "/). Users map back with --map-users: guid,user.")};
   if (!consensus_note.empty()) notes.push_back(consensus_note);
   PrintSummary(globals, summary, rows, notes);
   return absl::OkStatus();
@@ -860,10 +1095,10 @@ void AddRefiCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   auto qdc = std::make_shared<std::pair<std::string, std::string>>();
   CLI::App* import_qdc = import->add_subcommand(
       "qdc",
-      "a REFI-QDA codebook (.qdc) into PROJECT's codebook; codes with a known guid are "
-      "updated, not duplicated");
+      "a REFI-QDA codebook (.qdc, or a .qdpx's codebook) into PROJECT's codebook; codes with a "
+      "known guid are updated, not duplicated");
   import_qdc->add_option("PROJECT", qdc->first, "project id")->required();
-  import_qdc->add_option("FILE", qdc->second, "the .qdc file")->required();
+  import_qdc->add_option("FILE", qdc->second, "the .qdc (or .qdpx) file")->required();
   import_qdc->callback([qdc, &globals, exit_code] {
     RunRemote(globals, exit_code,
               [&](Connection& c) { return ImportQdc(c, globals, qdc->first, qdc->second); });
@@ -874,18 +1109,36 @@ void AddRefiCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       "qdpx",
       "a REFI-QDA project (.qdpx): codebook, text sources as documents, and the "
       "selections' codings into ROUND (created when it does not exist)");
-  import_qdpx->add_option("PROJECT", flags->project, "project id")->required();
-  import_qdpx->add_option("ROUND", flags->round, "round id")->required();
-  import_qdpx->add_option("FILE", flags->file, "the .qdpx file")->required();
+  auto positionals = std::make_shared<std::vector<std::string>>();
+  import_qdpx
+      ->add_option("PROJECT [ROUND] FILE", *positionals,
+                   "project id, the round for the archive's codings (created when it does "
+                   "not exist; without it only the codebook and the sources are imported), "
+                   "and the .qdpx file")
+      ->required()
+      ->expected(2, 3);
   import_qdpx->add_option("--coder", flags->coder, "every coding is this icr user's");
   import_qdpx->add_option("--map-users", flags->map_users,
                           "CSV of REFI user (guid or name),icr user");
+  import_qdpx->add_option("--coders", flags->coders, "more coders of a new round: U1,U2")
+      ->delimiter(',');
   import_qdpx
       ->add_option("--offsets", flags->offsets,
-                   "how the tool counted characters: codepoint (ATLAS.ti, MAXQDA, "
-                   "QualCoder; default) or utf16 (NVivo)")
+                   "how the tool counted characters: codepoint or utf16; by default from the "
+                   "archive's origin (NVivo utf16; ATLAS.ti, MAXQDA, QualCoder, others "
+                   "codepoint)")
       ->check(CLI::IsMember(kOffsets));
-  import_qdpx->callback([flags, &globals, exit_code] {
+  import_qdpx
+      ->add_option("--crlf", flags->crlf,
+                   "a CRLF line end counts as one character (ATLAS.ti) or two (the others); "
+                   "by default from the archive's origin")
+      ->check(CLI::IsMember({"one", "two"}));
+  import_qdpx->add_flag("--skip-missing-sources", flags->skip_missing_sources,
+                        "import the rest when a source's file is not in the archive");
+  import_qdpx->callback([flags, positionals, &globals, exit_code] {
+    flags->project = positionals->front();
+    flags->file = positionals->back();
+    flags->round = positionals->size() == 3 ? (*positionals)[1] : "";
     RunRemote(globals, exit_code, [&](Connection& c) { return ImportQdpx(c, globals, *flags); });
   });
 
@@ -903,6 +1156,11 @@ void AddRefiCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       ->add_option("--offsets", export_flags->offsets,
                    "positions in codepoint (default) or utf16 (for NVivo)")
       ->check(CLI::IsMember(kOffsets));
+  export_qdpx
+      ->add_option("--for", export_flags->for_tool,
+                   "write what that tool reads: atlasti (code points, a CRLF as one), maxqda, "
+                   "qualcoder (code points), nvivo (UTF-16 units, Sources/)")
+      ->check(CLI::IsMember({"atlasti", "maxqda", "nvivo", "qualcoder"}));
   export_qdpx->callback([export_flags, &globals, exit_code] {
     RunRemote(globals, exit_code,
               [&](Connection& c) { return ExportQdpx(c, globals, *export_flags); });

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -284,8 +285,12 @@ absl::StatusOr<TextSelection> ParseSelection(const Walker& w, const xmlNode* nod
   return selection;
 }
 
+// Parses a TextSource. With `missing` set, a file the resolver does not find
+// (NOT_FOUND) is reported there, with the source's guid, name and counts,
+// and the source comes back without text.
 absl::StatusOr<TextSource> ParseTextSource(const Walker& w, const xmlNode* node,
-                                           const TextResolver& resolve) {
+                                           const TextResolver& resolve,
+                                           std::optional<MissingSource>* missing) {
   TextSource source;
   source.line = w.Line(node);
   absl::StatusOr<std::string> guid = w.RequiredGuid(node);
@@ -314,10 +319,31 @@ absl::StatusOr<TextSource> ParseTextSource(const Walker& w, const xmlNode* node,
   if (!status.ok()) return status;
   if (!has_content) {
     if (source.plain_text_path.empty()) {
+      std::string rich(absl::StripAsciiWhitespace(w.Attribute(node, "richTextPath")));
+      if (!rich.empty()) {
+        return w.Error(node, absl::StrCat("TextSource ", source.guid, " (\"", source.name,
+                                          "\"): only a richTextPath (\"", rich,
+                                          "\"), no plain text; icr imports a source's plain "
+                                          "text: export the project with plain-text sources"));
+      }
       return w.Error(node, absl::StrCat("TextSource ", source.guid,
                                         ": neither PlainTextContent nor plainTextPath"));
     }
     absl::StatusOr<std::string> text = resolve(source.plain_text_path);
+    if (!text.ok() && missing != nullptr && text.status().code() == absl::StatusCode::kNotFound) {
+      MissingSource gone;
+      gone.guid = source.guid;
+      gone.name = source.name;
+      gone.path = source.plain_text_path;
+      gone.line = source.line;
+      gone.selections = static_cast<int64_t>(source.selections.size());
+      for (const TextSelection& selection : source.selections) {
+        gone.codings += static_cast<int64_t>(selection.codings.size());
+      }
+      gone.codings += static_cast<int64_t>(source.whole_source_codings.size());
+      *missing = std::move(gone);
+      return source;
+    }
     if (!text.ok()) {
       absl::Status error =
           w.Error(node, absl::StrCat("TextSource ", source.guid, ": plainTextPath \"",
@@ -497,8 +523,15 @@ void WriteCoding(Writer& w, xmlNode* parent, const Coding& coding) {
 absl::StatusOr<Codebook> ParseCodebookXml(std::string_view xml, const std::string& where) {
   absl::StatusOr<DocPtr> doc = ReadXml(xml, where);
   if (!doc.ok()) return doc.status();
-  Walker w(where, kCodebookNamespace);
   const xmlNode* root = xmlDocGetRootElement(doc->get());
+  // The namespace the file uses, when it is one of the known ones.
+  const char* ns = kCodebookNamespace;
+  if (root != nullptr && root->ns != nullptr && root->ns->href != nullptr) {
+    for (const char* variant : kCodebookNamespaceVariants) {
+      if (std::strcmp(Chars(root->ns->href), variant) == 0) ns = variant;
+    }
+  }
+  Walker w(where, ns);
   absl::Status status = CheckRoot(w, root, "CodeBook", kCodebookNamespace);
   if (!status.ok()) return status;
   Codebook codebook;
@@ -516,7 +549,8 @@ absl::StatusOr<Codebook> ParseCodebookXml(std::string_view xml, const std::strin
 }
 
 absl::StatusOr<Project> ParseProjectXml(std::string_view xml, const std::string& where,
-                                        const TextResolver& resolve) {
+                                        const TextResolver& resolve,
+                                        const ProjectReadOptions& options) {
   absl::StatusOr<DocPtr> doc = ReadXml(xml, where);
   if (!doc.ok()) return doc.status();
   Walker w(where, kProjectNamespace);
@@ -546,17 +580,23 @@ absl::StatusOr<Project> ParseProjectXml(std::string_view xml, const std::string&
         return ParseCodes(w, node, project.codes, code_guids);
       });
     }
-    if (w.Is(section, "Sources")) {
+    if (w.Is(section, "Sources") && options.sources) {
       return ForEachChild(section, [&](const xmlNode* node) -> absl::Status {
         if (!w.InNamespace(node)) return absl::OkStatus();
         if (w.Is(node, "TextSource")) {
-          absl::StatusOr<TextSource> source = ParseTextSource(w, node, resolve);
+          std::optional<MissingSource> missing;
+          absl::StatusOr<TextSource> source = ParseTextSource(
+              w, node, resolve, options.collect_missing_sources ? &missing : nullptr);
           if (!source.ok()) return source.status();
           if (!source_guids.insert(source->guid).second) {
             return w.Error(
                 node, absl::StrCat("TextSource ", source->guid, ": guid used by another source"));
           }
-          project.sources.push_back(*std::move(source));
+          if (missing.has_value()) {
+            project.missing_sources.push_back(*std::move(missing));
+          } else {
+            project.sources.push_back(*std::move(source));
+          }
         } else {
           ++project.skipped_sources[Chars(node->name)];
           CountSkipped(node, project.skipped_selections);

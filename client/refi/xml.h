@@ -5,7 +5,8 @@
 //
 // Reading is strict about what icr relies on and tolerant of the rest:
 // the root element must be in the REFI namespace (`urn:QDA-XML:project:1.0`
-// for a project, `urn:QDA-XML:codebook:1.0` for a codebook); elements of
+// for a project, `urn:QDA-XML:codebook:1.0` or a variant tools write, such as
+// `urn:QDA-XML:codebook:1:0` or `urn:QDA-XML:codebook:0:4`, for a codebook); elements of
 // other namespaces and REFI elements icr has no use for (variables, cases,
 // sets, graphs, links) are ignored. A document type declaration is refused
 // (no entity expansion, no network). Every error is INVALID_ARGUMENT and
@@ -22,6 +23,18 @@ namespace icr::refi {
 
 inline constexpr char kProjectNamespace[] = "urn:QDA-XML:project:1.0";
 inline constexpr char kCodebookNamespace[] = "urn:QDA-XML:codebook:1.0";
+// Codebook namespaces tools write besides the standard's.
+inline constexpr const char* kCodebookNamespaceVariants[] = {
+    kCodebookNamespace, "urn:QDA-XML:codebook:1:0", "urn:QDA-XML:codebook:0:4"};
+
+struct ProjectReadOptions {
+  // False: the <Sources> section is not read (a codebook taken from a .qdpx).
+  bool sources = true;
+  // True: a TextSource whose file is not in the archive (the resolver says
+  // NOT_FOUND) is left out and listed in Project::missing_sources instead of
+  // failing the whole read.
+  bool collect_missing_sources = false;
+};
 
 // Parses a `.qdc` codebook. `where` names the input in errors.
 absl::StatusOr<Codebook> ParseCodebookXml(std::string_view xml, const std::string& where);
@@ -36,7 +49,8 @@ using TextResolver = std::function<absl::StatusOr<std::string>(const std::string
 // the codebook, 0 <= startPosition <= endPosition. Bounds against the text
 // depend on the position unit and are checked by PlanImport (plan.h).
 absl::StatusOr<Project> ParseProjectXml(std::string_view xml, const std::string& where,
-                                        const TextResolver& resolve);
+                                        const TextResolver& resolve,
+                                        const ProjectReadOptions& options = {});
 
 // Serializes `project` as a `.qde` (UTF-8, REFI project namespace). A source
 // with a plain_text_path is written with that attribute and no inline text

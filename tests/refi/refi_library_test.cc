@@ -373,7 +373,11 @@ TEST(RefiWrite, SchemaCatchesWhatTheStandardForbids) {
 
 TEST(RefiIds, SlugsAndUniqueIds) {
   EXPECT_EQ(Slug("Peer mentoring"), "peer-mentoring");
-  EXPECT_EQ(Slug("  Über-Stress! (2) "), "ber-stress-2");
+  EXPECT_EQ(Slug("  Über-Stress! (2) "), "uber-stress-2");
+  EXPECT_EQ(Slug("émotions.joie"), "emotions-joie");
+  EXPECT_EQ(Slug("Barrières"), "barrieres");
+  EXPECT_EQ(Slug("Straße Æther"), "strasse-aether");
+  EXPECT_EQ(Slug("😀"), "");
   EXPECT_EQ(Slug("感情"), "");
   EXPECT_EQ(Slug("__x__"), "x");
   EXPECT_EQ(Slug(std::string(100, 'a')).size(), 63u);
@@ -411,6 +415,28 @@ TEST(RefiText, DecodesByteOrderMarks) {
   EXPECT_EQ(*DecodeSourceText(std::string("\xFE\xFF\0a\xD8\x3D\xDE\x00", 8)), "a😀");
   EXPECT_FALSE(DecodeSourceText(std::string("\xFF\xFE\x3D\xD8", 4)).ok());  // lone surrogate
   EXPECT_FALSE(DecodeSourceText("\xC3\x28").ok());                          // not UTF-8
+}
+
+TEST(RefiPlan, CountingFollowsTheOrigin) {
+  EXPECT_EQ(CountingForOrigin("NVivo 14").unit, PositionUnit::kUtf16);
+  EXPECT_FALSE(CountingForOrigin("NVivo 14").crlf_as_one);
+  EXPECT_EQ(CountingForOrigin("ATLAS.ti 26").unit, PositionUnit::kCodePoints);
+  EXPECT_TRUE(CountingForOrigin("ATLAS.ti 26").crlf_as_one);
+  EXPECT_EQ(CountingForOrigin("MAXQDA 2024").producer, "MAXQDA");
+  EXPECT_EQ(CountingForOrigin("").producer, "");
+  EXPECT_EQ(CountingForOrigin("").unit, PositionUnit::kCodePoints);
+}
+
+TEST(RefiPlan, CrlfCountedAsOneConvertsBothWays) {
+  const std::string text = "a\r\nb\r\n\U0001F600c";  // a CR LF b CR LF emoji c
+  // Counted with CRLF as one: a=0, CRLF=1, b=2, CRLF=3, emoji=4, c=5.
+  const std::vector<std::pair<int64_t, int64_t>> one_two = {{0, 0}, {1, 1}, {2, 3},
+                                                            {3, 4}, {4, 6}, {5, 7}};
+  for (const auto& [one, two] : one_two) {
+    EXPECT_EQ(PositionWithCrlfAsTwo(text, PositionUnit::kCodePoints, one), two) << one;
+    EXPECT_EQ(PositionWithCrlfAsOne(text, PositionUnit::kCodePoints, two), one) << two;
+  }
+  EXPECT_EQ(PositionWithCrlfAsTwo(text, PositionUnit::kUtf16, 6), 8);  // after the emoji
 }
 
 TEST(RefiPlan, ParsesOffsetWords) {

@@ -81,7 +81,8 @@ void AddReportCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
                    "what the tables and the methods paragraph report, in order (default: "
                    "krippendorff_alpha, cohen_kappa or fleiss_kappa, percent_agreement)")
       ->delimiter(',');
-  report->add_option("--interval", flags->interval, "bootstrap (default) or none");
+  report->add_option("--interval", flags->interval,
+                     "bootstrap (default), analytic (Gwet's standard errors) or none");
   report->add_option("--bootstrap", flags->bootstrap, "bootstrap replicates (default 1000)");
   report->add_option("--seed", flags->seed, "bootstrap seed (default 0)");
   report->callback([flags, exit_code, &globals] {

@@ -11,18 +11,28 @@
 namespace icr::report {
 namespace {
 
-AgreementRow RowFromProto(const v1::AgreementRow& row) {
+// With analytic intervals, each coefficient's interval (what every rendering
+// prints as `ci`) is its analytic one (samples 0); the analytic standard
+// error stays beside it.
+AgreementRow RowFromProto(const v1::AgreementRow& row, bool analytic) {
   AgreementRow out;
   out.label = row.name().empty() ? row.key() : absl::StrCat(row.name(), " (", row.key(), ")");
   out.units = row.units();
   for (const v1::Coefficient& c : row.coefficients()) {
-    out.coefficients.push_back(live::CoefficientFromProto(c));
+    agreement::Coefficient coefficient = live::CoefficientFromProto(c);
+    if (analytic && coefficient.analytic && coefficient.analytic->defined()) {
+      const agreement::AnalyticInterval& a = *coefficient.analytic;
+      coefficient.ci = agreement::BootstrapInterval{a.low, a.high, a.confidence, 0};
+    } else if (!analytic) {
+      coefficient.analytic.reset();
+    }
+    out.coefficients.push_back(std::move(coefficient));
   }
   return out;
 }
 
-const char* const kReportable[] = {"krippendorff_alpha", "cohen_kappa",   "fleiss_kappa",
-                                   "scott_pi",           "gwet_ac1",      "gwet_ac2",
+const char* const kReportable[] = {"krippendorff_alpha", "cohen_kappa",      "fleiss_kappa",
+                                   "scott_pi",           "gwet_ac1",         "gwet_ac2",
                                    "brennan_prediger",   "percent_agreement"};
 
 }  // namespace
@@ -37,10 +47,12 @@ absl::Status ValidateSectionOptions(const SectionOptions& options) {
           "fleiss_kappa, scott_pi, gwet_ac1, gwet_ac2, brennan_prediger, percent_agreement)"));
     }
   }
-  if (options.interval != "bootstrap" && options.interval != "none") {
+  if (options.interval != "bootstrap" && options.interval != "analytic" &&
+      options.interval != "none") {
     return absl::InvalidArgumentError(absl::StrCat(
         "interval: \"", options.interval,
-        "\" is not available; use bootstrap (percentile, over units) or none"));
+        "\" is not available; use bootstrap (percentile, over units), analytic (Gwet's "
+        "standard errors) or none"));
   }
   if (options.bootstrap < 0 || options.bootstrap > 20000) {
     return absl::InvalidArgumentError("bootstrap: must be between 0 and 20000");
@@ -82,7 +94,9 @@ absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
                             "percent_agreement"};
   }
   section.headline = section.coefficients.front();
-  section.interval = bootstrap && interval_note.empty() ? "bootstrap" : "none";
+  const bool analytic = options.interval == "analytic";
+  section.interval =
+      analytic ? "analytic" : (bootstrap && interval_note.empty() ? "bootstrap" : "none");
   section.bootstrap_samples = section.interval == "bootstrap" ? options.bootstrap : 0;
   section.seed = options.seed;
   section.interval_note = interval_note;
@@ -92,8 +106,11 @@ absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
   section.pairs_counted = computed.work().pairs_counted();
   section.pairs_in_progress = computed.work().pairs_in_progress();
   section.pairs_not_started = computed.work().pairs_not_started();
-  for (const v1::AgreementRow& row : computed.rows()) section.independent.push_back(RowFromProto(row));
-  if (computed.has_overall()) section.independent_overall = RowFromProto(computed.overall());
+  for (const v1::AgreementRow& row : computed.rows()) {
+    section.independent.push_back(RowFromProto(row, analytic));
+  }
+  if (computed.has_overall())
+    section.independent_overall = RowFromProto(computed.overall(), analytic);
   for (const v1::PairwiseRow& pair : computed.pairwise()) {
     PairCell cell;
     cell.coder_a = pair.coder_a();

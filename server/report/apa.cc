@@ -78,6 +78,10 @@ const std::vector<Reference>& References() {
       {"fleiss1971",
        "Fleiss, J. L. (1971). Measuring nominal scale agreement among many raters. "
        "*Psychological Bulletin, 76*(5), 378\u2013382. https://doi.org/10.1037/h0031619"},
+      {"gwet2008",
+       "Gwet, K. L. (2008). Computing inter-rater reliability and its variance in the presence "
+       "of high agreement. *British Journal of Mathematical and Statistical Psychology, 61*(1), "
+       "29\u201348. https://doi.org/10.1348/000711006X126600"},
       {"gwet2014",
        "Gwet, K. L. (2014). *Handbook of inter-rater reliability* (4th ed.). Advanced "
        "Analytics."},

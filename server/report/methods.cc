@@ -163,6 +163,13 @@ MethodsSection BuildMethods(const ReportData& data, const Round& round,
           "2007; " +
           ApaCount(agreement.bootstrap_samples) + " replicates, seed " +
           std::to_string(agreement.seed) + ").";
+    } else if (agreement.interval == "analytic") {
+      references.insert("gwet2008");
+      references.insert("gwet2014");
+      text +=
+          " Intervals are from analytic standard errors (Gwet, 2008, 2014), computed as the "
+          "irrCAC package computes them, with the t distribution on n \u2212 1 degrees of "
+          "freedom.";
     } else if (!agreement.interval_note.empty()) {
       text += " No interval is reported: " + agreement.interval_note + ".";
     }
@@ -200,9 +207,8 @@ MethodsSection BuildMethods(const ReportData& data, const Round& round,
 
   // Disagreements and their resolution.
   {
-    std::string text =
-        "The coders disagreed on " +
-        Plural(agreement.disagreements, "code\u2013unit (or domain\u2013unit) pair",
+    std::string text = "The coders disagreed on " +
+                       Plural(agreement.disagreements, "code\u2013unit (or domain\u2013unit) pair",
                               "code\u2013unit (or domain\u2013unit) pairs");
     if (round.state == "OPEN") {
       text =

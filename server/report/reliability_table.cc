@@ -81,7 +81,7 @@ std::string Percent(double confidence) {
 ReliabilityTable BuildReliabilityTable(const RoundAgreement& agreement) {
   ReliabilityTable table;
   table.coefficients = agreement.coefficients;
-  table.intervals = agreement.interval == "bootstrap";
+  table.intervals = agreement.interval == "bootstrap" || agreement.interval == "analytic";
   auto has_interval = [](const AgreementRow& row) {
     for (const agreement::Coefficient& c : row.coefficients) {
       if (c.ci) return true;

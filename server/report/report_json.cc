@@ -25,6 +25,18 @@ json CoefficientJson(const Coefficient& c) {
                  {"samples", c.ci->samples}};
   }
   if (c.p_below_min) out["p_below_min"] = *c.p_below_min;
+  if (c.analytic && c.analytic->defined()) {
+    // Analytic intervals: "ci" is the analytic interval (samples 0).
+    if (out.contains("ci")) out["ci"]["method"] = "analytic";
+    out["se"] = c.analytic->se;
+    out["se_method"] = "analytic";
+    if (c.analytic->p_value) out["p_value"] = *c.analytic->p_value;
+    out["se_degrees_of_freedom"] = c.analytic->degrees_of_freedom;
+  } else if (c.analytic) {
+    out["se"] = nullptr;
+    out["se_method"] = "analytic";
+    out["se_reason"] = c.analytic->undefined_reason;
+  }
   return out;
 }
 

@@ -155,6 +155,49 @@ size_t Expect(const std::string& text, const std::string& needle, size_t from) {
   return at == std::string::npos ? from : at + needle.size();
 }
 
+// --interval analytic: the intervals of the paragraph, the tables and the JSON
+// are the analytic ones the agreement service computes (Gwet 2008, 2014).
+TEST_F(ReportMethodsTest, AnalyticIntervalsAreGwetsStandardErrors) {
+  v1::GetReportRequest request;
+  request.set_project("study");
+  request.set_round("r1");
+  request.set_format(v1::JSON);
+  request.set_interval("analytic");
+  v1::GetReportResponse response;
+  grpc::Status s = Call(lead_, &v1::ReportService::Stub::GetReport, *report_, request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const json round = json::parse(response.content())["rounds"][0];
+  EXPECT_EQ(round["agreement"]["interval"], "analytic");
+  const std::string paragraph = round["methods"]["paragraph"];
+  EXPECT_NE(paragraph.find("analytic standard errors (Gwet, 2008, 2014)"), std::string::npos)
+      << paragraph;
+  const json* alpha =
+      Coefficient(round["agreement"]["independent"]["overall"], "krippendorff_alpha");
+  ASSERT_NE(alpha, nullptr);
+  ASSERT_TRUE(alpha->contains("se")) << alpha->dump();
+  EXPECT_EQ((*alpha)["se_method"], "analytic");
+  EXPECT_EQ((*alpha)["ci"]["method"], "analytic");
+  const double se = (*alpha)["se"], low = (*alpha)["ci"]["low"], value = (*alpha)["value"];
+  EXPECT_GT(se, 0);
+  EXPECT_LT(low, value);
+  EXPECT_NE(paragraph.find(report::ApaInterval(low, (*alpha)["ci"]["high"].get<double>())),
+            std::string::npos)
+      << paragraph;
+  // The same numbers as ComputeAgreement's.
+  v1::ComputeAgreementRequest compute;
+  compute.set_project("study");
+  compute.set_round("r1");
+  v1::ComputeAgreementResponse computed;
+  ASSERT_TRUE(
+      Call(lead_, &v1::AgreementService::Stub::ComputeAgreement, *agreement_, compute, &computed)
+          .ok());
+  for (const v1::Coefficient& c : computed.overall().coefficients()) {
+    if (c.name() != "krippendorff_alpha") continue;
+    EXPECT_DOUBLE_EQ(c.se(), se);
+    EXPECT_DOUBLE_EQ(c.ci_low(), low);
+  }
+}
+
 TEST_F(ReportMethodsTest, TheParagraphStatesTheReportsNumbersInOrder) {
   const json report = json::parse(Report(v1::JSON));
   const json& round = report["rounds"][0];

@@ -31,6 +31,10 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA: require client certificates signed by it (mutual TLS)");
 ABSL_FLAG(int64_t, max_document_bytes, 16 << 20, "largest document text accepted, in bytes");
+ABSL_FLAG(absl::Duration, extraction_time_limit, absl::Seconds(30),
+          "longest a document file's text extraction (pandoc, pdftotext) may run");
+ABSL_FLAG(int64_t, extraction_memory_bytes, int64_t{1} << 30,
+          "most memory (address space) a document file's text extraction may use");
 ABSL_FLAG(int32_t, max_threads, 64, "most gRPC handler threads");
 ABSL_FLAG(int32_t, max_message_bytes, 64 << 20,
           "largest request or response message, in bytes (larger: RESOURCE_EXHAUSTED)");
@@ -97,6 +101,9 @@ int main(int argc, char** argv) {
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   options.max_document_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_max_document_bytes));
+  options.extraction_time_limit = absl::GetFlag(FLAGS_extraction_time_limit);
+  options.extraction_memory_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_extraction_memory_bytes));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_batch = absl::GetFlag(FLAGS_max_batch);

@@ -19,6 +19,7 @@
 #include "icr/v1/project.pb.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
+#include "server/text/sandbox.h"
 
 namespace icr::catalog {
 
@@ -37,6 +38,8 @@ struct TokenHolder {
 struct CatalogOptions {
   // Largest document text accepted, in bytes of UTF-8.
   size_t max_document_bytes = 16 << 20;
+  // Limits of the tool that extracts a document's text from a file.
+  text::SandboxLimits extraction;
 };
 
 class Catalog {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "server/service/rate_limiter.h"
 
@@ -41,6 +42,9 @@ struct ServerOptions {
   int max_message_bytes = 64 << 20;
   // Largest document text (RESOURCE_EXHAUSTED).
   size_t max_document_bytes = 16 << 20;
+  // Time and memory of the tool extracting a document's text from a file.
+  absl::Duration extraction_time_limit = absl::Seconds(30);
+  size_t extraction_memory_bytes = size_t{1} << 30;
   // Most codings in one SubmitCodings request or ImportCodings message
   // (RESOURCE_EXHAUSTED).
   int max_batch = 10000;

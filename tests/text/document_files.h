@@ -41,6 +41,17 @@ inline constexpr char kTranscriptText[] =
     "first item\n\nsecond item\n\n"
     "Ana\n\nLead\n\nBo\n\nCoder\n";
 
+// kTranscriptText as `format` gives it: RTF has no lists, so pandoc writes a
+// list item as a paragraph led by a bullet.
+inline std::string ExpectedTranscriptText(const std::string& format) {
+  std::string text = kTranscriptText;
+  if (format != "rtf") return text;
+  for (const std::string item : {"first item", "second item"}) {
+    text.replace(text.find(item), item.size(), "\u2022 " + item);
+  }
+  return text;
+}
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
@@ -57,7 +68,8 @@ inline std::string WriteWithPandoc(const std::string& markdown, const std::strin
   const std::string target = dir + "/written." + format;
   std::vector<std::string> args = {"/usr/bin/pandoc", "--from", "markdown", source, "-o", target};
   // A whole HTML page; its <title> is no paragraph of the text.
-  if (format == "html") args.insert(args.end(), {"--standalone", "--metadata", "pagetitle=Interview"});
+  if (format == "html")
+    args.insert(args.end(), {"--standalone", "--metadata", "pagetitle=Interview"});
   CommandResult result = Run(args);
   if (result.exit_code != 0) return "";
   return ReadFile(target);

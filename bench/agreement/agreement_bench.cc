@@ -118,21 +118,32 @@ void BM_AnalyticSeOnly_1Mx10x20(benchmark::State& state) {
   const VarianceOptions options;
   for (auto _ : state) {
     Coefficient c[] = {pa, fleiss, ac1, bp, alpha, conger, light};
-    // As Analyze computes them: one shared pass for five, Conger's own (here
-    // with the coders' shares recomputed, which Analyze takes from Conger's
-    // value), none for Light's.
+    // As Analyze computes them: one shared pass for five, none for Light's;
+    // Conger's is BM_CongerWithSe - BM_Conger (it shares its value's pass).
     AddMultiRaterSes(counts, options,
                      {.percent_agreement = &c[0],
                       .fleiss_kappa = &c[1],
                       .gwet_ac1 = &c[2],
                       .brennan_prediger = &c[3],
                       .nominal_alpha = &c[4]});
-    AddCongerKappaSe(counts, table, Weights::kNone, options, &c[5]);
     AddLightKappaSe(options, &c[6]);
     benchmark::DoNotOptimize(c);
   }
 }
 BENCHMARK(BM_AnalyticSeOnly_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_Conger_1Mx10x20(benchmark::State& state) {
+  const ReliabilityData& data = Large();
+  const UnitCounts counts = CountValues(data);
+  const CoderTable table = CoderTableOf(data, counts);
+  const VarianceOptions options;
+  const bool with_se = state.range(0) == 1;
+  for (auto _ : state) {
+    Coefficient c = CongerKappa(counts, table, Weights::kNone, {}, with_se ? &options : nullptr);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_Conger_1Mx10x20)->Unit(benchmark::kMillisecond)->MinTime(2.0)->Arg(0)->Arg(1);
 
 // 1,000 resamples, including the per-unit contributions they start from.
 void BM_BootstrapAlpha_1000x_10Kx5(benchmark::State& state) {

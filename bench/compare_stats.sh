@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Times `icr stats --layout wide` on a generated 1,000,000-unit x 10-coder CSV
+# (with and without the analytic standard errors, --se none)
 # (~30 MB, 20 categories, 10% missing), whole process, beside NLTK's
 # AnnotationTask alpha, statsmodels' fleiss_kappa and (when installed)
 # pandas+numpy on the same kind of file. The slow ones run on smaller files
@@ -63,6 +64,15 @@ done
 icr_per_unit=$(echo "$best / $UNITS" | bc -l)
 printf '%-44s %10.3f s  (%s units, all coefficients + pairwise, best of 3)\n' \
   "icr stats --layout wide" "$best" "$UNITS"
+
+# What the analytic standard errors (on by default) add: the same run with --se none.
+bare=999
+for _ in 1 2 3; do
+  t=$(seconds "${ICR[@]}" --input "$BIG" --layout wide --coefficients all --se none)
+  bare=$(echo "if ($t < $bare) $t else $bare" | bc -l)
+done
+printf '%-44s %10.3f s  (analytic standard errors add %.0f ms)\n' \
+  "icr stats --layout wide --se none" "$bare" "$(echo "($best - $bare) * 1000" | bc -l)"
 
 compare() {  # compare NAME UNITS SCRIPT
   local name=$1 n=$2 script=$3 file="$WORK/wide_$2.csv"

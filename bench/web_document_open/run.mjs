@@ -65,6 +65,19 @@ function interview(length) {
   return [...paragraphs.join("\n\n")].slice(0, length).join("");
 }
 
+function printProfile(profile) {
+  const self = new Map();
+  const dt = (profile.endTime - profile.startTime) / profile.samples.length / 1000;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const id of profile.samples) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const name = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+  }
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.error(top.map(([name, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${name}`).join("\n"));
+}
+
 const dir = mkdtempSync(join(tmpdir(), "icr-web-bench-"));
 const httpPort = await freePort();
 const server = spawn(
@@ -134,8 +147,16 @@ try {
   // Opening: from the navigation's start to the frame after the highlights
   // are in the page (text and bars painted).
   const openTimes = [];
+  // ICR_BENCH_PROFILE=1: the last open's JavaScript profile, by self time.
+  const cdp = process.env.ICR_BENCH_PROFILE ? await context.newCDPSession(page) : null;
   for (let i = 0; i < opens; i++) {
     await page.goto("about:blank");
+    const profiling = cdp && i === opens - 1;
+    if (profiling) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
     await page.goto(url, { waitUntil: "commit" });
     const ms = await page.evaluate(
       () =>
@@ -151,6 +172,7 @@ try {
         }),
     );
     openTimes.push(ms);
+    if (profiling) printProfile((await cdp.send("Profiler.stop")).profile);
     if (process.env.ICR_BENCH_DETAIL) {
       console.error(await page.evaluate(() => JSON.stringify({
         resources: performance.getEntriesByType("resource").map((r) => [r.name.replace(/^.*\/v1/, "").slice(0, 60), Math.round(r.startTime), Math.round(r.responseEnd)]),

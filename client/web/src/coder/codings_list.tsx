@@ -1,7 +1,8 @@
 // The coder's own codings of the document, in text order: each names its
 // code (number, name, colour), quotes the passage, shows the memo, and can be
 // retracted with a reason while the round is open.
-import { useState } from "preact/hooks";
+import { memo } from "preact/compat";
+import { useMemo, useRef, useState } from "preact/hooks";
 import type { Coding } from "../types";
 import type { CodeEntry } from "./codebook";
 
@@ -86,8 +87,104 @@ function RetractForm({ onRetract, onCancel }: { onRetract: (reason: string) => P
   );
 }
 
+interface ItemProps {
+  shown: ShownCoding;
+  entry: CodeEntry | undefined;
+  text: string;
+  canRetract: boolean;
+  retracting: boolean;
+  /** Stable across renders: they call the list's latest props. */
+  actions: ItemActions;
+}
+
+interface ItemActions {
+  show: (shown: ShownCoding) => void;
+  emphasize: (id: string | null) => void;
+  startRetract: (id: string | null) => void;
+  retract: (coding: Coding, reason: string) => Promise<void>;
+}
+
+function sameItem(a: ItemProps, b: ItemProps): boolean {
+  const x = a.shown.coding;
+  const y = b.shown.coding;
+  return (
+    (x === y ||
+      (x.id === y.id && x.code === y.code && x.state === y.state && x.memo === y.memo && x.segment === y.segment)) &&
+    a.shown.start === b.shown.start &&
+    a.shown.end === b.shown.end &&
+    a.entry === b.entry &&
+    a.text === b.text &&
+    a.canRetract === b.canRetract &&
+    a.retracting === b.retracting &&
+    a.actions === b.actions
+  );
+}
+
+// One coding of the list; it renders again only when what it shows changes,
+// so adding a coding to a long list costs one item, not all of them.
+const CodingItem = memo(function CodingItem({ shown, entry, text, canRetract, retracting, actions }: ItemProps) {
+  const { coding } = shown;
+  return (
+    <li
+      class="coding-item"
+      data-coding={coding.id}
+      onMouseEnter={() => actions.emphasize(coding.id)}
+      onMouseLeave={() => actions.emphasize(null)}
+    >
+      <div class="coding-line">
+        <CodeTag entry={entry} code={coding.code} />
+        <button
+          type="button"
+          class="quiet small"
+          onFocus={() => actions.emphasize(coding.id)}
+          onBlur={() => actions.emphasize(null)}
+          onClick={() => actions.show(shown)}
+          aria-label={`Show the passage coded ${entry?.code.name || coding.code}`}
+        >
+          Show
+        </button>
+        {canRetract && !retracting && (
+          <button
+            type="button"
+            class="quiet small"
+            onClick={() => actions.startRetract(coding.id)}
+            aria-label={`Retract the coding ${entry?.code.name || coding.code}`}
+          >
+            Retract…
+          </button>
+        )}
+      </div>
+      <blockquote>
+        {coding.segment !== undefined && <span class="muted">Segment {Number(coding.segment) + 1}: </span>}
+        {excerpt(text, shown.start, shown.end)}
+      </blockquote>
+      {coding.memo && <p class="memo">Memo: {coding.memo}</p>}
+      {retracting && (
+        <RetractForm
+          onCancel={() => actions.startRetract(null)}
+          onRetract={async (reason) => {
+            await actions.retract(coding, reason);
+            actions.startRetract(null);
+          }}
+        />
+      )}
+    </li>
+  );
+}, sameItem);
+
 export function CodingsList(props: CodingsListProps) {
   const [retracting, setRetracting] = useState<string | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const actions = useMemo<ItemActions>(
+    () => ({
+      show: (shown) => latest.current.onShow(shown),
+      emphasize: (id) => latest.current.onEmphasize(id),
+      startRetract: setRetracting,
+      retract: (coding, reason) => latest.current.onRetract(coding, reason),
+    }),
+    [],
+  );
   return (
     <section class="codings card" aria-labelledby="codings-heading">
       <h2 id="codings-heading">
@@ -100,57 +197,17 @@ export function CodingsList(props: CodingsListProps) {
         </p>
       )}
       <ol class="coding-items">
-        {props.codings.map((shown) => {
-          const { coding } = shown;
-          const entry = props.entries.get(coding.code);
-          return (
-            <li
-              key={coding.id}
-              class="coding-item"
-              data-coding={coding.id}
-              onMouseEnter={() => props.onEmphasize(coding.id)}
-              onMouseLeave={() => props.onEmphasize(null)}
-            >
-              <div class="coding-line">
-                <CodeTag entry={entry} code={coding.code} />
-                <button
-                  type="button"
-                  class="quiet small"
-                  onFocus={() => props.onEmphasize(coding.id)}
-                  onBlur={() => props.onEmphasize(null)}
-                  onClick={() => props.onShow(shown)}
-                  aria-label={`Show the passage coded ${entry?.code.name || coding.code}`}
-                >
-                  Show
-                </button>
-                {props.canRetract && retracting !== coding.id && (
-                  <button
-                    type="button"
-                    class="quiet small"
-                    onClick={() => setRetracting(coding.id)}
-                    aria-label={`Retract the coding ${entry?.code.name || coding.code}`}
-                  >
-                    Retract…
-                  </button>
-                )}
-              </div>
-              <blockquote>
-                {coding.segment !== undefined && <span class="muted">Segment {Number(coding.segment) + 1}: </span>}
-                {excerpt(props.text, shown.start, shown.end)}
-              </blockquote>
-              {coding.memo && <p class="memo">Memo: {coding.memo}</p>}
-              {retracting === coding.id && (
-                <RetractForm
-                  onCancel={() => setRetracting(null)}
-                  onRetract={async (reason) => {
-                    await props.onRetract(coding, reason);
-                    setRetracting(null);
-                  }}
-                />
-              )}
-            </li>
-          );
-        })}
+        {props.codings.map((shown) => (
+          <CodingItem
+            key={shown.coding.id}
+            shown={shown}
+            entry={props.entries.get(shown.coding.code)}
+            text={props.text}
+            canRetract={props.canRetract}
+            retracting={retracting === shown.coding.id}
+            actions={actions}
+          />
+        ))}
       </ol>
       {props.retracted.length > 0 && (
         <details class="retracted">

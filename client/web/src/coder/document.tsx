@@ -97,18 +97,36 @@ export function DocumentView({ params }: RouteProps) {
 
   const prepared = useLoad(() => loadDocument(project, roundId, documentId), [project, roundId, documentId]);
   const work = useLoad(() => loadWork(project, roundId, documentId, me), [project, roundId, documentId, me]);
+  // Writes made here are already drawn (merged below from the POST's answer):
+  // their own change needs no reload of every coding, only a look at the
+  // progress, which the server may have moved.
+  const ownWrites = useRef(0);
   useChanges(
     project,
-    () => work.reload(),
+    (change) => {
+      const own =
+        ownWrites.current > 0 && change.coder === me && /CodingService\/(SubmitCodings|RetractCoding)$/.test(change.method ?? "");
+      ownWrites.current = 0;
+      if (!own) return work.reload();
+      get<ListProgressResponse>(path("projects", project, "rounds", roundId, "progress"), { coder: me }).then(
+        (progress) => {
+          const mine = progress.progress.find((p) => p.document === documentId && p.coder === me);
+          if ((mine?.state ?? "NOT_STARTED") !== work.data?.state) work.reload();
+        },
+        () => work.reload(),
+      );
+    },
     (change) => !change.document || change.document === documentId,
   );
 
-  // Codings added or retracted here, shown before the next load confirms them.
+  // Codings added or retracted here, merged with what was loaded (a load
+  // that holds them supersedes them); kept across loads, since a load begun
+  // before a write may answer after it.
   const [local, setLocal] = useState<{ added: Coding[]; retracted: Map<string, string> }>({
     added: [],
     retracted: new Map(),
   });
-  useEffect(() => setLocal({ added: [], retracted: new Map() }), [work.data]);
+  useEffect(() => setLocal({ added: [], retracted: new Map() }), [project, roundId, documentId, me]);
 
   const [target, setTarget] = useState<Target | null>(null);
   const [currentSegment, setCurrentSegment] = useState(-1);
@@ -252,6 +270,7 @@ export function DocumentView({ params }: RouteProps) {
         retract_reason: "",
         retracted_by: "",
       };
+      ownWrites.current++;
       setLocal((l) => ({ ...l, added: [...l.added, added] }));
       announce(`Coded “${entry.code.name || entry.code.id}”.`);
       setMemo("");
@@ -271,6 +290,7 @@ export function DocumentView({ params }: RouteProps) {
       reason,
       request_id: requestId(),
     });
+    ownWrites.current++;
     setLocal((l) => ({ ...l, retracted: new Map(l.retracted).set(coding.id, reason) }));
     announce("Coding retracted.");
   }

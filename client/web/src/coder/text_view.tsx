@@ -3,7 +3,7 @@
 // code's number at each coding's start and its names on hover. A block
 // re-renders only when what covers it changes.
 import { memo } from "preact/compat";
-import { useMemo, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { CodeEntry } from "./codebook";
 import { blockAt, blockRuns, segmentAt, type Block, type Mark, type Span } from "./highlights";
 import { snapToWords } from "./snap";
@@ -121,9 +121,23 @@ function textOffset(blocks: Block[], node: Node, offset: number): number | null 
   return Math.min(block.start + range.toString().length, block.end);
 }
 
+/** Blocks drawn on the first frame: more than a screenful. */
+const firstBlocks = 120;
+/** Blocks added on each later task, until the whole text is in the page. */
+const blocksPerTask = 400;
+
 export function TextView(props: TextViewProps) {
   const { blocks, blockMarks, marks, segments } = props;
   const container = useRef<HTMLDivElement>(null);
+  // A long text is put into the page in pieces: the first screens at once,
+  // the rest in the following tasks, so the text opens without waiting for
+  // thousands of lines to be built.
+  const [drawn, setDrawn] = useState(Math.min(blocks.length, firstBlocks));
+  useEffect(() => {
+    if (drawn >= blocks.length) return;
+    const timer = setTimeout(() => setDrawn((n) => Math.min(blocks.length, n + blocksPerTask)), 0);
+    return () => clearTimeout(timer);
+  }, [drawn, blocks.length]);
   const shared: Shared = {
     text: props.text,
     segments,
@@ -168,13 +182,13 @@ export function TextView(props: TextViewProps) {
       data-lanes={Math.min(props.lanes, maxLanes)}
       onMouseUp={onMouseUp}
     >
-      {blocks.map((block, b) => {
+      {(drawn < blocks.length ? blocks.slice(0, drawn) : blocks).map((block, b) => {
         const version = [
           markVersions[b],
           touches(currentSpan, block) ? `c${props.currentSegment}` : "",
           touches(props.selection, block) ? `s${props.selection!.start}-${props.selection!.end}` : "",
           props.emphasized && ("," + markVersions[b]).includes("," + props.emphasized + ":") ? `e${props.emphasized}` : "",
-          props.lanes,
+          Math.min(props.lanes, maxLanes),
         ].join("|");
         return <BlockView key={b} block={block} shared={shared} marks={blockMarks[b]!} version={version} />;
       })}
@@ -185,5 +199,11 @@ export function TextView(props: TextViewProps) {
 /** Scrolls the block holding UTF-16 offset `at` into the middle of the view. */
 export function scrollToOffset(blocks: Block[], at: number): void {
   const b = blockAt(blocks, at);
-  document.querySelector(`.doc-text [data-b="${b}"]`)?.scrollIntoView({ block: "center" });
+  const scroll = (tries: number) => {
+    const line = document.querySelector(`.doc-text [data-b="${b}"]`);
+    // A block not yet in the page (the text is still being put in) is waited for.
+    if (line) line.scrollIntoView({ block: "center" });
+    else if (tries > 0) setTimeout(() => scroll(tries - 1), 16);
+  };
+  scroll(60);
 }

@@ -128,8 +128,13 @@ void AddDocumentCommands(CLI::App& app, const Context& ctx) {
       absl::StatusOr<v1::CreateDocumentResponse> response =
           connection.Call(&v1::ProjectService::Stub::CreateDocument, connection.project(), request);
       if (!response.ok()) {
-        return absl::Status(response.status().code(),
-                            absl::StrCat(add->file, ": ", response.status().message()));
+        // The file named first; the payload keeps it a server error (exit 1).
+        absl::Status named(response.status().code(),
+                           absl::StrCat(add->file, ": ", response.status().message()));
+        response.status().ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+          named.SetPayload(url, payload);
+        });
+        return named;
       }
       Print(ctx.globals, std::cout, *response, DocumentRows(One(response->document())));
       return absl::OkStatus();

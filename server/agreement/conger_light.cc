@@ -77,7 +77,9 @@ Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table, Weigh
                         Multiplicity multiplicity, const VarianceOptions* analytic) {
   const int q = table.num_categories;
   const bool weighted = weights != Weights::kNone;
-  const std::vector<double> w = AgreementWeights(q, weights);
+  // Unweighted: no q x q matrix (set-valued data can have thousands of
+  // categories); the identity's terms are read off directly.
+  const std::vector<double> w = weighted ? AgreementWeights(q, weights) : std::vector<double>();
   const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
   Coefficient c;
   c.name = "conger_kappa";
@@ -102,8 +104,8 @@ Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table, Weigh
   // p_e = sum_kl w_kl (pbar_k pbar_l - s2_kl / r); s2_kl / r =
   // (sum_g p_gk p_gl - r pbar_k pbar_l) / (r (r - 1)).
   for (int k = 0; k < q; ++k) {
-    for (int l = 0; l < q; ++l) {
-      const double wkl = w[static_cast<size_t>(k) * q + l];
+    for (int l = weighted ? 0 : k; l < (weighted ? q : k + 1); ++l) {
+      const double wkl = weighted ? w[static_cast<size_t>(k) * q + l] : 1.0;
       if (wkl == 0) continue;
       double cross = 0;
       for (int g : s.coders) {
@@ -151,6 +153,11 @@ void CongerSe(const UnitCounts& counts, const CoderTable& table, const std::vect
     const double* p = s.share.data() + static_cast<size_t>(g) * q;
     for (int k = 0; k < q; ++k) {
       const double b = r * s.mean[k] - p[k];
+      if (!weighted) {  // A_gk = p_gk, C_gk = B_gk
+        dterm[g] += p[k] * b;
+        cterm[static_cast<size_t>(g) * q + k] += b;
+        continue;
+      }
       double a = 0;
       for (int l = 0; l < q; ++l) a += w[static_cast<size_t>(k) * q + l] * p[l];
       dterm[g] += a * b;
@@ -208,10 +215,79 @@ void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights
     return;
   }
   const bool weighted = weights != Weights::kNone;
-  const std::vector<double> w = AgreementWeights(table.num_categories, weights);
+  const std::vector<double> w =
+      weighted ? AgreementWeights(table.num_categories, weights) : std::vector<double>();
   const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
   CongerSe(counts, table, w, weighted, s, options, c, multiplicity);
 }
+
+namespace {
+
+// The mean of sorted values (the coders' order does not change the digits).
+double SortedMean(std::vector<double>& v) {
+  std::sort(v.begin(), v.end());
+  double sum = 0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
+// Light's kappa without weights: per pair only the two coders' marginals and
+// their agreements, O(q) memory per pair whatever the categories.
+Coefficient LightUnweighted(const CoderTable& table, int64_t rows, Multiplicity multiplicity,
+                            Coefficient c) {
+  const int coders = table.coders, q = table.num_categories;
+  const int pairs = coders * (coders - 1) / 2;
+  std::vector<double> margins(static_cast<size_t>(pairs) * 2 * q, 0.0), agree(pairs, 0.0);
+  double complete = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const double t = RowWeight(multiplicity, r);
+    if (t == 0) continue;
+    const int32_t* row = table.row(r);
+    bool all = true;
+    for (int g = 0; g < coders && all; ++g) all = row[g] != ReliabilityData::kMissing;
+    if (!all) continue;
+    complete += t;
+    int index = 0;
+    for (int a = 0; a < coders; ++a) {
+      for (int b = a + 1; b < coders; ++b, ++index) {
+        double* m = margins.data() + static_cast<size_t>(index) * 2 * q;
+        m[row[a]] += t;
+        m[q + row[b]] += t;
+        if (row[a] == row[b]) agree[index] += t;
+      }
+    }
+  }
+  c.units = std::llround(complete);
+  c.pairable_values = c.units * coders;
+  if (complete == 0) {
+    c.reason = "no unit was coded by every coder (Light's kappa reads only those)";
+    return c;
+  }
+  std::vector<double> kappas, observed, expected;
+  int index = 0;
+  for (int a = 0; a < coders; ++a) {
+    for (int b = a + 1; b < coders; ++b, ++index) {
+      const double* m = margins.data() + static_cast<size_t>(index) * 2 * q;
+      const double pa = agree[index] / complete;
+      double pe = 0;
+      for (int k = 0; k < q; ++k) pe += (m[k] / complete) * (m[q + k] / complete);
+      if (!(pe < 1.0 - 1e-12)) {
+        c.reason = absl::StrCat("Cohen's kappa of coders ", a + 1, " and ", b + 1,
+                                " is undefined: one category only: chance agreement is 1");
+        return c;
+      }
+      kappas.push_back((pa - pe) / (1.0 - pe));
+      observed.push_back(pa);
+      expected.push_back(pe);
+    }
+  }
+  c.observed = SortedMean(observed);
+  c.expected = SortedMean(expected);
+  c.value = SortedMean(kappas);
+  return c;
+}
+
+}  // namespace
 
 Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
                        Multiplicity multiplicity) {
@@ -225,6 +301,7 @@ Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
     return c;
   }
   const int pairs = coders * (coders - 1) / 2;
+  if (weights == Weights::kNone) return LightUnweighted(table, rows, multiplicity, std::move(c));
   const size_t cells = static_cast<size_t>(q) * q;
   std::vector<int64_t> tables(static_cast<size_t>(pairs) * cells, 0);
   int64_t complete = 0;

@@ -408,6 +408,33 @@ TEST(AnalyticSe, SharedPassEqualsEachFunction) {
   }
 }
 
+// Set-valued data can have tens of thousands of categories: Conger's and
+// Light's kappa (and Conger's variance) hold no q x q table when unweighted
+// (one would be 3.2 GB per pair here).
+TEST(AnalyticSe, ManyCategoriesNeedNoSquareTables) {
+  const int units = 20000;
+  ReliabilityData data(units, {"a", "b", "c"});
+  for (int u = 0; u < units; ++u) {
+    const int32_t v = data.InternValue("v" + std::to_string(u));
+    const int32_t other = data.InternValue("w" + std::to_string(u));
+    data.set_value(u, 0, v);
+    data.set_value(u, 1, v);
+    data.set_value(u, 2, u % 4 == 0 ? other : v);
+  }
+  const UnitCounts counts = CountValues(data);
+  const CoderTable table = CoderTableOf(data, counts);
+  const VarianceOptions options;
+  const Coefficient conger = CongerKappa(counts, table, Weights::kNone, {}, &options);
+  ASSERT_TRUE(conger.defined()) << conger.reason;
+  ASSERT_TRUE(conger.analytic && conger.analytic->defined());
+  const Coefficient light = LightKappa(table, counts.rows());
+  ASSERT_TRUE(light.defined()) << light.reason;
+  // Coders a and b agree everywhere, c with them on 3 units in 4: the pairs'
+  // p_a are 1, .75, .75, and chance agreement is near 0.
+  EXPECT_NEAR(light.observed, (1 + 0.75 + 0.75) / 3, 1e-12);
+  EXPECT_NEAR(*light.value, (1 + 0.75 + 0.75) / 3, 1e-3);
+}
+
 // The same variance whether a row is repeated or weighted (the live server
 // computes on pattern counts with multiplicities).
 TEST(AnalyticSe, MultiplicityEqualsRepeatedRows) {

@@ -330,7 +330,10 @@ TEST(SetAnalysisTest, ManyDistinctSetsAnswerOrAreRefusedQuickly) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(answered.ok()) << answered.status();
   EXPECT_TRUE(answered->coefficients[0].defined());
-  EXPECT_LT(seconds, 1.5) << within << " distinct sets";
+  // A guard against a blow-up (the refusal below keeps the work bounded),
+  // not a timing: the figure is live_bench's. Loose enough for a loaded
+  // 2-core CI machine running the suite two tests at a time.
+  EXPECT_LT(seconds, 6.0) << within << " distinct sets";
   std::cerr << within << " distinct sets: " << seconds << " s\n";
   const auto refused = AnalyzeSets(ManySets(within + 100), options, live, {});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);

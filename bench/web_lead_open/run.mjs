@@ -127,10 +127,6 @@ try {
   console.log(`study: ${DOCUMENTS} documents (${segments} paragraphs), 267 codes, 3 coders, ${codings} codings; ` +
     `set up in ${((Date.now() - setupStart) / 1000).toFixed(1)} s`);
 
-  if (process.env.ICR_BENCH_HOLD) {
-    console.log(`holding: ${base} lead token ${people.lead}`);
-    await new Promise((r) => process.on("SIGUSR2", r));
-  }
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
   const screens = [

@@ -188,27 +188,35 @@ export function AgreementDashboard({ params }: RouteProps) {
   const agreement = useLoad(() => loadAgreement(project, roundId, query),
     [project, roundId, chosen.join(","), analysis, rollup, unfinished]);
 
-  // Per document: the overall row of each document, loaded after the table.
+  // Per document: the overall row of each document, loaded after the table is
+  // on screen, two at a time so the table's own reloads are not queued behind
+  // 40-odd of these. Leaving the screen or changing the question stops them.
   const [perDocument, setPerDocument] = useState<DocumentAgreement[]>();
   const perDocGeneration = useRef(0);
+  useEffect(() => () => { perDocGeneration.current++; }, []);
   const loadPerDocument = async (only?: string) => {
     const documents = roundShown?.documents ?? [];
     const mine = ++perDocGeneration.current;
+    const stale = () => mine !== perDocGeneration.current;
     const docQuery = (d: string) => ({ ...query, coefficients: [primary, "percent_agreement"], documents: [d] });
     const fetchOne = (d: string) => loadAgreement(project, roundId, docQuery(d)).catch((e: Error) => e);
     if (only && perDocument) {
       const answer = await fetchOne(only);
-      if (mine !== perDocGeneration.current) return;
+      if (stale()) return;
       setPerDocument((old) => old?.map((x) => x.document === only ? { document: only, answer } : x));
       return;
     }
-    const answers = await eachLimited(documents, 4, fetchOne);
-    if (mine === perDocGeneration.current) {
+    // After the frame that paints the table.
+    await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+    if (stale()) return;
+    const answers = await eachLimited(documents, 2, fetchOne, stale).catch(() => undefined);
+    if (answers && !stale()) {
       setPerDocument(documents.map((document, i) => ({ document, answer: answers[i]! })));
     }
   };
   useEffect(() => {
     if (agreement.data && roundShown) void loadPerDocument();
+    else perDocGeneration.current++; // the table is loading for a new question
   }, [roundShown?.documents.join(","), agreement.data === undefined, chosen.join(","), analysis, rollup, unfinished]);
 
   // Live: a change to this round's codings, progress or resolutions reloads.

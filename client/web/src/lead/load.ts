@@ -45,19 +45,32 @@ export function loadDisagreements(project: string, round: string): Promise<Disag
     "disagreements");
 }
 
-/** Runs `work` on each item, at most `limit` at a time (the browser keeps 6 connections). */
-export async function eachLimited<T, R>(items: T[], limit: number,
-                                        work: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * Runs `work` on each item, at most `limit` at a time (the browser keeps 6
+ * connections). Once `stopped()` is true no further item starts (a screen that
+ * closed, or whose question changed, leaves the server free for the next) and
+ * the promise rejects with a StoppedError when the running ones end.
+ */
+export async function eachLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>,
+                                        stopped: () => boolean = () => false): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped()) {
       const i = next++;
       out[i] = await work(items[i]!);
     }
   });
   await Promise.all(runners);
+  if (stopped()) throw new StoppedError();
   return out;
+}
+
+/** Work left undone because what asked for it no longer wants it. */
+export class StoppedError extends Error {
+  constructor() {
+    super("stopped");
+  }
 }
 
 /** Offers `text` as a file download named `name`. */

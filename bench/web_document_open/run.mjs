@@ -65,13 +65,51 @@ function interview(length) {
   return [...paragraphs.join("\n\n")].slice(0, length).join("");
 }
 
+// The app's minified positions mapped back to its sources (app.js.map).
+function sourceNamer() {
+  let lines;
+  try {
+    const map = JSON.parse(readFileSync(join(build, "web/app.js.map"), "utf8"));
+    const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let source = 0, line = 0, column = 0;
+    lines = map.mappings.split(";").map((group) => {
+      let generated = 0;
+      return group.split(",").filter(Boolean).map((segment) => {
+        const values = [];
+        for (let i = 0, value = 0, shift = 0; i < segment.length; i++) {
+          const d = digits.indexOf(segment[i]);
+          value += (d & 31) << shift;
+          if (d & 32) shift += 5;
+          else {
+            values.push(value & 1 ? -(value >> 1) : value >> 1);
+            value = shift = 0;
+          }
+        }
+        generated += values[0];
+        if (values.length > 1) { source += values[1]; line += values[2]; column += values[3]; }
+        return [generated, map.sources[source], line + 1];
+      });
+    });
+  } catch {
+    return () => "";
+  }
+  return (lineNumber, columnNumber) => {
+    const group = lines[lineNumber] ?? [];
+    let best;
+    for (const entry of group) if (entry[0] <= columnNumber) best = entry;
+    return best ? `${best[1].replace(/^.*node_modules\//, "").replace(/^(\.\.\/)+/, "")}:${best[2]}` : "";
+  };
+}
+
 function printProfile(profile) {
+  const named = sourceNamer();
   const self = new Map();
   const dt = (profile.endTime - profile.startTime) / profile.samples.length / 1000;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   for (const id of profile.samples) {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const name = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber + 1}`;
+    const { functionName, url, lineNumber, columnNumber } = byId.get(id).callFrame;
+    const where = url.endsWith("app.js") ? named(lineNumber, columnNumber) : url.split("/").pop();
+    const name = `${functionName || "(anonymous)"} ${where}`;
     self.set(name, (self.get(name) ?? 0) + dt);
   }
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
@@ -190,6 +228,7 @@ try {
   // Applying a code by keyboard: j moves to the next segment, a digit
   // applies; timed inside the page from the key's event to the frame after
   // the new coding is drawn (its POST answered, so stored and synced).
+  if (cdp) await cdp.send("Profiler.start");
   const pressTimes = await page.evaluate(async (presses) => {
     const key = (k) => window.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
     const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
@@ -210,6 +249,7 @@ try {
     }
     return times;
   }, presses);
+  if (cdp) printProfile((await cdp.send("Profiler.stop")).profile);
 
   // The server's share: each POST of a coding, as the browser timed it.
   const postTimes = await page.evaluate(() =>

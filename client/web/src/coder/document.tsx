@@ -351,6 +351,23 @@ export function DocumentView({ params }: RouteProps) {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
+  // The text's handlers, the same function on every render (so the text view
+  // need not render again), calling this render's code.
+  const textHandlers = useRef({ select: (_span: Span) => {}, clickSegment: (_index: number) => {} });
+  textHandlers.current = {
+    select: (span) => {
+      if (!open) return;
+      setTarget({ kind: "span", span });
+      setPickerOpen(true);
+    },
+    clickSegment: (index) => {
+      setCurrentSegment(index);
+      if (open) setTarget({ kind: "segment", index });
+    },
+  };
+  const onSelectText = useMemo(() => (span: Span) => textHandlers.current.select(span), []);
+  const onClickSegment = useMemo(() => (index: number) => textHandlers.current.clickSegment(index), []);
+
   if (prepared.error) return <ErrorNote error={prepared.error} />;
   if (!data) return <Loading what="the document" />;
 
@@ -408,15 +425,8 @@ export function DocumentView({ params }: RouteProps) {
             currentSegment={currentSegment}
             selection={selectionSpan}
             emphasized={emphasized}
-            onSelect={(span) => {
-              if (!open) return;
-              setTarget({ kind: "span", span });
-              setPickerOpen(true);
-            }}
-            onClickSegment={(index) => {
-              setCurrentSegment(index);
-              if (open) setTarget({ kind: "segment", index });
-            }}
+            onSelect={onSelectText}
+            onClickSegment={onClickSegment}
           />
         </section>
         <aside class="doc-side" aria-label="Coding">

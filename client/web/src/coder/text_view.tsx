@@ -126,7 +126,9 @@ const firstBlocks = 120;
 /** Blocks added on each later task, until the whole text is in the page. */
 const blocksPerTask = 400;
 
-export function TextView(props: TextViewProps) {
+// Renders again only when what it draws changes, not on every change of the
+// screen around it (the picker, the busy state, the list).
+export const TextView = memo(function TextView(props: TextViewProps) {
   const { blocks, blockMarks, marks, segments } = props;
   const container = useRef<HTMLDivElement>(null);
   // A long text is put into the page in pieces: the first screens at once,
@@ -194,7 +196,7 @@ export function TextView(props: TextViewProps) {
       })}
     </div>
   );
-}
+});
 
 /** Scrolls the block holding UTF-16 offset `at` into the middle of the view. */
 export function scrollToOffset(blocks: Block[], at: number): void {

@@ -228,6 +228,14 @@ try {
   // Applying a code by keyboard: j moves to the next segment, a digit
   // applies; timed inside the page from the key's event to the frame after
   // the new coding is drawn (its POST answered, so stored and synced).
+  // ICR_BENCH_TRACE=1: the browser's own work during the key presses
+  // (style, layout, paint...), summed by kind.
+  const tracer = process.env.ICR_BENCH_TRACE ? await context.newCDPSession(page) : null;
+  const traceEvents = [];
+  if (tracer) {
+    tracer.on("Tracing.dataCollected", ({ value }) => traceEvents.push(...value));
+    await tracer.send("Tracing.start", { categories: "devtools.timeline", transferMode: "ReportEvents" });
+  }
   if (cdp) await cdp.send("Profiler.start");
   const pressTimes = await page.evaluate(async (presses) => {
     const key = (k) => window.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
@@ -250,6 +258,15 @@ try {
     return times;
   }, presses);
   if (cdp) printProfile((await cdp.send("Profiler.stop")).profile);
+  if (tracer) {
+    const done = new Promise((ok) => tracer.once("Tracing.tracingComplete", ok));
+    await tracer.send("Tracing.end");
+    await done;
+    const total = new Map();
+    for (const e of traceEvents) if (e.ph === "X" && e.dur) total.set(e.name, (total.get(e.name) ?? 0) + e.dur / 1000);
+    const top = [...total].sort((a, b) => b[1] - a[1]).slice(0, 15);
+    console.error(top.map(([name, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${name}`).join("\n"));
+  }
 
   // The server's share: each POST of a coding, as the browser timed it.
   const postTimes = await page.evaluate(() =>

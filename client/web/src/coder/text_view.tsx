@@ -121,6 +121,29 @@ function textOffset(blocks: Block[], node: Node, offset: number): number | null 
   return Math.min(block.start + range.toString().length, block.end);
 }
 
+/**
+ * Lines are grouped in chunks, each skipped by the browser while off screen
+ * (content-visibility): per chunk rather than per line, since Chromium checks
+ * every such element against the viewport on each frame.
+ */
+const chunkLines = 40;
+
+function chunkStarts(count: number): number[] {
+  const starts: number[] = [];
+  for (let first = 0; first < count; first += chunkLines) starts.push(first);
+  return starts;
+}
+
+/** A chunk's height before it was ever drawn, in em: about 95 characters a row. */
+function estimateHeight(blocks: Block[], first: number): number {
+  let rows = 0;
+  for (let b = first; b < Math.min(blocks.length, first + chunkLines); b++) {
+    const length = blocks[b]!.end - blocks[b]!.start;
+    rows += length === 0 ? 0.35 : Math.ceil(length / 95);
+  }
+  return Math.max(1, Math.round(rows * 1.9));
+}
+
 /** Blocks drawn on the first frame: more than a screenful. */
 const firstBlocks = 120;
 /** Blocks added on each later task, until the whole text is in the page. */
@@ -184,7 +207,10 @@ export const TextView = memo(function TextView(props: TextViewProps) {
       data-lanes={Math.min(props.lanes, maxLanes)}
       onMouseUp={onMouseUp}
     >
-      {(drawn < blocks.length ? blocks.slice(0, drawn) : blocks).map((block, b) => {
+      {chunkStarts(Math.min(drawn, blocks.length)).map((first) => (
+        <div key={first} class="lns" style={{ containIntrinsicSize: `auto ${estimateHeight(blocks, first)}em` }}>
+          {blocks.slice(first, Math.min(first + chunkLines, drawn)).map((block, i) => {
+        const b = first + i;
         const version = [
           markVersions[b],
           touches(currentSpan, block) ? `c${props.currentSegment}` : "",
@@ -193,7 +219,9 @@ export const TextView = memo(function TextView(props: TextViewProps) {
           Math.min(props.lanes, maxLanes),
         ].join("|");
         return <BlockView key={b} block={block} shared={shared} marks={blockMarks[b]!} version={version} />;
-      })}
+          })}
+        </div>
+      ))}
     </div>
   );
 });

@@ -11,6 +11,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "server/http/http_gateway.h"
 #include "server/service/server.h"
 
@@ -80,6 +82,13 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "icr-server: inter-coder reliability and audit server.\n"
       "  icr-server --listen 127.0.0.1:50051 --data_dir ./icr-data [--sync=false]");
+  // --help lists the flags of this file (absl matches a file named after
+  // the binary, "icr-server", which there is none of).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "server/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
 
   // SIGTERM and SIGINT are taken by this thread alone (blocked in every

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "client/refi/xml.h"
 #include "server/text/utf8.h"
+#include "server/text/utf8_append.h"
 
 namespace icr::refi {
 namespace {
@@ -222,24 +223,6 @@ class Entries {
   std::map<std::string, zip_int64_t> by_lower_name_;
 };
 
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 absl::StatusOr<std::string> Utf16ToUtf8(std::string_view bytes, bool big_endian) {
   if (bytes.size() % 2 != 0) return absl::InvalidArgumentError("UTF-16 text of odd length");
   std::string out;
@@ -256,12 +239,12 @@ absl::StatusOr<std::string> Utf16ToUtf8(std::string_view bytes, bool big_endian)
       if (low < 0xDC00 || low > 0xDFFF) {
         return absl::InvalidArgumentError("unpaired UTF-16 surrogate");
       }
-      AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), out);
+      text::AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return absl::InvalidArgumentError("unpaired UTF-16 surrogate");
     } else {
-      AppendUtf8(u, out);
+      text::AppendUtf8(out, u);
     }
   }
   return out;

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "server/common/string_view.h"
 #include "server/text/utf8.h"
+#include "server/text/utf8_append.h"
 
 namespace icr::text {
 namespace {
@@ -146,24 +147,6 @@ absl::StatusOr<std::string> RunTool(const Tool& tool, absl::string_view format,
   return std::move(run->out);
 }
 
-void AppendCodePoint(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 std::string DecodeXmlText(absl::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
@@ -194,7 +177,7 @@ std::string DecodeXmlText(absl::string_view s) {
         cp = hex ? cp * 16 + (absl::ascii_isdigit(c) ? c - '0' : absl::ascii_tolower(c) - 'a' + 10)
                  : cp * 10 + (c - '0');
       }
-      AppendCodePoint(out, cp);
+      text::AppendUtf8(out, cp);
     } else {
       absl::StrAppend(&out, s.substr(i, semicolon - i + 1));
     }
@@ -308,7 +291,7 @@ std::string RtfUnicodeToUtf8(std::string_view rtf_view) {
     }
     high_surrogate = 0;
     if (cp == '\\' || cp == '{' || cp == '}') out += '\\';
-    if (cp != 0) AppendCodePoint(out, cp);
+    if (cp != 0) text::AppendUtf8(out, cp);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "re2/re2.h"
 #include "server/common/string_view.h"
+#include "server/text/utf8_append.h"
 
 namespace icr::text {
 namespace {
@@ -132,24 +133,6 @@ std::optional<int64_t> ParseTimestamp(absl::string_view s) {
     millis = millis * 10 + (c - '0');
   }
   return total * 1000 + millis;
-}
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // WebVTT character references: the named ones WebVTT defines and numeric ones.

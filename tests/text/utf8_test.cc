@@ -12,18 +12,20 @@ const std::string kMixed = "a\xF0\x9F\x98\x80\xC3\xA9\r\nb";
 TEST(Utf8Test, AcceptsWellFormedText) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8(kMixed));
-  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC"));          // €
-  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF
+  EXPECT_TRUE(IsValidUtf8("\xE2\x82\xAC"));      // €
+  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
 }
 
 TEST(Utf8Test, RejectsMalformedText) {
-  EXPECT_FALSE(IsValidUtf8("\xC3"));                 // truncated
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));             // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));         // overlong
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));         // surrogate U+D800
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));     // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xC3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate U+D800
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xFF"));
-  EXPECT_FALSE(IsValidUtf8("a\x80" "b"));            // stray continuation
+  EXPECT_FALSE(
+      IsValidUtf8("a\x80"
+                  "b"));  // stray continuation
 }
 
 TEST(Utf8Test, MeasuresEveryUnit) {
@@ -35,7 +37,8 @@ TEST(Utf8Test, MeasuresEveryUnit) {
 
 TEST(Utf8Test, ConvertsCodePointsToUtf16AndBytes) {
   const std::vector<int64_t> code_points = {0, 1, 2, 3, 6, 5};
-  auto utf16 = ConvertOffsets(kMixed, OffsetUnit::kCodePoints, OffsetUnit::kUtf16Units, code_points);
+  auto utf16 =
+      ConvertOffsets(kMixed, OffsetUnit::kCodePoints, OffsetUnit::kUtf16Units, code_points);
   ASSERT_TRUE(utf16.ok()) << utf16.status();
   EXPECT_EQ(*utf16, (std::vector<int64_t>{0, 1, 3, 4, 7, 6}));
   auto bytes = ConvertOffsets(kMixed, OffsetUnit::kCodePoints, OffsetUnit::kUtf8Bytes, code_points);

@@ -12,6 +12,7 @@ ICR_BUILD_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcsv-dev
   libxml2-dev libzip-dev libre2-dev zlib1g-dev libicu-dev
+  libcpp-httplib-dev
 )
 
 icr_install_packages() {

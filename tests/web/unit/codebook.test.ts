@@ -1,7 +1,7 @@
 // The codebook tree and its filter (client/web/src/coder/codebook.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { codeTree, filterCodes } from "../../../client/web/src/coder/codebook";
+import { applicableCodes, codeTree, filterCodes } from "../../../client/web/src/coder/codebook";
 import type { Code } from "../../../client/web/src/types";
 
 function code(id: string, name: string, parent = "", extra: Partial<Code> = {}): Code {
@@ -45,4 +45,13 @@ test("the filter matches words of the name, id or category, ignoring accents and
   assert.deepEqual(filterCodes(tree, "support av").map((e) => e.code.id), ["avail"]);
   assert.equal(filterCodes(tree, "  ").length, tree.length);
   assert.deepEqual(filterCodes(tree, "zzz"), []);
+});
+
+test("a grouping code stays in the tree as a heading but is not applicable", () => {
+  const grouping = { ...code("themes", "Themes"), grouping_only: true } as Code;
+  const tree = codeTree([grouping, code("joy", "Joy", "themes"), code("fear", "Fear", "themes")]);
+  assert.deepEqual(tree.map((e) => [e.code.id, e.grouping]), [["themes", true], ["fear", false], ["joy", false]]);
+  assert.deepEqual(applicableCodes(tree).map((e) => e.code.id), ["fear", "joy"]);
+  // Filtering by the grouping code's name finds the codes under it.
+  assert.deepEqual(applicableCodes(filterCodes(tree, "themes")).map((e) => e.code.id), ["fear", "joy"]);
 });

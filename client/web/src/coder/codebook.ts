@@ -12,6 +12,22 @@ export interface CodeEntry {
   path: string[];
   color: string;
   hasChildren: boolean;
+  /**
+   * A code that only groups the codes under it (REFI-QDA's
+   * isCodable="false"): shown as a heading, never applied (the server
+   * refuses a coding of it).
+   */
+  grouping: boolean;
+}
+
+/** Whether the server marks `code` as grouping only. */
+export function isGrouping(code: Code): boolean {
+  return (code as Code & { grouping_only?: boolean }).grouping_only === true;
+}
+
+/** The entries a coder can apply: all but the grouping codes, in order. */
+export function applicableCodes(entries: CodeEntry[]): CodeEntry[] {
+  return entries.filter((e) => !e.grouping);
 }
 
 // Distinguishable on white, and each dark enough for a 3-pixel bar.
@@ -46,6 +62,7 @@ export function codeTree(codes: Code[]): CodeEntry[] {
       path,
       color: /^#[0-9a-fA-F]{6}$/.test(code.color) ? code.color : palette[out.length % palette.length]!,
       hasChildren: kids.length > 0,
+      grouping: isGrouping(code),
     });
     for (const kid of kids) visit(kid, depth + 1, [...path, code.name || code.id]);
   };

@@ -12,7 +12,7 @@ import { currentUser } from "../session";
 import { useChanges } from "../stream";
 import type { Code, Coding, Document, ListProgressResponse, ProgressState, Round } from "../types";
 import { ErrorNote, Loading, ProgressBadge } from "../components/ui";
-import { codeTree, filterCodes, type CodeEntry } from "./codebook";
+import { applicableCodes, codeTree, filterCodes, type CodeEntry } from "./codebook";
 import { CodingsList, type ShownCoding } from "./codings_list";
 import { assignLanes, marksByBlock, splitBlocks, type Mark, type Span } from "./highlights";
 import { Picker } from "./picker";
@@ -334,7 +334,7 @@ export function DocumentView({ params }: RouteProps) {
       event.preventDefault();
       openPicker();
     } else if (/^[1-9]$/.test(event.key) && target && open && !onControl) {
-      const entry = shown[Number(event.key) - 1];
+      const entry = applicableCodes(shown)[Number(event.key) - 1];
       if (entry) {
         event.preventDefault();
         void apply(entry);

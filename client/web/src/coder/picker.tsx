@@ -1,17 +1,19 @@
 // The code picker: the codebook tree, filtered as one types, keys 1–9 on the
 // first nine codes shown, and the chosen code's definition, inclusion and
 // exclusion criteria and example beside the list, since the codebook is the
-// coder's reference while choosing.
+// coder's reference while choosing. A grouping code (one that only groups
+// the codes under it) stays in the list as a heading no key or click applies.
 import type { RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";
-import type { CodeEntry } from "./codebook";
+import { applicableCodes, type CodeEntry } from "./codebook";
 
 export interface PickerProps {
-  /** The codes shown (already filtered), in tree order. */
+  /** The codes shown (already filtered), in tree order, grouping codes included. */
   shown: CodeEntry[];
   filter: string;
   onFilter: (text: string) => void;
   active: number;
+  /** An index into the applicable codes of `shown` (grouping codes skipped). */
   onActive: (index: number) => void;
   memo: string;
   onMemo: (text: string) => void;
@@ -54,7 +56,8 @@ function Criteria({ entry }: { entry: CodeEntry | undefined }) {
 
 export function Picker(props: PickerProps) {
   const { shown, active } = props;
-  const activeEntry = shown[active];
+  const options = applicableCodes(shown);
+  const activeEntry = options[active];
   const optionsRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -67,10 +70,10 @@ export function Picker(props: PickerProps) {
     if (key === "ArrowDown" || key === "ArrowUp") {
       event.preventDefault();
       const step = key === "ArrowDown" ? 1 : -1;
-      props.onActive(Math.max(0, Math.min(shown.length - 1, active + step)));
+      props.onActive(Math.max(0, Math.min(options.length - 1, active + step)));
     } else if (key === "Home" || key === "End") {
       event.preventDefault();
-      props.onActive(key === "Home" ? 0 : shown.length - 1);
+      props.onActive(key === "Home" ? 0 : options.length - 1);
     } else if (key === "Enter") {
       event.preventDefault();
       event.stopPropagation();
@@ -78,7 +81,7 @@ export function Picker(props: PickerProps) {
     } else if (/^[1-9]$/.test(key)) {
       event.preventDefault();
       event.stopPropagation();
-      const entry = shown[Number(key) - 1];
+      const entry = options[Number(key) - 1];
       if (entry) props.onApply(entry);
     } else if (key === "Escape") {
       event.preventDefault();
@@ -143,28 +146,52 @@ export function Picker(props: PickerProps) {
           aria-activedescendant={activeEntry ? `code-option-${activeEntry.code.id}` : undefined}
           onKeyDown={listKeys}
         >
-          {shown.map((entry, i) => (
-            <div
-              key={entry.code.id}
-              id={`code-option-${entry.code.id}`}
-              data-i={i}
-              role="option"
-              aria-selected={i === active}
-              class={`code-option depth-${Math.min(entry.depth, 4)}${i === active ? " active" : ""}`}
-              onMouseEnter={() => props.onActive(i)}
-              onClick={() => props.onApply(entry)}
-            >
-              <span class="hotkey" aria-hidden={i >= 9}>
-                {i < 9 ? <kbd>{i + 1}</kbd> : null}
-              </span>
-              <span class="swatch" style={{ background: entry.color }} />
-              <span class="code-name">
-                {entry.code.name || entry.code.id}
-                {entry.path.length > 0 && <span class="sr-only">, in {entry.path.join(", ")}</span>}
-              </span>
-              <span class="code-number muted">{entry.number}</span>
-            </div>
-          ))}
+          {shown.map((entry) => {
+            if (entry.grouping) {
+              return (
+                <div
+                  key={entry.code.id}
+                  id={`code-option-${entry.code.id}`}
+                  role="option"
+                  aria-selected={false}
+                  aria-disabled="true"
+                  title="Groups the codes under it; not applied itself"
+                  class={`code-option code-group depth-${Math.min(entry.depth, 4)}`}
+                >
+                  <span class="hotkey" aria-hidden="true" />
+                  <span class="swatch" style={{ background: entry.color }} />
+                  <span class="code-name">
+                    {entry.code.name || entry.code.id}
+                    <span class="sr-only">, a grouping code</span>
+                  </span>
+                  <span class="code-number muted">{entry.number}</span>
+                </div>
+              );
+            }
+            const i = options.indexOf(entry);
+            return (
+              <div
+                key={entry.code.id}
+                id={`code-option-${entry.code.id}`}
+                data-i={i}
+                role="option"
+                aria-selected={i === active}
+                class={`code-option depth-${Math.min(entry.depth, 4)}${i === active ? " active" : ""}`}
+                onMouseEnter={() => props.onActive(i)}
+                onClick={() => props.onApply(entry)}
+              >
+                <span class="hotkey" aria-hidden={i >= 9}>
+                  {i < 9 ? <kbd>{i + 1}</kbd> : null}
+                </span>
+                <span class="swatch" style={{ background: entry.color }} />
+                <span class="code-name">
+                  {entry.code.name || entry.code.id}
+                  {entry.path.length > 0 && <span class="sr-only">, in {entry.path.join(", ")}</span>}
+                </span>
+                <span class="code-number muted">{entry.number}</span>
+              </div>
+            );
+          })}
         </div>
         <Criteria entry={activeEntry} />
       </div>

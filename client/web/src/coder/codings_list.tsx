@@ -33,7 +33,7 @@ function CodeTag({ entry, code }: { entry: CodeEntry | undefined; code: string }
   return (
     <span class="code-tag">
       <span class="swatch" style={{ background: entry?.color ?? "#555555" }} />
-      <span class="code-tag-number">{entry?.number ?? "?"}</span> {entry?.code.name || code}
+      <span class="code-tag-number">{entry?.number ?? "?"}</span> <bdi>{entry?.code.name || code}</bdi>
     </span>
   );
 }

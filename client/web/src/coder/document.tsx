@@ -15,6 +15,7 @@ import { ErrorNote, Loading, ProgressBadge } from "../components/ui";
 import { applicableCodes, codeTree, filterCodes, type CodeEntry } from "./codebook";
 import { CodingsList, type ShownCoding } from "./codings_list";
 import { assignLanes, marksByBlock, splitBlocks, type Mark, type Span } from "./highlights";
+import { caretSpan, isSelectKey, moveFocus, type Caret } from "./keyboard_select";
 import { Picker } from "./picker";
 import { scrollToOffset, TextView } from "./text_view";
 
@@ -141,6 +142,8 @@ export function DocumentView({ params }: RouteProps) {
   const filterRef = useRef<HTMLInputElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
   const onKeyRef = useRef<(event: KeyboardEvent) => void>(() => {});
+  // The keyboard selection's ends (Shift+Arrow), null when none is under way.
+  const caret = useRef<Caret | null>(null);
 
   const data = prepared.data;
   if (data) {
@@ -213,9 +216,36 @@ export function DocumentView({ params }: RouteProps) {
       currentSegment < 0 ? (step > 0 ? 0 : data.segments.length - 1) : Math.max(0, Math.min(data.segments.length - 1, currentSegment + step));
     setCurrentSegment(next);
     setTarget({ kind: "segment", index: next });
+    caret.current = null;
     scrollToOffset(data.blocks, data.segments[next]!.start);
     const s = data.segments[next]!;
     announce(`Segment ${next + 1} of ${data.segments.length}: ${quote(data.document.text.slice(s.start, Math.min(s.end, s.start + 200)))}`);
+  }
+
+  // Shift+Arrow: starts at the passage already chosen (its end), or at the
+  // current segment's start, or at the text's start; then moves the free end.
+  function selectByKey(key: Parameters<typeof moveFocus>[3], byWord: boolean) {
+    if (!data || !open || pickerOpen) return;
+    let start = caret.current;
+    if (!start) {
+      if (target?.kind === "span") start = { anchor: target.span.start, focus: target.span.end };
+      else {
+        const segment = data.segments[target?.kind === "segment" ? target.index : currentSegment];
+        const at = segment?.start ?? 0;
+        start = { anchor: at, focus: at };
+      }
+    }
+    const next = moveFocus(data.document.text, data.blocks, start, key, byWord);
+    caret.current = next;
+    const span = caretSpan(next);
+    setTarget(span ? { kind: "span", span } : null);
+    if (span) announce(`Selected ${quote(data.document.text.slice(span.start, span.end))}`);
+    // Keeps the moving end in view.
+    setTimeout(() => {
+      const marks = document.querySelectorAll(".doc-text .sel");
+      const end = next.focus >= next.anchor ? marks[marks.length - 1] : marks[0];
+      end?.scrollIntoView({ block: "nearest" });
+    }, 0);
   }
 
   function openPicker() {
@@ -232,6 +262,7 @@ export function DocumentView({ params }: RouteProps) {
   }
 
   function closePicker() {
+    caret.current = null;
     setPickerOpen(false);
     setTarget(currentSegment >= 0 ? { kind: "segment", index: currentSegment } : null);
     setFilter("");
@@ -276,6 +307,7 @@ export function DocumentView({ params }: RouteProps) {
       setMemo("");
       setFilter("");
       setPickerOpen(false);
+      caret.current = null;
       setTarget(currentSegment >= 0 ? { kind: "segment", index: currentSegment } : null);
       textRef.current?.focus();
     } catch (e) {
@@ -316,8 +348,15 @@ export function DocumentView({ params }: RouteProps) {
   // is added once and calls the handler of the latest render, so a key
   // pressed right after a change acts on what is on screen.
   onKeyRef.current = (event: KeyboardEvent) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
     const focused = document.activeElement;
+    if (event.shiftKey && isSelectKey(event.key) && !event.metaKey && !event.altKey && !isTextField(focused)) {
+      if (!focused?.closest(".doc-side")) {
+        event.preventDefault();
+        selectByKey(event.key, event.ctrlKey);
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
       if (pickerOpen || target) {
         event.preventDefault();
@@ -357,11 +396,13 @@ export function DocumentView({ params }: RouteProps) {
   textHandlers.current = {
     select: (span) => {
       if (!open) return;
+      caret.current = null;
       setTarget({ kind: "span", span });
       setPickerOpen(true);
     },
     clickSegment: (index) => {
       setCurrentSegment(index);
+      caret.current = null;
       if (open) setTarget({ kind: "segment", index });
     },
   };
@@ -411,7 +452,8 @@ export function DocumentView({ params }: RouteProps) {
           ref={textRef}
         >
           <p class="sr-only">
-            Keys: j and k move between segments; Enter opens the code picker; 1 to 9 apply the first nine codes; Escape
+            Keys: j and k move between segments; Shift with an arrow key selects a passage character by character,
+            with Control too word by word; Enter opens the code picker; 1 to 9 apply the first nine codes; Escape
             cancels.
           </p>
           <TextView

@@ -39,14 +39,14 @@ function Criteria({ entry }: { entry: CodeEntry | undefined }) {
     <div class="criteria" aria-live="off">
       <h3>
         <span class="swatch" style={{ background: entry.color }} />
-        {entry.number}. {code.name || code.id}
+        {entry.number}. <bdi>{code.name || code.id}</bdi>
       </h3>
       {entry.path.length > 0 && <p class="muted">in {entry.path.join(" › ")}</p>}
       <dl>
         {rows.map(([label, value]) => (
           <div key={label}>
             <dt>{label}</dt>
-            <dd class={value ? "" : "muted"}>{value || "—"}</dd>
+            <dd dir="auto" class={value ? "" : "muted"}>{value || "—"}</dd>
           </div>
         ))}
       </dl>
@@ -160,7 +160,7 @@ export function Picker(props: PickerProps) {
                 >
                   <span class="hotkey" aria-hidden="true" />
                   <span class="swatch" style={{ background: entry.color }} />
-                  <span class="code-name">
+                  <span class="code-name" dir="auto">
                     {entry.code.name || entry.code.id}
                     <span class="sr-only">, a grouping code</span>
                   </span>
@@ -184,7 +184,7 @@ export function Picker(props: PickerProps) {
                   {i < 9 ? <kbd>{i + 1}</kbd> : null}
                 </span>
                 <span class="swatch" style={{ background: entry.color }} />
-                <span class="code-name">
+                <span class="code-name" dir="auto">
                   {entry.code.name || entry.code.id}
                   {entry.path.length > 0 && <span class="sr-only">, in {entry.path.join(", ")}</span>}
                 </span>

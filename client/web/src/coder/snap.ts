@@ -7,10 +7,82 @@
 
 const reach = 256;
 
-let segmenter: Intl.Segmenter | undefined;
+let wordSegmenter: Intl.Segmenter | undefined;
+let graphemeSegmenter: Intl.Segmenter | undefined;
 function words(): Intl.Segmenter {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: "word" });
-  return segmenter;
+  wordSegmenter ??= new Intl.Segmenter(undefined, { granularity: "word" });
+  return wordSegmenter;
+}
+function graphemes(): Intl.Segmenter {
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  return graphemeSegmenter;
+}
+
+/**
+ * The user-perceived character boundaries (Unicode grapheme clusters) of
+ * text[from, to), as offsets in `text`. A cluster (a letter with its
+ * diacritics, a ZWJ emoji sequence, a letter and the ZWNJ after it) is never
+ * longer than `reach` in real text, so a window that starts `reach` before
+ * the point of interest finds the right boundaries near that point.
+ */
+function graphemeBoundaries(text: string, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (const s of graphemes().segment(text.slice(from, to))) out.push(from + s.index);
+  out.push(to);
+  return out;
+}
+
+/** The nearest grapheme boundary at or before `at` ("down") or at or after it ("up"). */
+export function graphemeBoundary(text: string, at: number, round: "down" | "up"): number {
+  at = Math.max(0, Math.min(text.length, at));
+  if (at === 0 || at === text.length) return at;
+  const bounds = graphemeBoundaries(text, Math.max(0, at - reach), Math.min(text.length, at + reach));
+  if (round === "down") return [...bounds].reverse().find((b) => b <= at) ?? 0;
+  return bounds.find((b) => b >= at) ?? text.length;
+}
+
+/** Widens [start, end) to whole grapheme clusters: no diacritic, joiner or surrogate half is left out. */
+export function snapToGraphemes(text: string, start: number, end: number): { start: number; end: number } {
+  if (end < start) [start, end] = [end, start];
+  return { start: graphemeBoundary(text, start, "down"), end: graphemeBoundary(text, end, "up") };
+}
+
+/** The grapheme boundary one user-perceived character after (step 1) or before (step -1) `at`. */
+export function stepGrapheme(text: string, at: number, step: 1 | -1): number {
+  at = graphemeBoundary(text, at, step > 0 ? "down" : "up");
+  if (step > 0) {
+    if (at >= text.length) return text.length;
+    return graphemeBoundaries(text, at, Math.min(text.length, at + reach))[1] ?? text.length;
+  }
+  if (at <= 0) return 0;
+  const bounds = graphemeBoundaries(text, Math.max(0, at - reach), at);
+  return bounds.length >= 2 ? bounds[bounds.length - 2]! : 0;
+}
+
+/**
+ * The end of the next word after `at` (step 1) or the start of the word
+ * before it (step -1), as Ctrl+Shift+Arrow moves in a text editor; words are
+ * Unicode's (Intl.Segmenter), so Thai, Japanese and Chinese words count too.
+ */
+export function stepWord(text: string, at: number, step: 1 | -1): number {
+  // Windows overlap by `reach`, so a window's first (possibly cut) piece is
+  // always seen whole by the window before it.
+  if (step > 0) {
+    for (let from = Math.max(0, at - reach); ; from += reach) {
+      const to = Math.min(text.length, from + 3 * reach);
+      const found = pieces(text, from, to).find((p) => p.wordLike && p.end > at);
+      if (found) return found.end;
+      if (to >= text.length) return text.length;
+    }
+  }
+  for (let to = Math.min(text.length, at + reach); ; to -= reach) {
+    const from = Math.max(0, to - 3 * reach);
+    const found = pieces(text, from, to)
+      .reverse()
+      .find((p) => p.wordLike && p.start < at);
+    if (found) return found.start;
+    if (from <= 0) return 0;
+  }
 }
 
 interface Piece {
@@ -50,7 +122,7 @@ export function snapToWords(text: string, start: number, end: number): { start: 
     const trimmed = text.slice(start, end);
     const lead = trimmed.length - trimmed.trimStart().length;
     const trail = trimmed.length - trimmed.trimEnd().length;
-    return trimmed.trim() ? { start: start + lead, end: end - trail } : null;
+    return trimmed.trim() ? snapToGraphemes(text, start + lead, end - trail) : null;
   }
   return { start: first.start, end: Math.max(last.end, first.end) };
 }

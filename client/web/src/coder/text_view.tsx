@@ -71,8 +71,12 @@ const BlockView = memo(
     if (runs.length === 0) {
       return <div class="ln empty" data-b={block.index} data-seg={segmentAttr} />;
     }
+    // Each line takes its direction from its first strong character (a
+    // Persian line reads right to left, an English one left to right), and
+    // the runs inside are not isolated, so an English term or a number in a
+    // Persian sentence is placed by the bidi algorithm as in plain text.
     return (
-      <div class="ln" data-b={block.index} data-seg={segmentAttr}>
+      <div class="ln" dir="auto" data-b={block.index} data-seg={segmentAttr}>
         {runs.map((run) => {
           const piece = shared.text.slice(run.start, run.end);
           const current = run.segment >= 0 && run.segment === shared.currentSegment;
@@ -195,6 +199,9 @@ export const TextView = memo(function TextView(props: TextViewProps) {
       if (segment >= 0) props.onClickSegment(segment);
       return;
     }
+    // DOM offsets are logical (in the order of the text), whatever the
+    // direction the drag went on screen, so the stored passage is the one
+    // highlighted; snapping keeps whole words and grapheme clusters.
     const snapped = snapToWords(props.text, start, end);
     selection.removeAllRanges();
     if (snapped) props.onSelect(snapped);

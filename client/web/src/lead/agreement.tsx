@@ -58,7 +58,7 @@ function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; 
           {rows.map((row) => (
             <tr key={row.key} data-row={row.key} class={row.key === "overall" ? "overall" : ""}>
               <th scope="row">
-                {row.key === "overall" ? "Overall (pooled)" : row.name || row.key}
+                {row.key === "overall" ? "Overall (pooled)" : <bdi>{row.name || row.key}</bdi>}
                 {row.key !== "overall" && row.name && row.name !== row.key && (
                   <span class="id muted"> {row.key}</span>
                 )}

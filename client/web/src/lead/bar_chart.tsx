@@ -4,6 +4,7 @@
 // every bar carries its number, and the table beside it the band in words.
 import type { Bar } from "./agreement_view";
 import { coefficientLabel } from "./agreement_view";
+import { paragraphDirection } from "../coder/bidi";
 
 const ROW = 24;
 const LABEL = 150;
@@ -27,7 +28,7 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
   );
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img"
+      <svg direction="ltr" viewBox={`0 0 ${width} ${height}`} width={width} height={height} role="img"
         aria-label={label} class="bar-chart">
         <title>{label}</title>
         {[0, 0.2, 0.4, 0.6, 0.8, 1].filter((t) => t >= min).map((t) => (
@@ -49,7 +50,10 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
           const x1 = v === null ? x0 : scale(v);
           return (
             <g key={b.key}>
-              <text x={LABEL - 8} y={y + 15} text-anchor="end" font-size="13"
+              {/* A right-to-left name ends at the axis too: its start is its right edge. */}
+              <text x={LABEL - 8} y={y + 15} font-size="13"
+                direction={paragraphDirection(b.name) === "rtl" ? "rtl" : "ltr"}
+                text-anchor={paragraphDirection(b.name) === "rtl" ? "start" : "end"}
                 font-weight={b.key === "overall" ? "700" : "400"} fill="#1d2330">
                 {b.name.length > 22 ? `${b.name.slice(0, 21)}…` : b.name}
               </text>

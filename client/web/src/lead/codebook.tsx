@@ -136,14 +136,14 @@ export function Codebook({ params }: RouteProps) {
     return (
       <li key={c.id} data-code={c.id}>
         <div class="tree-node">
-          <span class="name">{c.name || c.id}</span> <span class="id muted">{c.id}</span>
+          <span class="name" dir="auto">{c.name || c.id}</span> <span class="id muted">{c.id}</span>
           <span class="muted">rev. {c.revision}</span>
           <span class="tools">
             <button type="button" aria-label={`Edit ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "edit" })}>Edit</button>
             <button type="button" aria-label={`Move ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "move" })}>Move</button>
             <button type="button" aria-label={`Merge ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "merge" })}>Merge</button>
           </span>
-          {c.definition && <span class="definition">{c.definition}</span>}
+          {c.definition && <span class="definition" dir="auto">{c.definition}</span>}
         </div>
         {open === "edit" && (
           <div class="tree-editor card">

@@ -56,7 +56,7 @@ function RoundSection({ round }: { round: ReportRound }) {
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.key}>
-                    <th scope="row">{row.name || row.key}</th>
+                    <th scope="row" dir="auto">{row.name || row.key}</th>
                     {a.coefficients.map((name) => {
                       const c = row.coefficients.find((x) => x.name === name);
                       const v = c && c.defined ? c.value ?? null : null;

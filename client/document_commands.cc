@@ -21,6 +21,7 @@ const std::map<std::string, v1::Segmentation> kSegmentations = {
     {"none", v1::SEGMENT_NONE},
     {"paragraph", v1::SEGMENT_PARAGRAPH},
     {"line", v1::SEGMENT_LINE},
+    {"sentence", v1::SEGMENT_SENTENCE},
     {"turn", v1::SEGMENT_TURN}};
 // File extensions -> the formats the server extracts text from.
 const std::map<std::string, std::string> kFormatsByExtension = {
@@ -99,7 +100,8 @@ void AddDocumentCommands(CLI::App& app, const Context& ctx) {
       ->check(CLI::IsMember(kFormats));
   a->add_option("--title", add->title, "title (default: the id)");
   a->add_option("--segment", add->segment,
-                "units of analysis: paragraph (default), line, turn (speaker turns) or none")
+                "units of analysis: paragraph (default), line, sentence, turn (speaker turns) or "
+                "none")
       ->check(CLI::IsMember(Keys(kSegmentations)));
   a->add_option("--speaker_pattern", add->speaker_pattern,
                 "RE2 pattern a speaker's line starts with (its first group names the speaker); "

@@ -8,6 +8,23 @@ namespace icr::catalog {
 
 // --- Documents --------------------------------------------------------------
 
+namespace {
+
+text::SegmentBy SegmentByOf(v1::Segmentation segmentation) {
+  switch (segmentation) {
+    case v1::SEGMENT_NONE:
+      return text::SegmentBy::kNone;
+    case v1::SEGMENT_LINE:
+      return text::SegmentBy::kLine;
+    case v1::SEGMENT_SENTENCE:
+      return text::SegmentBy::kSentence;
+    default:
+      return text::SegmentBy::kParagraph;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<v1::CreateDocumentResponse> Catalog::CreateDocument(
     const Actor& actor, const v1::CreateDocumentRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("id", request.id()));
@@ -95,15 +112,13 @@ absl::StatusOr<v1::CreateDocumentResponse> Catalog::CreateDocument(
     }
     case v1::SEGMENT_NONE:
     case v1::SEGMENT_PARAGRAPH:
-    case v1::SEGMENT_LINE: {
+    case v1::SEGMENT_LINE:
+    case v1::SEGMENT_SENTENCE: {
       if (request.segments_size() > 0) {
         return absl::InvalidArgumentError("segments: give segments or a segmentation, not both");
       }
       document.set_segmentation(request.segmentation());
-      const text::SegmentBy by = request.segmentation() == v1::SEGMENT_NONE ? text::SegmentBy::kNone
-                                 : request.segmentation() == v1::SEGMENT_LINE
-                                     ? text::SegmentBy::kLine
-                                     : text::SegmentBy::kParagraph;
+      const text::SegmentBy by = SegmentByOf(request.segmentation());
       for (const text::Span& span : text::Segment(text, by)) {
         v1::Segment* segment = document.add_segments();
         segment->set_start(span.start);

@@ -1,5 +1,6 @@
 #include "server/text/segmentation.h"
 
+#include "server/text/sentences.h"
 #include "server/text/utf8.h"
 
 namespace icr::text {
@@ -64,6 +65,7 @@ std::vector<Span> Segment(std::string_view text, SegmentBy by) {
       in_paragraph = true;
     }
   }
+  if (by == SegmentBy::kSentence) return Sentences(text, segments);
   return segments;
 }
 

@@ -20,6 +20,7 @@ enum class SegmentBy {
   kNone,       // the whole text is one segment (none if the text is empty)
   kParagraph,  // runs of non-blank lines, separated by blank lines
   kLine,       // every non-blank line
+  kSentence,   // every sentence of every paragraph (server/text/sentences.h)
 };
 
 // `text` must be valid UTF-8. A line is blank when it holds only spaces and

@@ -33,5 +33,83 @@ TEST(SegmentationTest, OldMacLineEnds) {
   EXPECT_EQ(Segment("a\rb", SegmentBy::kLine), (std::vector<Span>{{0, 1}, {2, 3}}));
 }
 
+// The text of each span, to read the expectations as sentences.
+std::vector<std::string> Texts(const std::string& text, const std::vector<Span>& spans) {
+  std::vector<char32_t> points;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = text[i];
+    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (int k = 1; k < n; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+    points.push_back(cp);
+    i += n;
+  }
+  std::vector<std::string> out;
+  for (const Span& span : spans) {
+    std::string piece;
+    for (int64_t p = span.start; p < span.end; ++p) {
+      const char32_t cp = points[p];
+      if (cp < 0x80) {
+        piece += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        piece += static_cast<char>(0xC0 | (cp >> 6));
+        piece += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        piece += static_cast<char>(0xE0 | (cp >> 12));
+        piece += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        piece += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        piece += static_cast<char>(0xF0 | (cp >> 18));
+        piece += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        piece += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        piece += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    }
+    out.push_back(piece);
+  }
+  return out;
+}
+
+TEST(SentenceTest, EnglishSentencesWithinParagraphs) {
+  // A hard-wrapped sentence stays one; a blank line always ends one, even
+  // without a full stop; white space around a sentence belongs to none.
+  const std::string text =
+      "It was hard. Then my\nmentor called!  Did it help?\n\nYes a lot\n\n  Fine.";
+  const std::vector<Span> sentences = Segment(text, SegmentBy::kSentence);
+  EXPECT_EQ(Texts(text, sentences),
+            (std::vector<std::string>{"It was hard.", "Then my\nmentor called!", "Did it help?",
+                                      "Yes a lot", "Fine."}));
+  EXPECT_EQ(sentences.front(), (Span{0, 12}));
+}
+
+TEST(SentenceTest, PersianQuestionMarkAndFullStopEndSentencesButTheCommaDoesNot) {
+  // "Was the mentor good? Yes، very. 😀 Thanks." in Persian, with a ZWNJ
+  // (U+200C) inside "می‌کرد" and Persian digits.
+  const std::string text = "منتور خوب بود؟ بله، خیلی کمک می\u200cکرد ۱۲ بار. 😀 ممنون.";
+  EXPECT_EQ(Texts(text, Segment(text, SegmentBy::kSentence)),
+            (std::vector<std::string>{"منتور خوب بود؟", "بله، خیلی کمک می\u200cکرد ۱۲ بار.",
+                                      "😀 ممنون."}));
+}
+
+TEST(SentenceTest, ArabicFullStopDevanagariDandaAndCjkFullStop) {
+  const std::string arabic = "كان المرشد جيدًا۔ شكرًا؟ نعم";
+  EXPECT_EQ(Texts(arabic, Segment(arabic, SegmentBy::kSentence)),
+            (std::vector<std::string>{"كان المرشد جيدًا۔", "شكرًا؟", "نعم"}));
+  const std::string hindi = "मेरा मेंटर अच्छा था। धन्यवाद।";
+  EXPECT_EQ(Texts(hindi, Segment(hindi, SegmentBy::kSentence)),
+            (std::vector<std::string>{"मेरा मेंटर अच्छा था।", "धन्यवाद।"}));
+  const std::string chinese = "导师很好。谢谢！";
+  EXPECT_EQ(Texts(chinese, Segment(chinese, SegmentBy::kSentence)),
+            (std::vector<std::string>{"导师很好。", "谢谢！"}));
+}
+
+TEST(SentenceTest, CrLfAndEmptyText) {
+  const std::string text = "One.\r\nTwo.\r\n\r\nThree.";
+  EXPECT_EQ(Texts(text, Segment(text, SegmentBy::kSentence)),
+            (std::vector<std::string>{"One.", "Two.", "Three."}));
+  EXPECT_TRUE(Segment("", SegmentBy::kSentence).empty());
+  EXPECT_TRUE(Segment(" \n\n ", SegmentBy::kSentence).empty());
+}
+
 }  // namespace
 }  // namespace icr::text

@@ -143,6 +143,25 @@ TEST_F(DocumentsEndToEndTest, SpeakerTurnsFromTimedTranscriptsAndLabelledText) {
   EXPECT_NE(bad.err.find("speaker_pattern"), std::string::npos) << bad.err;
 }
 
+TEST_F(DocumentsEndToEndTest, SentencesOfAWordFileInPersianAndEnglish) {
+  // A Word file whose paragraphs hold several sentences, one of them Persian
+  // with the Arabic question mark and comma: each sentence is a unit.
+  const std::string docx = testing::WriteWithPandoc(
+      "Was it useful? Yes. Very.\n\nمفید بود؟ بله، خیلی.\n", "docx", dir_.path());
+  json added = IcrJson({"doc", "add", "study", "sent", "--file", WriteFile("s.docx", docx),
+                        "--segment", "sentence"});
+  EXPECT_EQ(added["document"]["segmentation"], "SEGMENT_SENTENCE");
+  const json& segments = added["document"]["segments"];
+  ASSERT_EQ(segments.size(), 5u) << added.dump();
+  EXPECT_EQ(segments[0]["end"], "14");  // "Was it useful?"
+  EXPECT_EQ(segments[1]["start"], "15");
+  EXPECT_EQ(segments[1]["end"], "19");  // "Yes."
+  EXPECT_EQ(segments[3]["start"], "27");
+  EXPECT_EQ(segments[3]["end"], "36");  // "مفید بود؟"
+  EXPECT_EQ(segments[4]["start"], "37");
+  EXPECT_EQ(segments[4]["end"], "47");  // "بله، خیلی." — the comma ends nothing
+}
+
 TEST_F(DocumentsEndToEndTest, HostileFilesAreRefusedNamingTheFileAndNothingIsStored) {
   struct Case {
     std::string name, content, says;

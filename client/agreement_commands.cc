@@ -36,6 +36,19 @@ std::string WorkLine(const v1::WorkCounted& work) {
                                                 : "");
 }
 
+}  // namespace
+
+std::string UnitsText(const google::protobuf::RepeatedPtrField<std::string>& speakers,
+                      const google::protobuf::RepeatedPtrField<std::string>& exclude_speakers) {
+  if (!speakers.empty()) return absl::StrCat("the turns of ", absl::StrJoin(speakers, ", "));
+  if (!exclude_speakers.empty()) {
+    return absl::StrCat("every segment but the turns of ", absl::StrJoin(exclude_speakers, ", "));
+  }
+  return "every segment";
+}
+
+namespace {
+
 json WarningsToJson(const google::protobuf::RepeatedPtrField<v1::AgreementWarning>& warnings) {
   json out = json::array();
   for (const auto& w : warnings) {
@@ -115,7 +128,8 @@ void PrintAgreementText(const GlobalOptions& globals, const v1::ComputeAgreement
     return;
   }
   out << "round " << r.round() << " (" << r.round_state() << "), analysis " << r.analysis()
-      << ", coders " << absl::StrJoin(r.coders(), ", ") << ", units " << r.units() << "\n"
+      << ", coders " << absl::StrJoin(r.coders(), ", ") << ", units " << r.units() << " ("
+      << UnitsText(r.speakers(), r.exclude_speakers()) << ")\n"
       << WorkLine(r.work()) << "\n\n";
   PrintRows(OutputFormat::kTable, out, AgreementRows(r));
   if (r.pairwise_size() > 0) {
@@ -192,7 +206,7 @@ void PrintAgreement(const GlobalOptions& globals, const v1::ComputeAgreementResp
 struct AgreementFlags {
   std::string project, round;
   std::string by = "code";
-  std::vector<std::string> coefficients, documents, codes, coders;
+  std::vector<std::string> coefficients, documents, codes, coders, speakers, exclude_speakers;
   int bootstrap = 0;
   uint64_t seed = 1;
   double confidence = 0.95;
@@ -234,6 +248,8 @@ v1::ComputeAgreementRequest ToRequest(const AgreementFlags& f) {
   for (const auto& d : f.documents) request.add_documents(d);
   for (const auto& c : f.codes) request.add_codes(c);
   for (const auto& c : f.coders) request.add_coders(c);
+  for (const auto& s : f.speakers) request.add_speakers(s);
+  for (const auto& s : f.exclude_speakers) request.add_exclude_speakers(s);
   request.set_rollup_depth(f.rollup);
   request.set_set_metric(f.metric);
   request.set_weights(f.weights);
@@ -271,6 +287,12 @@ void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   c->add_option("--codes", f->codes, "only these codes (domains with --by domain): C1,C2")
       ->delimiter(',');
   c->add_option("--coders", f->coders, "only these coders: U1,U2")->delimiter(',');
+  c->add_option("--speakers", f->speakers,
+                "units by speaker: only these speakers' turns (within the round's own): S1,S2")
+      ->delimiter(',');
+  c->add_option("--exclude_speakers", f->exclude_speakers,
+                "units by speaker: leave these speakers' turns out too: S1,S2")
+      ->delimiter(',');
   c->add_option("--metric", f->metric, "--by set: masi (default) or jaccard")
       ->check(CLI::IsMember({"masi", "jaccard"}));
   c->add_option("--weights", f->weights, "--by domain, ordered levels: none|linear|quadratic")
@@ -325,6 +347,21 @@ void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   });
 }
 
+// With units by speaker, the round's units, for the disagreements and the
+// consensus (whose answers do not carry the round's speakers).
+void PrintRoundUnits(Connection& connection, const std::string& project, const std::string& round,
+                     std::ostream& out) {
+  v1::GetRoundRequest request;
+  request.set_project(project);
+  request.set_round(round);
+  auto response =
+      connection.Call(&v1::ProjectService::Stub::GetRound, connection.project(), request);
+  if (!response.ok()) return;
+  const v1::Round& r = response->round();
+  if (r.speakers_size() + r.exclude_speakers_size() == 0) return;
+  out << "units: " << UnitsText(r.speakers(), r.exclude_speakers()) << "\n";
+}
+
 void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
   struct Flags {
     std::string project, round, code, document, kind;
@@ -377,7 +414,10 @@ void AddDisagreements(CLI::App& app, GlobalOptions& globals, int* exit_code) {
                         absl::StrJoin(shown, " "), d.suggestion(),
                         d.has_resolution() ? d.resolution().value() : ""});
       }
-      if (globals.output == OutputFormat::kTable) std::cout << WorkLine(response->work()) << "\n";
+      if (globals.output == OutputFormat::kTable) {
+        PrintRoundUnits(connection, f->project, f->round, std::cout);
+        std::cout << WorkLine(response->work()) << "\n";
+      }
       PrintRows(globals.output, std::cout, rows);
       if (globals.output == OutputFormat::kTable && !response->next_page_token().empty()) {
         std::cout << "next page: --page_token " << response->next_page_token() << "\n";
@@ -450,6 +490,7 @@ void AddConsensus(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       }
       PrintRows(globals.output, std::cout, rows);
       if (globals.output == OutputFormat::kTable) {
+        PrintRoundUnits(connection, f->project, f->round, std::cout);
         std::cout << response->codings_size() << " consensus codings; " << response->resolved()
                   << " resolved, " << response->unresolved_size() << " unresolved\n";
       }
@@ -468,6 +509,9 @@ json AgreementToJson(const v1::ComputeAgreementResponse& r) {
   j["level"] = r.level();
   j["coders"] = json(std::vector<std::string>(r.coders().begin(), r.coders().end()));
   j["units"] = r.units();
+  j["speakers"] = json(std::vector<std::string>(r.speakers().begin(), r.speakers().end()));
+  j["exclude_speakers"] =
+      json(std::vector<std::string>(r.exclude_speakers().begin(), r.exclude_speakers().end()));
   j["rows"] = json::array();
   for (const auto& row : r.rows()) j["rows"].push_back(RowToJson(row, r.analysis()));
   j["overall"] = RowToJson(r.overall(), "");

@@ -22,6 +22,11 @@ nlohmann::json AgreementToJson(const v1::ComputeAgreementResponse& response);
 nlohmann::json DisagreementsToJson(const v1::ListDisagreementsResponse& response);
 nlohmann::json ConsensusToJson(const v1::GetConsensusResponse& response);
 
+// Which segments were units (units by speaker): "the turns of P12, P13",
+// "every segment but the turns of Interviewer" or "every segment".
+std::string UnitsText(const google::protobuf::RepeatedPtrField<std::string>& speakers,
+                      const google::protobuf::RepeatedPtrField<std::string>& exclude_speakers);
+
 }  // namespace icr::client
 
 #endif  // ICR_CLIENT_AGREEMENT_COMMANDS_H_

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/agreement_commands.h"
 #include "client/catalog_command_support.h"
 #include "client/progress_commands.h"
 #include "nlohmann/json.hpp"
@@ -14,11 +15,13 @@ namespace {
 using google::protobuf::RepeatedPtrField;
 
 Rows RoundRows(const RepeatedPtrField<v1::Round>& rounds) {
-  Rows rows = {{"round", "state", "blind", "documents", "coders", "codebook_revision"}};
+  Rows rows = {{"round", "state", "blind", "documents", "coders", "codebook_revision", "speakers",
+                "exclude_speakers"}};
   for (const v1::Round& r : rounds) {
     rows.push_back({r.id(), v1::RoundState_Name(r.state()), r.blind() ? "yes" : "no",
                     absl::StrJoin(r.documents(), ","), absl::StrJoin(r.coders(), ","),
-                    std::to_string(r.codebook_revision())});
+                    std::to_string(r.codebook_revision()), absl::StrJoin(r.speakers(), ","),
+                    absl::StrJoin(r.exclude_speakers(), ",")});
   }
   return rows;
 }
@@ -39,7 +42,7 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
 
   struct CreateFlags {
     std::string project, id, title;
-    std::vector<std::string> documents, coders;
+    std::vector<std::string> documents, coders, speakers, exclude_speakers;
     bool blind = false;
   };
   auto create = std::make_shared<CreateFlags>();
@@ -50,6 +53,13 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
   c->add_option("--coders", create->coders, "coders U1,U2,...")->required()->delimiter(',');
   c->add_option("--title", create->title, "title");
   c->add_flag("--blind", create->blind, "coders see only their own codings while OPEN");
+  c->add_option("--speakers", create->speakers,
+                "units by speaker: only these speakers' turns are units (S1,S2; documents "
+                "added with --segment turn)")
+      ->delimiter(',');
+  c->add_option("--exclude_speakers", create->exclude_speakers,
+                "units by speaker: every segment but these speakers' turns (e.g. Interviewer)")
+      ->delimiter(',');
   c->callback([=] {
     ctx.Run([&](Connection& connection) -> absl::Status {
       v1::CreateRoundRequest request;
@@ -58,6 +68,8 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
       request.set_title(create->title);
       for (const std::string& d : create->documents) request.add_documents(d);
       for (const std::string& u : create->coders) request.add_coders(u);
+      for (const std::string& s : create->speakers) request.add_speakers(s);
+      for (const std::string& s : create->exclude_speakers) request.add_exclude_speakers(s);
       request.set_blind(create->blind);
       request.set_request_id(NewRequestId());
       return CallAndPrint(ctx, connection, &v1::ProjectService::Stub::CreateRound,
@@ -91,6 +103,11 @@ void AddRoundCommands(CLI::App& app, const Context& ctx) {
         return absl::OkStatus();
       }
       PrintRows(ctx.globals.output, std::cout, RoundRows(One(response->round())));
+      if (ctx.globals.output == OutputFormat::kTable) {
+        std::cout << "units: "
+                  << UnitsText(response->round().speakers(), response->round().exclude_speakers())
+                  << "\n";
+      }
       std::cout << "\n";
       PrintRows(ctx.globals.output, std::cout, CoderProgressRows(*progress));
       return absl::OkStatus();

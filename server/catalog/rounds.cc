@@ -1,6 +1,7 @@
 // Rounds: creation, listing, and the OPEN -> RECONCILING -> CLOSED advance.
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/catalog/speakers.h"
 
 namespace icr::catalog {
 
@@ -29,12 +30,15 @@ absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
       }
     }
   }
+  ICR_RETURN_IF_ERROR(ValidateSpeakers(request.speakers(), request.exclude_speakers()));
   const std::string project = request.project();
   v1::Round round;
   round.set_id(request.id());
   round.set_title(request.title().empty() ? request.id() : request.title());
   *round.mutable_documents() = request.documents();
   *round.mutable_coders() = request.coders();
+  *round.mutable_speakers() = request.speakers();
+  *round.mutable_exclude_speakers() = request.exclude_speakers();
   round.set_state(v1::OPEN);
   round.set_etag("1");
   SetNow(round.mutable_create_time());
@@ -46,6 +50,8 @@ absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
     const std::string key = storage::RoundKey(project, round.id());
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> existing, context.Get(Family::kMetadata, key));
     if (existing) return absl::AlreadyExistsError(absl::StrCat("round ", round.id()));
+    const bool by_speaker = round.speakers_size() > 0 || round.exclude_speakers_size() > 0;
+    std::set<std::string> present;  // the speakers of the documents' segments
     for (int i = 0; i < round.documents_size(); ++i) {
       ICR_ASSIGN_OR_RETURN(
           std::optional<std::string> document,
@@ -54,6 +60,16 @@ absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
         return absl::InvalidArgumentError(
             absl::StrCat("documents[", i, "]: unknown document \"", round.documents(i), "\""));
       }
+      if (!by_speaker) continue;
+      v1::Document parsed;
+      if (!parsed.ParseFromString(*document)) {
+        return absl::DataLossError(absl::StrCat("document ", round.documents(i), " unreadable"));
+      }
+      for (const v1::Segment& segment : parsed.segments()) present.insert(segment.speaker());
+    }
+    if (by_speaker) {
+      ICR_RETURN_IF_ERROR(
+          CheckSpeakersPresent(round.speakers(), round.exclude_speakers(), present));
     }
     for (int i = 0; i < round.coders_size(); ++i) {
       ICR_ASSIGN_OR_RETURN(std::optional<v1::Member> member,
@@ -79,9 +95,16 @@ absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
     *response.mutable_round() = round;
     return MutationResult{
         response.SerializeAsString(),
-        absl::StrCat("created ", round.blind() ? "blind " : "", "round ", round.id(), ": ",
-                     round.documents_size(), " documents x ", round.coders_size(),
-                     " coders, codebook revision ", round.codebook_revision()),
+        absl::StrCat(
+            "created ", round.blind() ? "blind " : "", "round ", round.id(), ": ",
+            round.documents_size(), " documents x ", round.coders_size(),
+            " coders, codebook revision ", round.codebook_revision(),
+            round.speakers_size() > 0
+                ? absl::StrCat(", units: turns of ", absl::StrJoin(round.speakers(), ", "))
+                : "",
+            round.exclude_speakers_size() > 0
+                ? absl::StrCat(", not the turns of ", absl::StrJoin(round.exclude_speakers(), ", "))
+                : ""),
         std::nullopt};
   };
   return CommitAndParse<v1::CreateRoundResponse>(writer_, std::move(mutation));

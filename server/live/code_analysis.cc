@@ -17,10 +17,29 @@ struct CodeRows {
   std::vector<std::vector<int32_t>> raws;  // row -> RoundData code ids
 };
 
-CodeRows MapCodes(const RoundData& data, const Codebook& book, const Query& q) {
+// Whether each stored code is applied to some unit: with units by speaker,
+// a code applied only outside the selected turns has no row.
+std::vector<bool> UsedCodes(const RoundData& data, const UnitSelection& units) {
+  std::vector<bool> used(data.num_codes(), false);
+  for (int32_t raw = 0; raw < data.num_codes(); ++raw) used[raw] = !data.patterns(raw).empty();
+  if (units.all()) return used;
+  used.assign(data.num_codes(), false);
+  for (int d = 0; d < data.num_documents(); ++d) {
+    for (int64_t i = 0; i < units.count(d); ++i) {
+      for (const RoundData::Entry& e : data.unit(d, units.segment(d, i))) {
+        if (e.total() > 0) used[e.code] = true;
+      }
+    }
+  }
+  return used;
+}
+
+CodeRows MapCodes(const RoundData& data, const Codebook& book, const Query& q,
+                  const UnitSelection& units) {
   std::map<std::string, std::vector<int32_t>> by_key;
+  const std::vector<bool> used = UsedCodes(data, units);
   for (int32_t raw = 0; raw < data.num_codes(); ++raw) {
-    if (data.patterns(raw).empty()) continue;  // every coding of it retracted
+    if (!used[raw]) continue;  // every coding of it retracted, or none on a unit
     std::string key = book.Rollup(data.code(raw), q.rollup);
     if (!q.codes.empty() && !q.codes.count(key)) continue;
     by_key[key].push_back(raw);
@@ -52,10 +71,10 @@ absl::StatusOr<std::vector<PatternTable>> UnitTables(const AnalysisInput& in, co
   for (int d = 0; d < data.num_documents(); ++d) {
     const CoderMask present = presence.counted[d];
     if (present == 0) continue;
-    const int64_t segments = presence.units[d];
-    for (int64_t s = 0; s < segments; ++s) {
+    const int64_t units = presence.units[d];
+    for (int64_t i = 0; i < units; ++i) {
       ICR_RETURN_IF_ERROR(in.interrupt.Poll());
-      for (const RoundData::Entry& e : data.unit(d, s)) {
+      for (const RoundData::Entry& e : data.unit(d, in.units.segment(d, i))) {
         if (e.total() == 0) continue;
         const int r = rows.of_raw[e.code];
         if (r < 0) continue;
@@ -83,12 +102,13 @@ absl::StatusOr<std::vector<PatternTable>> UnitTables(const AnalysisInput& in, co
 }
 
 // The tables of every row: straight from the kept per-code patterns when
-// every row is one stored code (no unit is read), else from the units.
+// every row is one stored code and every segment is a unit (no unit is
+// read), else from the units.
 absl::StatusOr<std::vector<PatternTable>> Tables(const AnalysisInput& in, const CodeRows& rows,
                                                  const Presence& presence) {
   bool one_to_one = true;
   for (const auto& raws : rows.raws) one_to_one = one_to_one && raws.size() <= 1;
-  if (!one_to_one) return UnitTables(in, rows, presence);
+  if (!one_to_one || !in.units.all()) return UnitTables(in, rows, presence);
   std::vector<PatternTable> tables;
   tables.reserve(rows.keys.size());
   for (const auto& raws : rows.raws) {
@@ -140,7 +160,7 @@ absl::Status CodeAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
   const RoundData& data = in.data;
   const Query& q = in.q;
   const LiveOptions& options = in.options;
-  const CodeRows rows = MapCodes(data, in.book, q);
+  const CodeRows rows = MapCodes(data, in.book, q, in.units);
   ICR_ASSIGN_OR_RETURN(const std::vector<PatternTable> tables, Tables(in, rows, in.presence));
   PatternTable pooled = EmptyTable(in.presence);
   pooled.rows.clear();

@@ -197,8 +197,8 @@ void FillDisagreement(const ItemBuilder& items, const RoundData& data, int docum
   if (const v1::Resolution* r = resolutions.Find(out->id())) *out->mutable_resolution() = *r;
 }
 
-absl::StatusOr<ConsensusPass> WalkConsensus(const RoundData& data, const ItemBuilder& items,
-                                            const Codebook& book,
+absl::StatusOr<ConsensusPass> WalkConsensus(const RoundData& data, const UnitSelection& units,
+                                            const ItemBuilder& items, const Codebook& book,
                                             const ResolutionIndex& resolutions,
                                             bool include_unfinished, bool keep_codings,
                                             bool compare, const Interrupt& interrupt) {
@@ -214,10 +214,11 @@ absl::StatusOr<ConsensusPass> WalkConsensus(const RoundData& data, const ItemBui
     const RoundLayout::Document& doc = data.layout().documents[d];
     const CoderMask counted = data.Counted(d, include_unfinished);
     for (int j = 0; j < coders; ++j) {
-      if ((counted >> j) & 1) coder_units[j] += static_cast<int64_t>(doc.segments.size());
+      if ((counted >> j) & 1) coder_units[j] += units.count(d);
     }
-    for (int64_t s = 0; s < static_cast<int64_t>(doc.segments.size()); ++s) {
+    for (int64_t i = 0; i < units.count(d); ++i) {
       ICR_RETURN_IF_ERROR(interrupt.Poll());
+      const int64_t s = units.segment(d, i);
       items.Items(d, s, counted, &unit_items);
       for (const Item& item : unit_items) {
         std::optional<int> value;  // the consensus: a code index or kNoValue

@@ -23,6 +23,7 @@
 #include "server/live/codebook.h"
 #include "server/live/interrupt.h"
 #include "server/live/round_data.h"
+#include "server/live/units.h"
 
 namespace icr::live {
 
@@ -119,10 +120,10 @@ struct ConsensusPass {
   std::vector<std::array<int64_t, 4>> tables;
 };
 
-// Walks every unit once: agreed values, resolutions, and (when `compare`)
-// each coder against the consensus.
-absl::StatusOr<ConsensusPass> WalkConsensus(const RoundData& data, const ItemBuilder& items,
-                                            const Codebook& book,
+// Walks every unit once (the segments `units` selects): agreed values,
+// resolutions, and (when `compare`) each coder against the consensus.
+absl::StatusOr<ConsensusPass> WalkConsensus(const RoundData& data, const UnitSelection& units,
+                                            const ItemBuilder& items, const Codebook& book,
                                             const ResolutionIndex& resolutions,
                                             bool include_unfinished, bool keep_codings,
                                             bool compare, const Interrupt& interrupt);

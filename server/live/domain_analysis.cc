@@ -70,9 +70,10 @@ absl::StatusOr<DomainCells> CollectDomain(const AnalysisInput& in,
   for (int d : in.q.documents) {
     const CoderMask present = in.presence.counted[d];
     if (present == 0) continue;
-    const int64_t segments = in.presence.units[d];
-    for (int64_t s = 0; s < segments; ++s) {
+    const int64_t units = in.presence.units[d];
+    for (int64_t i = 0; i < units; ++i) {
       ICR_RETURN_IF_ERROR(in.interrupt.Poll());
+      const int64_t s = in.units.segment(d, i);
       std::fill(cell.begin(), cell.end(), -1);
       bool any = false;
       for (const RoundData::Entry& e : data.unit(d, s)) {

@@ -286,6 +286,7 @@ absl::StatusOr<v1::ListDisagreementsResponse> LiveAgreement::ListDisagreements(
   ICR_RETURN_IF_ERROR(CheckVisible(caller, round, /*shows_codings=*/true));
   ICR_ASSIGN_OR_RETURN(const Snapshot snapshot, Acquire(project, round, /*with_resolutions=*/true));
   const RoundData& data = *snapshot.data;
+  const UnitSelection units(data.layout(), catalog::RoundSpeakers(round));
 
   // The token is the id of the page's last disagreement: the next page
   // starts after it in document order.
@@ -325,6 +326,7 @@ absl::StatusOr<v1::ListDisagreementsResponse> LiveAgreement::ListDisagreements(
     const int64_t first_segment = after && d == after_document ? after->segment : 0;
     for (int64_t s = first_segment; s < static_cast<int64_t>(doc.segments.size()); ++s) {
       ICR_RETURN_IF_ERROR(interrupt.Poll());
+      if (!units.Selects(d, s)) continue;
       items.Items(d, s, counted, &unit_items);
       for (const Item& item : unit_items) {
         if (item.agreed) continue;
@@ -397,6 +399,15 @@ absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
     if (document < 0 ||
         id->segment >= static_cast<int64_t>(data.layout().documents[document].segments.size())) {
       return not_found;
+    }
+    const UnitSelection units(data.layout(), catalog::RoundSpeakers(round));
+    if (!units.Selects(document, id->segment)) {
+      const std::string& speaker =
+          data.layout().documents[document].segments[id->segment].speaker();
+      return absl::NotFoundError(absl::StrCat(
+          "disagreement ", request.disagreement(), " in round ", round.id(), ": segment ",
+          id->segment, " (speaker \"", speaker, "\") is not a unit of the round: its units are ",
+          catalog::UnitsText(units.filter())));
     }
     // Any disagreement a lead can list (unfinished work included) can be
     // resolved: among more coders, a disagreement of fewer stays one.
@@ -497,11 +508,13 @@ absl::StatusOr<v1::GetConsensusResponse> LiveAgreement::Consensus(
   ICR_ASSIGN_OR_RETURN(Codebook book, Codebook::Load(store_, project));
   ICR_ASSIGN_OR_RETURN(const Snapshot snapshot, Acquire(project, round, /*with_resolutions=*/true));
   const RoundData& data = *snapshot.data;
+  const UnitSelection units(data.layout(), catalog::RoundSpeakers(round));
   const ItemBuilder items(data, book);
   const ResolutionIndex resolutions(*snapshot.resolutions, book);
-  ICR_ASSIGN_OR_RETURN(ConsensusPass pass,
-                       WalkConsensus(data, items, book, resolutions, request.include_unfinished(),
-                                     /*keep_codings=*/true, /*compare=*/false, interrupt));
+  ICR_ASSIGN_OR_RETURN(
+      ConsensusPass pass,
+      WalkConsensus(data, units, items, book, resolutions, request.include_unfinished(),
+                    /*keep_codings=*/true, /*compare=*/false, interrupt));
   v1::GetConsensusResponse response;
   response.set_round(round.id());
   for (auto& c : pass.codings) *response.add_codings() = std::move(c);
@@ -526,9 +539,15 @@ absl::StatusOr<v1::ComputeAgreementResponse> LiveAgreement::Compute(
   const bool after_open = round.state() != v1::OPEN;
   ICR_ASSIGN_OR_RETURN(const Snapshot snapshot, Acquire(project, round, after_open));
   const RoundData& data = *snapshot.data;
+  if (request.speakers_size() > 0 || request.exclude_speakers_size() > 0) {
+    ICR_RETURN_IF_ERROR(catalog::CheckSpeakersPresent(
+        request.speakers(), request.exclude_speakers(), LayoutSpeakers(data.layout())));
+  }
+  const UnitSelection units(data.layout(), q.speakers);
   const AnalysisInput in{
       data,     book,      q,
-      options_, interrupt, MakePresence(data, q.documents, q.coders, q.include_unfinished)};
+      options_, interrupt, MakePresence(data, units, q.documents, q.coders, q.include_unfinished),
+      units};
 
   v1::ComputeAgreementResponse response;
   response.set_round(round.id());
@@ -537,6 +556,8 @@ absl::StatusOr<v1::ComputeAgreementResponse> LiveAgreement::Compute(
   response.set_level(q.analysis == "set" ? agreement::MetricName(q.set_metric) : "nominal");
   if (q.analysis == "domain" || q.analysis == "span") response.set_level("");
   for (const std::string& c : q.coder_names) response.add_coders(c);
+  for (const std::string& s : q.speakers.speakers) response.add_speakers(s);
+  for (const std::string& s : q.speakers.exclude) response.add_exclude_speakers(s);
   *response.mutable_work() = CountWork(data, q.documents, q.coders, q.include_unfinished);
   if (q.analysis == "code") {
     ICR_RETURN_IF_ERROR(CodeAnalysis(in, &response));
@@ -549,14 +570,17 @@ absl::StatusOr<v1::ComputeAgreementResponse> LiveAgreement::Compute(
   }
 
   // After the round has left OPEN: how many disagreements, how many are
-  // resolved, and ("negotiated") each coder against the consensus.
+  // resolved, and ("negotiated") each coder against the consensus, over the
+  // round's units (its own speakers, as the disagreements list them).
   if (after_open) {
+    const UnitSelection round_units(data.layout(), catalog::RoundSpeakers(round));
     const ItemBuilder items(data, book);
     const ResolutionIndex resolutions(*snapshot.resolutions, book);
     const bool compare = !snapshot.resolutions->empty();
-    ICR_ASSIGN_OR_RETURN(const ConsensusPass pass,
-                         WalkConsensus(data, items, book, resolutions, q.include_unfinished,
-                                       /*keep_codings=*/false, compare, interrupt));
+    ICR_ASSIGN_OR_RETURN(
+        const ConsensusPass pass,
+        WalkConsensus(data, round_units, items, book, resolutions, q.include_unfinished,
+                      /*keep_codings=*/false, compare, interrupt));
     response.set_disagreements(pass.disagreements);
     response.set_resolved(pass.resolved);
     if (compare) {

@@ -115,6 +115,8 @@ absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, cons
   }
   q.rollup = request.rollup_depth();
   q.include_unfinished = request.include_unfinished();
+  ICR_ASSIGN_OR_RETURN(
+      q.speakers, catalog::NarrowSpeakers(round, request.speakers(), request.exclude_speakers()));
 
   std::map<std::string, int> document_index;
   for (int d = 0; d < round.documents_size(); ++d) document_index[round.documents(d)] = d;
@@ -204,15 +206,16 @@ void InfluenceOf(const std::vector<std::optional<double>>& without, std::optiona
   }
 }
 
-Presence MakePresence(const RoundData& data, const std::vector<int>& documents,
-                      const std::vector<int>& coders, bool include_unfinished) {
+Presence MakePresence(const RoundData& data, const UnitSelection& units,
+                      const std::vector<int>& documents, const std::vector<int>& coders,
+                      bool include_unfinished) {
   Presence p;
   p.keep = coders;
   p.all_coders = static_cast<int>(coders.size()) == data.num_coders();
   p.counted.assign(data.num_documents(), 0);
   p.units.assign(data.num_documents(), 0);
   for (int d = 0; d < data.num_documents(); ++d) {
-    p.units[d] = static_cast<int64_t>(data.layout().documents[d].segments.size());
+    p.units[d] = units.count(d);
   }
   for (int d : documents) {
     const CoderMask counted = data.Counted(d, include_unfinished);

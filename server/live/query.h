@@ -15,6 +15,7 @@
 #include "icr/v1/agreement.pb.h"
 #include "server/agreement/analysis.h"
 #include "server/agreement/variance.h"
+#include "server/catalog/speakers.h"
 #include "server/coding/codings.h"
 #include "server/coding/round_access.h"
 #include "server/live/codebook.h"
@@ -22,6 +23,7 @@
 #include "server/live/live_options.h"
 #include "server/live/pattern_analysis.h"
 #include "server/live/round_data.h"
+#include "server/live/units.h"
 #include "server/storage/store.h"
 
 namespace icr::live {
@@ -46,6 +48,8 @@ struct Query {
   double overlap = 0.9;
   // Count IN_PROGRESS documents as well as DONE ones.
   bool include_unfinished = false;
+  // Units by speaker: the round's, narrowed by the request's.
+  catalog::SpeakerFilter speakers;
 };
 
 absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, const v1::Round& round,
@@ -60,11 +64,15 @@ struct AnalysisInput {
   const Interrupt& interrupt;
   // Which selected coders count in each document (bit j: q.coders[j]).
   Presence presence;
+  // Which segments are units (q.speakers).
+  const UnitSelection& units;
 };
 
-// The presence of the selected coders in the selected documents.
-Presence MakePresence(const RoundData& data, const std::vector<int>& documents,
-                      const std::vector<int>& coders, bool include_unfinished);
+// The presence of the selected coders in the selected documents, over
+// their `units`.
+Presence MakePresence(const RoundData& data, const UnitSelection& units,
+                      const std::vector<int>& documents, const std::vector<int>& coders,
+                      bool include_unfinished);
 
 // The (coder, document) pairs of the selection: counted and left out.
 v1::WorkCounted CountWork(const RoundData& data, const std::vector<int>& documents,

@@ -286,9 +286,10 @@ absl::Status SetAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse* 
   for (int d : q.documents) {
     const CoderMask present = in.presence.counted[d];
     if (present == 0) continue;
-    const int64_t segments = in.presence.units[d];
-    for (int64_t s = 0; s < segments; ++s) {
+    const int64_t units = in.presence.units[d];
+    for (int64_t i = 0; i < units; ++i) {
       ICR_RETURN_IF_ERROR(in.interrupt.Poll());
+      const int64_t s = in.units.segment(d, i);
       std::vector<std::vector<std::string>> sets(q.coders.size());
       bool any = false;
       for (const RoundData::Entry& e : data.unit(d, s)) {

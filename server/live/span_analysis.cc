@@ -1,8 +1,11 @@
 // Agreement on free spans (unitizing), segment codings counting as spans
-// over their segment.
+// over their segment. With units by speaker each document is the continuum
+// of its selected turns (units.h: Continuum): the other turns' text is cut
+// out, and the spans with it.
 
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,16 +27,28 @@ absl::Status SpanAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
       q.coders.size() >= 64 ? ~CoderMask{0} : (CoderMask{1} << q.coders.size()) - 1;
   agreement::spans::SpanSet set;
   std::vector<int> document_slot(data.num_documents(), -1);
+  std::vector<Continuum> continua;  // by slot
   std::vector<std::string> left_out;
   for (int d : q.documents) {
     if (in.presence.counted[d] != everyone) {
       left_out.push_back(data.layout().documents[d].id);
       continue;
     }
+    Continuum continuum(data.layout().documents[d], in.units, d);
+    // A document without a selected turn has nothing to unitize.
+    if (!in.units.all() && continuum.length() == 0) continue;
     document_slot[d] = static_cast<int>(set.documents.size());
     set.documents.push_back(data.layout().documents[d].id);
-    set.lengths.push_back(data.layout().documents[d].length);
+    set.lengths.push_back(continuum.length());
+    continua.push_back(std::move(continuum));
   }
+  // A span as it lies on its document's continuum; false when nothing of
+  // it is left.
+  auto add = [&](int doc, int coder, int code, int64_t start, int64_t end) {
+    const Continuum& continuum = continua[doc];
+    const int64_t from = continuum.Map(start), to = continuum.Map(end);
+    if (to > from) set.spans.push_back({doc, coder, code, from, to});
+  };
   set.coders = q.coder_names;
   std::vector<int> round_to_selected(data.num_coders(), -1);
   for (size_t j = 0; j < q.coders.size(); ++j) round_to_selected[q.coders[j]] = static_cast<int>(j);
@@ -51,19 +66,19 @@ absl::Status SpanAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
     const int doc = document_slot[span.document], coder = round_to_selected[span.coder];
     const int code = slot_of_raw[span.code];
     if (doc < 0 || coder < 0 || code < 0) continue;
-    set.spans.push_back({doc, coder, code, span.start, span.end});
+    add(doc, coder, code, span.start, span.end);
   }
   // Segment codings are spans over their segment.
   for (int d : q.documents) {
     if (document_slot[d] < 0) continue;
     const auto& segments = data.layout().documents[d].segments;
-    for (size_t s = 0; s < segments.size(); ++s) {
+    for (int64_t i = 0; i < in.units.count(d); ++i) {
       ICR_RETURN_IF_ERROR(in.interrupt.Poll());
-      for (const RoundData::Entry& e : data.unit(d, static_cast<int64_t>(s))) {
+      const int64_t s = in.units.segment(d, i);
+      for (const RoundData::Entry& e : data.unit(d, s)) {
         const int coder = round_to_selected[e.coder], code = slot_of_raw[e.code];
         if (e.segment == 0 || coder < 0 || code < 0) continue;
-        set.spans.push_back(
-            {document_slot[d], coder, code, segments[s].start(), segments[s].end()});
+        add(document_slot[d], coder, code, segments[s].start(), segments[s].end());
       }
     }
   }

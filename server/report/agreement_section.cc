@@ -101,6 +101,9 @@ absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
   section.seed = options.seed;
   section.interval_note = interval_note;
   section.units = computed.units();
+  section.speakers.assign(computed.speakers().begin(), computed.speakers().end());
+  section.exclude_speakers.assign(computed.exclude_speakers().begin(),
+                                  computed.exclude_speakers().end());
   section.disagreements = computed.disagreements();
   section.resolved = computed.resolved();
   section.pairs_counted = computed.work().pairs_counted();

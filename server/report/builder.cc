@@ -173,6 +173,8 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
     out.codebook_revision = r.codebook_revision();
     out.documents.assign(r.documents().begin(), r.documents().end());
     out.coders.assign(r.coders().begin(), r.coders().end());
+    out.speakers.assign(r.speakers().begin(), r.speakers().end());
+    out.exclude_speakers.assign(r.exclude_speakers().begin(), r.exclude_speakers().end());
     out.history = history[r.id()];
     out.first_coding_seq = coding_events[r.id()].first;
     out.last_coding_seq = coding_events[r.id()].last;

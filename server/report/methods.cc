@@ -92,6 +92,15 @@ const agreement::Coefficient* Find(const std::optional<AgreementRow>& row,
 
 }  // namespace
 
+std::string UnitsPhrase(const std::vector<std::string>& speakers,
+                        const std::vector<std::string>& exclude_speakers) {
+  if (!speakers.empty()) return "the speaker turns of " + List(speakers);
+  if (!exclude_speakers.empty()) {
+    return "the documents' segments other than the turns of " + List(exclude_speakers);
+  }
+  return "the documents' segments";
+}
+
 std::string MethodsSection::Paragraph() const {
   std::string out;
   for (const MethodsSentence& s : sentences) out += (out.empty() ? "" : " ") + s.text;
@@ -112,8 +121,19 @@ MethodsSection BuildMethods(const ReportData& data, const Round& round,
         SentenceStart(static_cast<int64_t>(round.coders.size()), "coder", "coders") + " (" +
         List(round.coders) + ") independently coded " +
         Plural(static_cast<int64_t>(round.documents.size()), "document", "documents") + " (" +
-        Plural(agreement.units, "unit", "units") + " of analysis: the documents' segments) with " +
+        Plural(agreement.units, "unit", "units") +
+        " of analysis: " + UnitsPhrase(agreement.speakers, agreement.exclude_speakers) + ") with " +
         CodebookText(data) + ".";
+    if (!agreement.speakers.empty()) {
+      text +=
+          " Only these speakers' turns were units: the other turns (such as an "
+          "interviewer's questions) are not coded, and counting them would have inflated "
+          "agreement on the absence of every code.";
+    } else if (!agreement.exclude_speakers.empty()) {
+      text += " The turns of " + List(agreement.exclude_speakers) +
+              " were not units: they are not coded, and counting them would have inflated "
+              "agreement on the absence of every code.";
+    }
     if (round.blind) {
       text += " Coding was blind: while the round was open, no coder could see another's codings.";
     }

@@ -32,6 +32,12 @@ struct MethodsSection {
   std::string Paragraph() const;
 };
 
+// What the units of analysis were, as a phrase: "the documents'
+// segments", "the speaker turns of P12 and P13", or "the documents'
+// segments other than the turns of Interviewer".
+std::string UnitsPhrase(const std::vector<std::string>& speakers,
+                        const std::vector<std::string>& exclude_speakers);
+
 MethodsSection BuildMethods(const ReportData& data, const Round& round,
                             const RoundAgreement& agreement);
 

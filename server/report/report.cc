@@ -33,7 +33,8 @@ std::string RenderLatex(const ReportData& d) {
     auto it = d.agreement.find(r.id);
     if (it == d.agreement.end()) continue;
     out << ReliabilityLatex(BuildReliabilityTable(it->second),
-                            "Intercoder reliability per code, round " + r.id,
+                            "Intercoder reliability per code, round " + r.id + " (units: " +
+                                UnitsPhrase(it->second.speakers, it->second.exclude_speakers) + ")",
                             "tab:reliability-" + r.id);
   }
   return out.str();

@@ -53,6 +53,9 @@ struct Round {
   bool blind = false;
   int64_t codebook_revision = 0;
   std::vector<std::string> documents, coders;
+  // Units by speaker: only these speakers' turns, or every segment but
+  // these speakers' turns, are units (both empty: every segment).
+  std::vector<std::string> speakers, exclude_speakers;
   std::vector<RoundEvent> history;
   // Audit events of the round's codings and of its resolutions (0: none).
   int64_t first_coding_seq = 0, last_coding_seq = 0;
@@ -106,6 +109,9 @@ struct RoundAgreement {
   // Why an interval that was asked for is missing (empty otherwise).
   std::string interval_note;
   int64_t units = 0;  // the round's units (segments)
+  // The speakers whose turns were the units, as the agreement applied them
+  // (both empty: every segment).
+  std::vector<std::string> speakers, exclude_speakers;
   int64_t disagreements = 0;
   int64_t resolved = 0;
   // (coder, document) pairs counted, and left out as unfinished.

@@ -95,7 +95,9 @@ void HtmlAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
     out << "<p class=note>No agreement computed yet for this round.</p>\n";
     return;
   }
-  out << "<p>Independent coding (before consensus):</p>\n";
+  out << "<p>Units of analysis: " << agreement->units << ", "
+      << Html(UnitsPhrase(agreement->speakers, agreement->exclude_speakers)) << ".</p>\n"
+      << "<p>Independent coding (before consensus):</p>\n";
   const std::string table = ReliabilityHtml(BuildReliabilityTable(*agreement));
   const std::string chart = BarChartSvg(agreement->independent, agreement->headline);
   if (!chart.empty()) {
@@ -295,7 +297,9 @@ std::string RenderHtml(const ReportData& d) {
         << "</h3>\n<ul><li>state: " << r.state << (r.blind ? ", blind" : "")
         << "</li><li>started from codebook revision " << r.codebook_revision
         << "</li><li>documents: " << Html(Join(r.documents))
-        << "</li><li>coders: " << Html(Join(r.coders)) << "</li></ul>\n";
+        << "</li><li>coders: " << Html(Join(r.coders))
+        << "</li><li>units: " << Html(UnitsPhrase(r.speakers, r.exclude_speakers))
+        << "</li></ul>\n";
     if (!r.history.empty()) {
       out << "<table><tr><th>when</th><th>what</th><th>by</th><th>audit event</th></tr>\n";
       for (const RoundEvent& e : r.history) {

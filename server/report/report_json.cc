@@ -155,6 +155,8 @@ std::string RenderJson(const ReportData& d) {
          {"codebook_revision", r.codebook_revision},
          {"documents", r.documents},
          {"coders", r.coders},
+         {"speakers", r.speakers},
+         {"exclude_speakers", r.exclude_speakers},
          {"history", history},
          {"agreement", it == d.agreement.end() ? json(nullptr) : AgreementJson(it->second)},
          {"methods", methods}});

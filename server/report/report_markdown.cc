@@ -28,7 +28,9 @@ void MdAgreement(std::ostringstream& out, const RoundAgreement* agreement) {
     out << "No agreement computed yet for this round.\n\n";
     return;
   }
-  out << "Independent coding (before consensus):\n\n"
+  out << "Units of analysis: " << agreement->units << ", "
+      << Md(UnitsPhrase(agreement->speakers, agreement->exclude_speakers)) << ".\n\n"
+      << "Independent coding (before consensus):\n\n"
       << ReliabilityMarkdown(BuildReliabilityTable(*agreement)) << "\n";
   if (!agreement->negotiated.empty() || agreement->negotiated_overall) {
     out << "After consensus (negotiated):\n\n";
@@ -127,7 +129,8 @@ std::string RenderMarkdown(const ReportData& d) {
     out << "### Round " << r.id << (r.title.empty() ? "" : ": " + r.title) << "\n\n"
         << "- state: " << r.state << (r.blind ? ", blind" : "") << "\n"
         << "- started from codebook revision " << r.codebook_revision << "\n"
-        << "- documents: " << Join(r.documents) << "\n- coders: " << Join(r.coders) << "\n\n";
+        << "- documents: " << Join(r.documents) << "\n- coders: " << Join(r.coders) << "\n"
+        << "- units: " << Md(UnitsPhrase(r.speakers, r.exclude_speakers)) << "\n\n";
     if (!r.history.empty()) {
       out << "| when | what | by | audit event |\n|---|---|---|---|\n";
       for (const RoundEvent& e : r.history) {

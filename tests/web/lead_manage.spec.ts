@@ -1,6 +1,7 @@
 // The lead manages the project in a real Chromium: the codebook tree (add,
 // edit, move, merge), documents (a UTF-8 file uploaded, segmented; a file
 // in another encoding refused in words), a new round, members and roles.
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
@@ -77,6 +78,48 @@ test("documents: a UTF-8 file uploaded by paragraph; another encoding refused in
   await expect(page.getByRole("alert")).toContainText("old.txt is not UTF-8 text");
   await screenshot(page, "lead-documents");
   await expectAccessible(page, "documents");
+});
+
+test("documents: a Word file by paragraph and a WebVTT transcript by speaker turn, extracted by the server", async ({ page, context, study, icr }) => {
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/documents`, "Documents");
+  // A Word file as a typist's would be, written by Debian's pandoc.
+  const markdown = join(icr.dir, "int-04.md");
+  writeFileSync(markdown, "# Interview 4\n\nInterviewer: How did it start?\n\nP4: With a coffee ☕ and a plan.\n");
+  const docx = join(icr.dir, "int-04.docx");
+  execFileSync("pandoc", [markdown, "-o", docx]);
+  await page.locator("#doc-file").setInputFiles(docx);
+  await expect(page.locator("#doc-id")).toHaveValue("int-04");
+  await page.getByRole("button", { name: "Upload" }).click();
+  const wordRow = page.locator("table.documents-table tr", { hasText: "int-04" });
+  await expect(wordRow).toContainText(".docx file");
+  await expect(wordRow.locator("td").nth(2)).toHaveText("3");
+  const word = (await api<{ document: { text: string; original_format: string; extraction_tool: string } }>(icr, study.lead, "GET",
+    `/v1/projects/${study.project}/documents/int-04?include_text=true`)).json.document;
+  expect(word.text).toBe("Interview 4\n\nInterviewer: How did it start?\n\nP4: With a coffee ☕ and a plan.\n");
+  expect(word.original_format).toBe("docx");
+  expect(word.extraction_tool).toMatch(/^pandoc /);
+
+  const vtt = join(icr.dir, "zoom-05.vtt");
+  writeFileSync(vtt, "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Interviewer>How was the first week?\n\n" +
+    "00:00:04.500 --> 00:00:09.000\n<v P5>Hard, honestly.\n\n00:00:09.000 --> 00:00:12.000\n<v P5>Then my mentor called.\n");
+  await page.locator("#doc-file").setInputFiles(vtt);
+  await page.getByLabel("Units of analysis").selectOption("SEGMENT_TURN");
+  await expect(page.getByLabel("Speaker label pattern (optional)")).toBeVisible();
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.locator("table.documents-table tr", { hasText: "zoom-05" })).toContainText(".vtt file");
+  const transcript = (await api<{ document: { segments: Array<{ speaker: string; start_ms: string }> } }>(icr, study.lead, "GET",
+    `/v1/projects/${study.project}/documents/zoom-05`)).json.document;
+  expect(transcript.segments.map((s) => [s.speaker, Number(s.start_ms)])).toEqual([["Interviewer", 1000], ["P5", 4500]]);
+
+  // A scan, a file of the wrong kind: refused in words, naming the file.
+  const notPdf = join(icr.dir, "scan.pdf");
+  writeFileSync(notPdf, "this is not a PDF at all");
+  await page.locator("#doc-file").setInputFiles(notPdf);
+  await page.locator("#doc-id").fill("scan");
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("alert")).toContainText("scan.pdf:");
+  await screenshot(page, "lead-documents-files");
 });
 
 test("a new blind round of chosen documents and coders; a member added with a role", async ({ page, context, study, icr }) => {

@@ -169,7 +169,11 @@ export function decodeBase64Text(value: string | undefined | null): string {
 
 /** UTF-8 text for a bytes field (memos, document uploads). */
 export function encodeBase64Text(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+  return encodeBase64Bytes(new TextEncoder().encode(text));
+}
+
+// Protobuf's JSON mapping carries `bytes` fields as base64.
+export function encodeBase64Bytes(bytes: Uint8Array): string {
   let binary = "";
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) {

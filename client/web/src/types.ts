@@ -50,6 +50,10 @@ export interface Code {
 export interface Segment {
   start: Int64;
   end: Int64;
+  // A speaker turn's speaker, and a timed transcript's times.
+  speaker?: string;
+  start_ms?: Int64;
+  end_ms?: Int64;
 }
 
 export interface Document {
@@ -64,6 +68,11 @@ export interface Document {
   offset_unit: "CODE_POINTS" | "UTF16_UNITS" | "UTF8_BYTES";
   text: string;
   create_time?: string;
+  // The file the text was extracted from, when there was one.
+  original_sha256?: string;
+  original_format?: string;
+  original_bytes?: Int64;
+  extraction_tool?: string;
 }
 
 export type RoundState = "ROUND_STATE_UNSPECIFIED" | "OPEN" | "RECONCILING" | "CLOSED";

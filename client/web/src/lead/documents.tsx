@@ -1,8 +1,10 @@
-// A project's documents: the list, and uploading a UTF-8 text file with the
-// segmentation to cut it into units (CreateDocument; the server refuses text
-// that is not UTF-8 and says so).
+// A project's documents: the list, and uploading a file with the
+// segmentation to cut it into units. A UTF-8 text file is sent as text; Word,
+// OpenDocument, RTF, HTML, Markdown, PDF and timed transcripts (WebVTT, SRT)
+// are sent as they are, and the server extracts their text (CreateDocument's
+// `original`), as `icr doc add --file` does.
 import { useState } from "preact/hooks";
-import { encodeBase64Text, listAll, path, post, requestId } from "../api";
+import { encodeBase64Bytes, encodeBase64Text, listAll, path, post, requestId } from "../api";
 import { announce } from "../announce";
 import { useLoad } from "../data";
 import type { RouteProps } from "../router";
@@ -12,9 +14,24 @@ import "./lead.css";
 
 const SEGMENTATIONS = [
   { value: "SEGMENT_PARAGRAPH", words: "Paragraphs (separated by blank lines)" },
+  { value: "SEGMENT_TURN", words: "Speaker turns (labelled lines or voices)" },
+  { value: "SEGMENT_SENTENCE", words: "Sentences" },
   { value: "SEGMENT_LINE", words: "Lines (every non-blank line)" },
   { value: "SEGMENT_NONE", words: "The whole document as one unit" },
 ];
+
+// File extensions -> the formats the server extracts text from (as the CLI's
+// `icr doc add --file`); "txt" is sent as text.
+const FORMATS: Record<string, string> = {
+  txt: "txt", text: "txt", docx: "docx", odt: "odt", rtf: "rtf", html: "html", htm: "html",
+  md: "md", markdown: "md", pdf: "pdf", vtt: "vtt", srt: "srt",
+};
+const ACCEPT = Object.keys(FORMATS).map((e) => `.${e}`).join(",");
+
+export function formatOf(name: string): string | undefined {
+  const dot = name.lastIndexOf(".");
+  return dot < 0 ? undefined : FORMATS[name.slice(dot + 1).toLowerCase()];
+}
 
 function idFromName(name: string): string {
   return name.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase();
@@ -27,6 +44,7 @@ export function Documents({ params }: RouteProps) {
   const [id, setId] = useState("");
   const [title, setTitle] = useState("");
   const [segmentation, setSegmentation] = useState("SEGMENT_PARAGRAPH");
+  const [speakerPattern, setSpeakerPattern] = useState("");
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -34,22 +52,40 @@ export function Documents({ params }: RouteProps) {
     e.preventDefault();
     setError(undefined);
     if (!file) {
-      setError("Choose a text file first.");
+      setError("Choose a file first.");
+      return;
+    }
+    const format = formatOf(file.name);
+    if (!format) {
+      setError(`${file.name}: icr reads .txt, .docx, .odt, .rtf, .html, .md, .pdf, .vtt and .srt files.`);
       return;
     }
     setBusy(true);
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
-      let text: string;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-      } catch {
-        setError(`${file.name} is not UTF-8 text: save it as UTF-8 (in Word: Save as, Plain text, Unicode UTF-8) and try again.`);
-        return;
+      const fields: Record<string, unknown> = {
+        id, title: title || file.name, segmentation, request_id: requestId(),
+      };
+      if (format === "txt") {
+        let text: string;
+        try {
+          text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        } catch {
+          setError(`${file.name} is not UTF-8 text: save it as UTF-8 (in Word: Save as, Plain text, Unicode UTF-8) and try again.`);
+          return;
+        }
+        fields.text = encodeBase64Text(text);
+      } else {
+        fields.original = encodeBase64Bytes(bytes);
+        fields.original_format = format;
       }
-      await post(path("projects", project, "documents"), {
-        id, title: title || file.name, text: encodeBase64Text(text), segmentation, request_id: requestId(),
-      });
+      if (segmentation === "SEGMENT_TURN" && speakerPattern) fields.speaker_pattern = speakerPattern;
+      try {
+        await post(path("projects", project, "documents"), fields);
+      } catch (err) {
+        // The server's reason ("no text layer … run OCR first") with the file it concerns.
+        throw new Error(`${file.name}: ${(err as Error).message}`);
+      }
       announce(`Uploaded ${id}.`);
       setFile(undefined);
       setId("");
@@ -76,7 +112,7 @@ export function Documents({ params }: RouteProps) {
               <caption class="sr-only">Documents of {project}</caption>
               <thead>
                 <tr><th scope="col">Document</th><th scope="col">Title</th><th scope="col" class="num">Characters</th>
-                  <th scope="col" class="num">Units</th><th scope="col">Segmented by</th></tr>
+                  <th scope="col" class="num">Units</th><th scope="col">Segmented by</th><th scope="col">From</th></tr>
               </thead>
               <tbody>
                 {documents.data.map((d) => (
@@ -85,6 +121,7 @@ export function Documents({ params }: RouteProps) {
                     <td class="num">{Number(d.length_code_points).toLocaleString()}</td>
                     <td class="num">{d.segments.length}</td>
                     <td>{(d.segmentation || "").replace(/^SEGMENT_/, "").toLowerCase() || "given segments"}</td>
+                    <td title={d.extraction_tool || undefined}>{d.original_format ? `.${d.original_format} file` : "text"}</td>
                   </tr>
                 ))}
               </tbody>
@@ -93,8 +130,8 @@ export function Documents({ params }: RouteProps) {
         </div>
         <form class="card form-grid" onSubmit={upload} aria-labelledby="upload-title">
           <h2 id="upload-title">Upload a document</h2>
-          <label for="doc-file">Text file (UTF-8, .txt)</label>
-          <input id="doc-file" type="file" accept=".txt,text/plain" onChange={(e) => {
+          <label for="doc-file">File (.txt, .docx, .odt, .rtf, .html, .md, .pdf, .vtt, .srt)</label>
+          <input id="doc-file" type="file" accept={ACCEPT} onChange={(e) => {
             const chosen = (e.target as HTMLInputElement).files?.[0];
             setFile(chosen);
             if (chosen) {
@@ -110,6 +147,15 @@ export function Documents({ params }: RouteProps) {
           <select id="doc-seg" value={segmentation} onChange={(e) => setSegmentation((e.target as HTMLSelectElement).value)}>
             {SEGMENTATIONS.map((s) => <option key={s.value} value={s.value}>{s.words}</option>)}
           </select>
+          {segmentation === "SEGMENT_TURN" && (
+            <>
+              <label for="doc-speaker-pattern">Speaker label pattern (optional)</label>
+              <input id="doc-speaker-pattern" value={speakerPattern} placeholder="default: Interviewer:, P12:, Participant 3 —"
+                aria-describedby="doc-speaker-pattern-help"
+                onInput={(e) => setSpeakerPattern((e.target as HTMLInputElement).value)} />
+              <p id="doc-speaker-pattern-help" class="hint">A regular expression a speaker's line starts with; its first group names the speaker. Timed transcripts (.vtt, .srt) need none.</p>
+            </>
+          )}
           <ErrorNote error={error} />
           <div class="actions"><button type="submit" class="primary" disabled={busy}>Upload</button></div>
         </form>

@@ -34,8 +34,9 @@ absl::StatusOr<v1::CreateCodeResponse> Catalog::CreateCode(const Actor& actor,
     response.set_codebook_revision(revision);
     return MutationResult{
         response.SerializeAsString(),
-        absl::StrCat("created code ", code.id(), code.parent().empty() ? "" : " under ",
-                     code.parent(), "; codebook revision ", revision),
+        absl::StrCat("created ", code.grouping_only() ? "grouping code " : "code ", code.id(),
+                     code.parent().empty() ? "" : " under ", code.parent(), "; codebook revision ",
+                     revision),
         std::nullopt};
   };
   return CommitAndParse<v1::CreateCodeResponse>(writer_, std::move(mutation));
@@ -51,7 +52,8 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
                                                   "parent",
                                                   "value",
                                                   "guid",
-                                                  "color"};
+                                                  "color",
+                                                  "grouping_only"};
   ICR_RETURN_IF_ERROR(ValidateId("code.id", request.code().id()));
   std::set<std::string> mask(request.update_mask().begin(), request.update_mask().end());
   for (const std::string& field : mask) {
@@ -90,6 +92,7 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
     if (mask.count("example")) code.set_example(edit.example());
     if (mask.count("guid")) code.set_guid(edit.guid());
     if (mask.count("color")) code.set_color(edit.color());
+    if (mask.count("grouping_only")) code.set_grouping_only(edit.grouping_only());
     if (mask.count("value")) {
       code.set_has_value(edit.has_value());
       code.set_value(edit.value());
@@ -115,9 +118,16 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
     *response.mutable_code() = code;
     response.set_codebook_revision(revision);
     std::vector<std::string> fields(mask.begin(), mask.end());
+    // Whether the code may be applied is said in words: the trail's reader
+    // should not have to decode the request to see it.
+    const std::string grouping =
+        mask.count("grouping_only") && code.grouping_only() != stored->grouping_only()
+            ? (code.grouping_only() ? "; now only groups other codes (not applicable)"
+                                    : "; now applicable")
+            : "";
     return MutationResult{response.SerializeAsString(),
                           absl::StrCat("edited code ", code.id(), " (", absl::StrJoin(fields, ", "),
-                                       "); codebook revision ", revision),
+                                       ")", grouping, "; codebook revision ", revision),
                           std::nullopt};
   };
   return CommitAndParse<v1::UpdateCodeResponse>(writer_, std::move(mutation));
@@ -244,6 +254,11 @@ absl::StatusOr<v1::CreateDomainResponse> Catalog::CreateDomain(
       const std::string field = absl::StrCat("domain.codes[", i, "]");
       ICR_ASSIGN_OR_RETURN(v1::Code code,
                            ActiveCode(context, project, field, stored_domain.codes(i)));
+      if (code.grouping_only()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ": code \"", code.id(),
+                         "\" only groups other codes; a domain's codes are applied to units"));
+      }
       if (numeric && !code.has_value()) {
         return absl::InvalidArgumentError(
             absl::StrCat(field, ": code \"", code.id(), "\" has no numeric value, which ",

@@ -108,6 +108,10 @@ class BatchValidator {
         problem = "is not in the codebook";
       } else if (stored->state() == v1::CODE_MERGED) {
         problem = absl::StrCat("was merged into \"", stored->merged_into(), "\"");
+      } else if (stored->grouping_only()) {
+        problem = absl::StrCat("(", stored->name().empty() ? stored->id() : stored->name(),
+                               ") only groups other codes and cannot be applied; code with one "
+                               "of the codes under it");
       }
       it = codes_.emplace(code, problem).first;
     }

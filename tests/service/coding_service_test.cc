@@ -2,6 +2,8 @@
 // bad input rejected with nothing stored, retraction, the blind rules for
 // each role, and a streamed import.
 
+#include <map>
+
 #include "gtest/gtest.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "tests/testing/server_fixture.h"
@@ -237,6 +239,91 @@ TEST_F(CodingServiceTest, EveryBadInputIsRejectedWithNothingStored) {
   Advance();
   Snapshot();
   ExpectRejected(Submit(alice_, {good}), StatusCode::FAILED_PRECONDITION, "RECONCILING");
+}
+
+// A grouping code (REFI-QDA's isCodable="false") groups the codes under it
+// and is never applied: a batch with a coding of it is refused whole,
+// naming it, and the trail says which codes are grouping codes.
+TEST_F(CodingServiceTest, AGroupingCodeIsRefusedAndTheCodesUnderItAreNot) {
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_,
+          Req<v1::CreateCodeRequest>([](auto& r) {
+            r.set_project("study");
+            r.mutable_code()->set_id("themes");
+            r.mutable_code()->set_name("Themes");
+            r.mutable_code()->set_grouping_only(true);
+          })));
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_,
+          Req<v1::CreateCodeRequest>([](auto& r) {
+            r.set_project("study");
+            r.mutable_code()->set_id("joy");
+            r.mutable_code()->set_name("Joy");
+            r.mutable_code()->set_parent("themes");
+          })));
+  v1::ListEventsRequest events;
+  events.set_project("study");
+  events.set_page_size(1000);
+  v1::ListEventsResponse trail;
+  ASSERT_TRUE(
+      ServerTest::Call(lead_, &v1::AuditService::Stub::ListEvents, *audit_, events, &trail).ok());
+  const v1::AuditEvent& created = trail.events(trail.events_size() - 2).event();
+  EXPECT_EQ(created.method(), "/icr.v1.ProjectService/CreateCode");
+  v1::CreateCodeRequest audited;
+  ASSERT_TRUE(audited.ParseFromString(created.request()));
+  EXPECT_TRUE(audited.code().grouping_only());
+  EXPECT_NE(created.result_summary().find("grouping code themes"), std::string::npos)
+      << created.result_summary();
+
+  Snapshot();
+  const v1::CodingInput good = Segment("d1", "c1", 0);
+  const grpc::Status refused = Submit(alice_, {good, Segment("d1", "themes", 1)});
+  ExpectRejected(refused, StatusCode::INVALID_ARGUMENT, "codings[1].code");
+  EXPECT_NE(refused.error_message().find("\"themes\" (Themes) only groups other codes"),
+            std::string::npos)
+      << refused.error_message();
+  ExpectRejected(Submit(alice_, {Span("d1", "themes", 0, 3)}), StatusCode::INVALID_ARGUMENT,
+                 "only groups other codes");
+  ASSERT_TRUE(Submit(alice_, {good, Segment("d1", "joy", 1)}).ok());
+
+  // Made applicable, it takes codings; a code made grouping-only takes no
+  // more (the ones it has stay).
+  auto set_grouping = [&](const std::string& code, bool grouping) {
+    v1::UpdateCodeRequest request;
+    request.set_project("study");
+    request.mutable_code()->set_id(code);
+    request.mutable_code()->set_grouping_only(grouping);
+    request.add_update_mask("grouping_only");
+    v1::UpdateCodeResponse response;
+    Ok(Call(lead_, &v1::ProjectService::Stub::UpdateCode, *project_, request, &response));
+    EXPECT_EQ(response.code().grouping_only(), grouping);
+    EXPECT_EQ(response.code().name(), code == "themes" ? "Themes" : code);  // the rest kept
+  };
+  set_grouping("themes", false);
+  ASSERT_TRUE(Submit(alice_, {Segment("d1", "themes", 0)}).ok());
+  set_grouping("c2", true);
+  Snapshot();
+  ExpectRejected(Submit(bob_, {Segment("d1", "c2", 0)}), StatusCode::INVALID_ARGUMENT,
+                 "only groups other codes");
+  v1::ListCodesRequest list;
+  list.set_project("study");
+  v1::ListCodesResponse codes;
+  Ok(Call(lead_, &v1::ProjectService::Stub::ListCodes, *project_, list, &codes));
+  std::map<std::string, bool> grouping;
+  for (const v1::Code& code : codes.codes()) grouping[code.id()] = code.grouping_only();
+  EXPECT_EQ(grouping,
+            (std::map<std::string, bool>{
+                {"c1", false}, {"c2", true}, {"c3", false}, {"joy", false}, {"themes", false}}));
+  // A domain's codes are applied to units: a grouping code is no member.
+  const grpc::Status domain = Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_,
+                                   Req<v1::CreateDomainRequest>([](auto& r) {
+                                     r.set_project("study");
+                                     r.mutable_domain()->set_id("tone");
+                                     r.mutable_domain()->set_level(v1::NOMINAL);
+                                     r.mutable_domain()->add_codes("c1");
+                                     r.mutable_domain()->add_codes("c2");
+                                   }));
+  EXPECT_EQ(domain.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(domain.error_message().find("domain.codes[1]"), std::string::npos)
+      << domain.error_message();
 }
 
 TEST_F(CodingServiceTest, LeadSubmitsOnBehalfOfACoderAndTheTrailSaysSo) {

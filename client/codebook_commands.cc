@@ -17,11 +17,11 @@ const std::map<std::string, v1::MeasurementLevel> kLevels = {{"nominal", v1::NOM
                                                              {"ratio", v1::RATIO}};
 
 Rows CodeRows(const RepeatedPtrField<v1::Code>& codes) {
-  Rows rows = {{"code", "name", "parent", "value", "state", "revision", "definition"}};
+  Rows rows = {{"code", "name", "parent", "value", "state", "grouping", "revision", "definition"}};
   for (const v1::Code& c : codes) {
     rows.push_back({c.id(), c.name(), c.parent(), c.has_value() ? absl::StrCat(c.value()) : "",
                     c.state() == v1::CODE_MERGED ? "merged into " + c.merged_into() : "active",
-                    std::to_string(c.revision()), c.definition()});
+                    c.grouping_only() ? "yes" : "", std::to_string(c.revision()), c.definition()});
   }
   return rows;
 }
@@ -38,6 +38,7 @@ Rows DomainRows(const RepeatedPtrField<v1::Domain>& domains) {
 struct CodeFlags {
   std::string project, id, name, definition, inclusion, exclusion, example, parent, etag;
   double value = 0;
+  bool grouping = false;
   void AddTo(CLI::App* command, bool name_required) {
     command->add_option("PROJECT", project, "project id")->required();
     command->add_option("CODE", id, "code id ([a-z0-9_-])")->required();
@@ -48,6 +49,10 @@ struct CodeFlags {
     command->add_option("--example", example, "an example");
     command->add_option("--parent", parent, "parent code (a category or theme)");
     command->add_option("--value", value, "numeric value, for ordinal/interval/ratio domains");
+    // REFI-QDA's isCodable="false": a heading over codes, never applied.
+    command->add_flag("--grouping,!--no-grouping", grouping,
+                      "the code only groups the codes under it: no coding may apply it "
+                      "(--no-grouping: it may be applied)");
   }
   v1::Code ToCode(const CLI::App* command) const {
     v1::Code code;
@@ -58,6 +63,7 @@ struct CodeFlags {
     code.set_exclusion_criteria(exclusion);
     code.set_example(example);
     code.set_parent(parent);
+    code.set_grouping_only(grouping);
     if (command->count("--value") > 0) {
       code.set_has_value(true);
       code.set_value(value);
@@ -106,6 +112,9 @@ void AddCodebookCommands(CLI::App& app, const Context& ctx) {
           {"--value", "value"}};
       for (const auto& [flag, field] : flag_to_field) {
         if (e->count(flag) > 0) request.add_update_mask(field);
+      }
+      if (e->count("--grouping") > 0 || e->count("--no-grouping") > 0) {
+        request.add_update_mask("grouping_only");
       }
       if (request.update_mask().empty()) {
         return absl::InvalidArgumentError("code edit: give at least one field to change");
@@ -159,6 +168,52 @@ void AddCodebookCommands(CLI::App& app, const Context& ctx) {
       return ListAndPrint(ctx, connection, &v1::ProjectService::Stub::ListCodes,
                           connection.project(), *pages, request,
                           [](const v1::ListCodesResponse& r) { return CodeRows(r.codes()); });
+    });
+  });
+
+  // One code, every field (there is no GetCode: the codebook is listed and
+  // the code picked from it, merged codes included).
+  auto show = std::make_shared<std::pair<std::string, std::string>>();
+  CLI::App* sh = code->add_subcommand("show", "show one code");
+  sh->add_option("PROJECT", show->first, "project id")->required();
+  sh->add_option("CODE", show->second, "code id")->required();
+  sh->callback([=] {
+    ctx.Run([&](Connection& connection) -> absl::Status {
+      v1::ListCodesRequest request;
+      request.set_project(show->first);
+      request.set_include_merged(true);
+      auto codes = ListPages<v1::ListCodesRequest, v1::ListCodesResponse>(
+          PageFlags(), request, [&](const v1::ListCodesRequest& r) {
+            return connection.Call(&v1::ProjectService::Stub::ListCodes, connection.project(), r);
+          });
+      if (!codes.ok()) return codes.status();
+      for (const v1::Code& c : codes->codes()) {
+        if (c.id() != show->second) continue;
+        v1::UpdateCodeResponse shown;  // {"code": {...}}, as code add and edit print
+        *shown.mutable_code() = c;
+        Rows rows = {
+            {"field", "value"},
+            {"code", c.id()},
+            {"name", c.name()},
+            {"parent", c.parent()},
+            {"state", c.state() == v1::CODE_MERGED ? "merged into " + c.merged_into() : "active"},
+            {"grouping", c.grouping_only() ? "yes: only groups the codes under it, "
+                                             "never applied"
+                                           : "no"},
+            {"value", c.has_value() ? absl::StrCat(c.value()) : ""},
+            {"color", c.color()},
+            {"guid", c.guid()},
+            {"revision", std::to_string(c.revision())},
+            {"etag", c.etag()},
+            {"definition", c.definition()},
+            {"inclusion", c.inclusion_criteria()},
+            {"exclusion", c.exclusion_criteria()},
+            {"example", c.example()}};
+        Print(ctx.globals, std::cout, shown, rows);
+        return absl::OkStatus();
+      }
+      return absl::NotFoundError(
+          absl::StrCat("code ", show->second, " is not in project ", show->first));
     });
   });
 

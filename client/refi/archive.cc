@@ -327,7 +327,7 @@ absl::Status WriteQdpxFile(const Project& project, const std::string& path,
   ZipPtr archive(raw);
   // libzip reads the buffers at zip_close: keep them alive until then.
   std::vector<std::string> buffers;
-  buffers.reserve(project.sources.size() + 1);
+  buffers.reserve(2 * project.sources.size() + 1);
   auto add = [&](const std::string& name, std::string data) -> absl::Status {
     buffers.push_back(std::move(data));
     const std::string& kept = buffers.back();
@@ -348,6 +348,12 @@ absl::Status WriteQdpxFile(const Project& project, const std::string& path,
     status = add(layout.sources_folder + "/" + name,
                  layout.byte_order_mark ? "\xEF\xBB\xBF" + source.text : source.text);
     if (!status.ok()) return status;
+    if (absl::StartsWith(source.rich_text_path, "internal://") && !source.rich_text.empty()) {
+      status = add(
+          layout.sources_folder + "/" + source.rich_text_path.substr(std::strlen("internal://")),
+          source.rich_text);
+      if (!status.ok()) return status;
+    }
   }
   if (zip_close(archive.get()) != 0) {
     std::string message = zip_strerror(archive.get());

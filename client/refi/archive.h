@@ -58,7 +58,9 @@ struct QdpxLayout {
 
 // Writes `project` as a `.qdpx` at `path` (via a temporary file renamed into
 // place): the .qde plus, for every source with a plain_text_path
-// "internal://NAME", its text as "SOURCES_FOLDER/NAME".
+// "internal://NAME", its text as "SOURCES_FOLDER/NAME", and with a
+// rich_text_path "internal://RICH" and rich_text, that file as
+// "SOURCES_FOLDER/RICH".
 absl::Status WriteQdpxFile(const Project& project, const std::string& path,
                            const QdpxLayout& layout = {});
 

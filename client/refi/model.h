@@ -65,6 +65,12 @@ struct TextSource {
   std::string name;
   std::string plain_text_path;  // as written; empty for inline text
   std::string text;             // UTF-8
+  // The richTextPath (REFI-QDA's rich text is a DOCX) as written; when
+  // writing an archive, `rich_text` holds that file's bytes (never read
+  // from an archive: icr imports the plain text).
+  std::string rich_text_path;
+  std::string rich_text;
+  std::string description;  // the <Description> text
   std::string creating_user;
   std::vector<TextSelection> selections;
   // <Coding>s of the source itself: the whole text coded.

@@ -20,6 +20,8 @@
 #include "client/refi/archive.h"
 #include "client/refi/ids.h"
 #include "client/refi/plan.h"
+#include "client/refi/refi_command_support.h"
+#include "client/refi/refi_export.h"
 #include "client/refi/xml.h"
 #include "icr/v1/agreement.grpc.pb.h"
 #include "nlohmann/json.hpp"
@@ -52,36 +54,6 @@ std::string NormalizeColor(const std::string& color) {
   return absl::AsciiStrToUpper(c);
 }
 
-void PrintSummary(const GlobalOptions& globals, const json& summary, const Rows& rows,
-                  const std::vector<std::string>& notes) {
-  if (globals.output == OutputFormat::kJson) {
-    std::cout << summary.dump(2) << "\n";
-    return;
-  }
-  PrintRows(globals.output, std::cout, rows);
-  if (globals.output == OutputFormat::kTable) {
-    for (const std::string& note : notes) std::cout << note << "\n";
-  }
-}
-
-template <typename Request, typename Response>
-absl::StatusOr<Response> AllPages(
-    Request request, const std::function<absl::StatusOr<Response>(const Request&)>& call) {
-  return ListPages<Request, Response>(PageFlags(), std::move(request), call);
-}
-
-absl::StatusOr<std::vector<v1::Code>> ListAllCodes(Connection& c, const std::string& project) {
-  v1::ListCodesRequest request;
-  request.set_project(project);
-  request.set_include_merged(true);
-  auto response = AllPages<v1::ListCodesRequest, v1::ListCodesResponse>(
-      request, [&](const v1::ListCodesRequest& r) {
-        return c.Call(&v1::ProjectService::Stub::ListCodes, c.project(), r);
-      });
-  if (!response.ok()) return response.status();
-  return std::vector<v1::Code>(response->codes().begin(), response->codes().end());
-}
-
 // --- codebook import -----------------------------------------------------------
 
 // What importing a REFI codebook into a project does, worked out from the
@@ -96,11 +68,18 @@ struct CodebookPlan {
   std::vector<Step> steps;
   std::map<std::string, std::string> code_of_guid;
   int unchanged = 0;
+  int grouping = 0;  // grouping codes created
+  // Names of non-codable codes the archive codes, kept applicable.
+  std::vector<std::string> kept_applicable;
 };
 
+// A REFI code with isCodable="false" becomes a grouping code (the server
+// refuses codings of it), unless the archive's own selections code it
+// (`coded_guids`): the tool let it be applied, and its codings would be lost.
 absl::StatusOr<CodebookPlan> PlanCodebook(const std::vector<refi::Code>& codes,
                                           const std::vector<v1::Code>& existing,
-                                          const std::string& where) {
+                                          const std::string& where,
+                                          const std::set<std::string>& coded_guids = {}) {
   std::map<std::string, const v1::Code*> by_id, by_guid, by_derived_guid;
   for (const v1::Code& code : existing) {
     by_id[code.id()] = &code;
@@ -136,6 +115,11 @@ absl::StatusOr<CodebookPlan> PlanCodebook(const std::vector<refi::Code>& codes,
     std::string parent = flat.parent_guid.empty() ? "" : plan.code_of_guid.at(flat.parent_guid);
     std::string color = NormalizeColor(code.color);
     std::string description(absl::StripTrailingAsciiWhitespace(code.description));
+    bool grouping = !code.codable;
+    if (grouping && coded_guids.count(code.guid)) {
+      grouping = false;
+      plan.kept_applicable.push_back(code.name);
+    }
 
     const v1::Code* match = nullptr;
     if (auto it = by_guid.find(code.guid); it != by_guid.end()) {
@@ -161,12 +145,14 @@ absl::StatusOr<CodebookPlan> PlanCodebook(const std::vector<refi::Code>& codes,
       if (match->definition() != description) step.mask.push_back("definition");
       if (!color.empty() && match->color() != color) step.mask.push_back("color");
       if (match->parent() != parent) step.mask.push_back("parent");
+      if (match->grouping_only() != grouping) step.mask.push_back("grouping_only");
       if (match->guid().empty() && !step.mask.empty()) step.mask.push_back("guid");
       step.code.set_name(code.name);
       step.code.set_definition(description);
       step.code.set_color(color);
       step.code.set_parent(parent);
       step.code.set_guid(code.guid);
+      step.code.set_grouping_only(grouping);
       plan.code_of_guid[code.guid] = match->id();
       if (step.mask.empty()) {
         ++plan.unchanged;
@@ -186,6 +172,8 @@ absl::StatusOr<CodebookPlan> PlanCodebook(const std::vector<refi::Code>& codes,
     step.code.set_color(color);
     step.code.set_parent(parent);
     step.code.set_guid(code.guid);
+    step.code.set_grouping_only(grouping);
+    if (grouping) ++plan.grouping;
     plan.code_of_guid[code.guid] = id;
     plan.steps.push_back(std::move(step));
   }
@@ -296,10 +284,6 @@ absl::StatusOr<CountingChoice> ChooseCounting(const ImportFlags& flags, const st
     absl::StrAppend(&choice.reason, "; --crlf ", flags.crlf, " overrides the line ends");
   }
   return choice;
-}
-
-std::string UnitWord(refi::PositionUnit unit) {
-  return unit == refi::PositionUnit::kUtf16 ? "utf16" : "codepoint";
 }
 
 struct PendingCoding {
@@ -429,7 +413,12 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
     }
   }
   if (!wrapper_coded) archive->codes = refi::WithoutWrappingNodesCode(std::move(archive->codes));
-  absl::StatusOr<CodebookPlan> codebook = PlanCodebook(archive->codes, *existing_codes, where);
+  std::set<std::string> coded_guids;
+  for (const refi::PlannedSource& source : plan->sources) {
+    for (const refi::PlannedCoding& coding : source.codings) coded_guids.insert(coding.code_guid);
+  }
+  absl::StatusOr<CodebookPlan> codebook = PlanCodebook(
+      archive->codes, *existing_codes, where, take_codings ? coded_guids : std::set<std::string>());
   if (!codebook.ok()) return codebook.status();
 
   v1::ListDocumentsRequest list_documents;
@@ -661,7 +650,11 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
         {"codings", missing_codings}}},
       {"codings_imported", take_codings},
       {"codes",
-       {{"created", codes->created}, {"updated", codes->updated}, {"unchanged", codes->unchanged}}},
+       {{"created", codes->created},
+        {"updated", codes->updated},
+        {"unchanged", codes->unchanged},
+        {"grouping_created", codebook->grouping},
+        {"kept_applicable", codebook->kept_applicable}}},
       {"documents", {{"created", new_documents.size()}, {"matched", matched_documents}}},
       {"selections", plan->selections},
       {"codings", per_coder},
@@ -696,6 +689,17 @@ absl::Status ImportQdpx(Connection& c, const GlobalOptions& globals, const Impor
       counting->counting.unit == refi::PositionUnit::kUtf16 ? "UTF-16 units" : "code points",
       ", a CRLF counted as ", counting->counting.crlf_as_one ? "one character" : "two characters",
       " (", counting->reason, ").")};
+  if (codebook->grouping > 0) {
+    notes.push_back(absl::StrCat(codebook->grouping,
+                                 " code(s) with isCodable=\"false\" are grouping codes: they "
+                                 "group the codes under them and cannot be applied."));
+  }
+  if (!codebook->kept_applicable.empty()) {
+    notes.push_back(
+        absl::StrCat("Marked isCodable=\"false\" but coded in the archive, so kept "
+                     "applicable: ",
+                     absl::StrJoin(codebook->kept_applicable, ", "), "."));
+  }
   if (!has_sources) {
     notes.push_back(
         "The archive has no text sources: its codebook was imported; no documents, no round.");
@@ -753,11 +757,17 @@ absl::Status ImportQdc(Connection& c, const GlobalOptions& globals, const std::s
   Rows rows = {{"guid", "code", "name"}};
   for (const refi::FlatCode& flat : refi::FlattenCodes(codebook->codes)) {
     const std::string& id = plan->code_of_guid.at(flat.code->guid);
-    codes.push_back({{"guid", flat.code->guid}, {"code", id}, {"name", flat.code->name}});
-    rows.push_back({flat.code->guid, id, std::string(2 * flat.depth, ' ') + flat.code->name});
+    codes.push_back({{"guid", flat.code->guid},
+                     {"code", id},
+                     {"name", flat.code->name},
+                     {"grouping", !flat.code->codable}});
+    rows.push_back({flat.code->guid, id,
+                    absl::StrCat(std::string(2 * flat.depth, ' '), flat.code->name,
+                                 flat.code->codable ? "" : " (grouping)")});
   }
   json summary = {{"file", file},
                   {"project", project},
+                  {"grouping_created", plan->grouping},
                   {"created", counts->created},
                   {"updated", counts->updated},
                   {"unchanged", counts->unchanged},
@@ -767,320 +777,6 @@ absl::Status ImportQdc(Connection& c, const GlobalOptions& globals, const std::s
       {absl::StrCat(counts->created, " created, ", counts->updated, " updated, ", counts->unchanged,
                     " unchanged (each change audited as a codebook "
                     "change)")});
-  return absl::OkStatus();
-}
-
-// --- export -------------------------------------------------------------------------------
-
-struct ExportFlags {
-  std::string project, round, out, offsets, for_tool;
-};
-
-// What an export for one tool writes: its counting, its archive layout and
-// an origin that names it (so that icr reads its own export back the same).
-struct ExportTarget {
-  refi::PositionCounting counting;
-  refi::QdpxLayout layout;
-  std::string origin = "icr";
-};
-
-absl::StatusOr<ExportTarget> TargetFor(const std::string& tool, const std::string& offsets) {
-  ExportTarget target;
-  if (tool == "atlasti") {
-    target.counting.crlf_as_one = true;  // ATLAS.ti counts a CRLF as one character
-    target.origin = "icr for ATLAS.ti";
-  } else if (tool == "maxqda") {
-    target.origin = "icr for MAXQDA";
-  } else if (tool == "nvivo") {
-    target.counting.unit = refi::PositionUnit::kUtf16;
-    target.layout.sources_folder = "Sources";
-    target.origin = "icr for NVivo";
-  } else if (tool == "qualcoder") {
-    target.origin = "icr for QualCoder";
-  } else if (!tool.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--for: \"", tool, "\": use atlasti, maxqda, nvivo or qualcoder"));
-  }
-  // The tools' own exports start their text files with a byte-order mark.
-  target.layout.byte_order_mark = !tool.empty();
-  if (!offsets.empty()) {
-    absl::StatusOr<refi::PositionUnit> unit = refi::ParsePositionUnit(offsets);
-    if (!unit.ok()) return unit.status();
-    if (!tool.empty() && *unit != target.counting.unit) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--offsets ", offsets, " contradicts --for ", tool));
-    }
-    target.counting.unit = *unit;
-    // An export in UTF-16 units without --for says so in its origin, which
-    // icr reads back as NVivo's counting.
-    if (tool.empty() && *unit == refi::PositionUnit::kUtf16) target.origin = "icr (NVivo units)";
-  }
-  return target;
-}
-
-absl::StatusOr<std::string> CodeIdFor(const std::map<std::string, v1::Code>& codes,
-                                      std::string id) {
-  for (int hops = 0; hops < 64; ++hops) {
-    auto it = codes.find(id);
-    if (it == codes.end()) return absl::DataLossError(absl::StrCat("coding of unknown code ", id));
-    if (it->second.state() != v1::CODE_MERGED) return id;
-    id = it->second.merged_into();
-  }
-  return absl::DataLossError(absl::StrCat("code ", id, ": merge chain too long"));
-}
-
-std::vector<refi::Code> CodeTree(const std::vector<v1::Code>& codes) {
-  std::map<std::string, std::vector<const v1::Code*>> children;
-  for (const v1::Code& code : codes) {
-    if (code.state() == v1::CODE_MERGED) continue;
-    children[code.parent()].push_back(&code);
-  }
-  std::function<std::vector<refi::Code>(const std::string&, int)> build =
-      [&](const std::string& parent, int depth) {
-        std::vector<refi::Code> out;
-        if (depth > 64) return out;
-        for (const v1::Code* code : children[parent]) {
-          refi::Code c;
-          c.guid = code->guid().empty() ? refi::CodeGuid(code->id()) : code->guid();
-          c.name = code->name().empty() ? code->id() : code->name();
-          c.color = code->color();
-          c.description = code->definition();
-          c.children = build(code->id(), depth + 1);
-          out.push_back(std::move(c));
-        }
-        return out;
-      };
-  return build("", 0);
-}
-
-absl::Status ExportQdpx(Connection& c, const GlobalOptions& globals, const ExportFlags& flags) {
-  absl::StatusOr<ExportTarget> target = TargetFor(flags.for_tool, flags.offsets);
-  if (!target.ok()) return target.status();
-  const refi::PositionUnit* unit = &target->counting.unit;
-  v1::GetProjectRequest get_project;
-  get_project.set_project(flags.project);
-  auto project = c.Call(&v1::ProjectService::Stub::GetProject, c.project(), get_project);
-  if (!project.ok()) return project.status();
-  v1::GetRoundRequest get_round;
-  get_round.set_project(flags.project);
-  get_round.set_round(flags.round);
-  auto round = c.Call(&v1::ProjectService::Stub::GetRound, c.project(), get_round);
-  if (!round.ok()) return round.status();
-  absl::StatusOr<std::vector<v1::Code>> codes = ListAllCodes(c, flags.project);
-  if (!codes.ok()) return codes.status();
-  std::map<std::string, v1::Code> code_by_id;
-  for (const v1::Code& code : *codes) code_by_id[code.id()] = code;
-  auto code_guid = [&](const std::string& id) {
-    const v1::Code& code = code_by_id.at(id);
-    return code.guid().empty() ? refi::CodeGuid(id) : code.guid();
-  };
-
-  refi::Project out;
-  out.name = project->project().title().empty() ? flags.project : project->project().title();
-  out.origin = target->origin;
-  out.codes = CodeTree(*codes);
-
-  // Sources: the round's documents, text in code points.
-  std::map<std::string, size_t> source_of_document;
-  std::map<std::string, v1::Document> documents;
-  for (const std::string& id : round->round().documents()) {
-    v1::GetDocumentRequest request;
-    request.set_project(flags.project);
-    request.set_document(id);
-    request.set_include_text(true);
-    request.set_offset_unit(v1::CODE_POINTS);
-    auto response = c.Call(&v1::ProjectService::Stub::GetDocument, c.project(), request);
-    if (!response.ok()) return response.status();
-    refi::TextSource source;
-    source.guid = refi::DerivedGuid(absl::StrCat("icr:document:", flags.project, "/", id));
-    source.name = response->document().title().empty() ? id : response->document().title();
-    source.plain_text_path = absl::StrCat("internal://", source.guid, ".txt");
-    source.text = response->document().text();
-    source_of_document[id] = out.sources.size();
-    documents[id] = response->document();
-    out.sources.push_back(std::move(source));
-  }
-
-  // Positions in the unit asked for.
-  auto position = [&](const std::string& document, int64_t start,
-                      int64_t end) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
-    const std::string& text = out.sources[source_of_document.at(document)].text;
-    std::pair<int64_t, int64_t> at(start, end);
-    if (*unit == refi::PositionUnit::kUtf16) {
-      absl::StatusOr<std::vector<int64_t>> converted = text::ConvertOffsets(
-          text, text::OffsetUnit::kCodePoints, text::OffsetUnit::kUtf16Units, {start, end});
-      if (!converted.ok()) return converted.status();
-      at = std::make_pair((*converted)[0], (*converted)[1]);
-    }
-    if (target->counting.crlf_as_one) {
-      at.first = refi::PositionWithCrlfAsOne(text, *unit, at.first);
-      at.second = refi::PositionWithCrlfAsOne(text, *unit, at.second);
-    }
-    return at;
-  };
-  auto segment_span = [&](const std::string& document,
-                          int64_t segment) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
-    const v1::Document& d = documents.at(document);
-    if (segment < 0 || segment >= d.segments_size()) {
-      return absl::DataLossError(absl::StrCat("document ", document, " has no segment ", segment));
-    }
-    return std::make_pair(d.segments(segment).start(), d.segments(segment).end());
-  };
-
-  std::set<std::string> users;
-  for (const std::string& coder : round->round().coders()) users.insert(coder);
-  v1::ListCodingsRequest list;
-  list.set_project(flags.project);
-  list.set_round(flags.round);
-  auto codings = AllPages<v1::ListCodingsRequest, v1::ListCodingsResponse>(
-      list, [&](const v1::ListCodingsRequest& r) {
-        return c.Call(&v1::CodingService::Stub::ListCodings, c.coding(), r);
-      });
-  if (!codings.ok()) return codings.status();
-  std::map<std::string, int64_t> per_coder;
-  for (const v1::Coding& coding : codings->codings()) {
-    if (coding.state() == v1::RETRACTED) continue;
-    auto source = source_of_document.find(coding.document());
-    if (source == source_of_document.end()) continue;
-    absl::StatusOr<std::string> code = CodeIdFor(code_by_id, coding.code());
-    if (!code.ok()) return code.status();
-    absl::StatusOr<std::pair<int64_t, int64_t>> span =
-        coding.has_span() ? std::make_pair(coding.span().start(), coding.span().end())
-                          : segment_span(coding.document(), coding.segment());
-    if (!span.ok()) return span.status();
-    absl::StatusOr<std::pair<int64_t, int64_t>> at =
-        position(coding.document(), span->first, span->second);
-    if (!at.ok()) return at.status();
-    const std::string key =
-        absl::StrCat("icr:coding:", flags.project, "/", flags.round, "/", coding.id());
-    refi::TextSelection selection;
-    selection.guid = refi::DerivedGuid(key);
-    selection.start = at->first;
-    selection.end = at->second;
-    selection.creating_user = refi::UserGuid(coding.coder());
-    selection.description = coding.memo();
-    refi::Coding ref;
-    ref.guid = refi::DerivedGuid(key + "/coding");
-    ref.code_guid = code_guid(*code);
-    ref.creating_user = selection.creating_user;
-    if (coding.has_create_time()) ref.creation_date_time = FormatTime(coding.create_time());
-    selection.codings.push_back(std::move(ref));
-    out.sources[source->second].selections.push_back(std::move(selection));
-    users.insert(coding.coder());
-    ++per_coder[coding.coder()];
-  }
-
-  // The consensus of a reconciled round, as the user "consensus", with each
-  // resolution's rationale as a note on its coding.
-  int64_t consensus_codings = 0;
-  std::string consensus_note;
-  if (round->round().state() != v1::OPEN) {
-    auto agreement = v1::AgreementService::NewStub(c.channel());
-    v1::GetConsensusRequest request;
-    request.set_project(flags.project);
-    request.set_round(flags.round);
-    auto consensus = c.Call(&v1::AgreementService::Stub::GetConsensus, *agreement, request);
-    if (!consensus.ok()) {
-      consensus_note = absl::StrCat("consensus not exported: ", consensus.status().message());
-    } else {
-      const std::string consensus_user = refi::UserGuid("consensus");
-      for (const v1::ConsensusCoding& coding : consensus->codings()) {
-        auto source = source_of_document.find(coding.document());
-        if (source == source_of_document.end() || coding.code().empty()) continue;
-        absl::StatusOr<std::string> code = CodeIdFor(code_by_id, coding.code());
-        if (!code.ok()) return code.status();
-        absl::StatusOr<std::pair<int64_t, int64_t>> span =
-            segment_span(coding.document(), coding.segment());
-        if (!span.ok()) return span.status();
-        absl::StatusOr<std::pair<int64_t, int64_t>> at =
-            position(coding.document(), span->first, span->second);
-        if (!at.ok()) return at.status();
-        const std::string key = absl::StrCat("icr:consensus:", flags.project, "/", flags.round, "/",
-                                             coding.document(), "/", coding.segment(), "/", *code);
-        refi::TextSelection selection;
-        selection.guid = refi::DerivedGuid(key);
-        selection.start = at->first;
-        selection.end = at->second;
-        selection.creating_user = consensus_user;
-        refi::Coding ref;
-        ref.guid = refi::DerivedGuid(key + "/coding");
-        ref.code_guid = code_guid(*code);
-        ref.creating_user = consensus_user;
-        if (!coding.rationale().empty()) {
-          refi::Note note;
-          note.guid = refi::DerivedGuid(key + "/rationale");
-          note.name = absl::StrCat("Resolution ", coding.disagreement());
-          note.text =
-              coding.resolved_by().empty()
-                  ? coding.rationale()
-                  : absl::StrCat(coding.rationale(), "\n(resolved by ", coding.resolved_by(), ")");
-          note.creating_user = consensus_user;
-          ref.note_refs.push_back(note.guid);
-          out.notes.push_back(std::move(note));
-        }
-        selection.codings.push_back(std::move(ref));
-        out.sources[source->second].selections.push_back(std::move(selection));
-        ++consensus_codings;
-      }
-      users.insert("consensus");
-    }
-  }
-  for (const std::string& user : users) out.users.push_back({refi::UserGuid(user), user, user});
-
-  absl::Status written = refi::WriteQdpxFile(out, flags.out, target->layout);
-  if (!written.ok()) return written;
-
-  json coders = json::object();
-  Rows rows = {{"what", "count"},
-               {"sources", std::to_string(out.sources.size())},
-               {"codes", std::to_string(refi::FlattenCodes(out.codes).size())},
-               {"users", std::to_string(out.users.size())}};
-  for (const auto& [coder, count] : per_coder) {
-    coders[coder] = count;
-    rows.push_back({absl::StrCat("codings of ", coder), std::to_string(count)});
-  }
-  rows.push_back({"consensus codings", std::to_string(consensus_codings)});
-  rows.push_back({"rationale notes", std::to_string(out.notes.size())});
-  json summary = {{"out", flags.out},
-                  {"project", flags.project},
-                  {"round", flags.round},
-                  {"for", flags.for_tool},
-                  {"origin", out.origin},
-                  {"offsets", UnitWord(*unit)},
-                  {"crlf", target->counting.crlf_as_one ? "one" : "two"},
-                  {"sources_folder", target->layout.sources_folder},
-                  {"sources", out.sources.size()},
-                  {"codes", refi::FlattenCodes(out.codes).size()},
-                  {"users", out.users.size()},
-                  {"codings", coders},
-                  {"consensus_codings", consensus_codings},
-                  {"notes", out.notes.size()},
-                  {"consensus_note", consensus_note}};
-  std::vector<std::string> notes = {absl::StrCat(
-      "Wrote ", flags.out, " (positions in ",
-      *unit == refi::PositionUnit::kUtf16 ? "UTF-16 units" : "code points",
-      target->counting.crlf_as_one ? ", a CRLF counted as one" : "", "; texts in ",
-      target->layout.sources_folder, "/). Users map back with --map-users: guid,user.")};
-  if (!consensus_note.empty()) notes.push_back(consensus_note);
-  PrintSummary(globals, summary, rows, notes);
-  return absl::OkStatus();
-}
-
-absl::Status ExportQdc(Connection& c, const GlobalOptions& globals, const std::string& project,
-                       const std::string& out) {
-  absl::StatusOr<std::vector<v1::Code>> codes = ListAllCodes(c, project);
-  if (!codes.ok()) return codes.status();
-  refi::Codebook codebook;
-  codebook.origin = "icr";
-  codebook.codes = CodeTree(*codes);
-  std::string xml = refi::WriteCodebookXml(codebook);
-  std::ofstream file(out, std::ios::binary | std::ios::trunc);
-  file << xml;
-  file.close();
-  if (!file) return absl::InvalidArgumentError(absl::StrCat(out, ": cannot write"));
-  size_t count = refi::FlattenCodes(codebook.codes).size();
-  PrintSummary(globals, {{"out", out}, {"codes", count}},
-               {{"out", "codes"}, {out, std::to_string(count)}}, {});
   return absl::OkStatus();
 }
 
@@ -1166,15 +862,19 @@ void AddRefiCommands(CLI::App& app, GlobalOptions& globals, int* exit_code) {
               [&](Connection& c) { return ExportQdpx(c, globals, *export_flags); });
   });
 
-  auto export_qdc_flags = std::make_shared<std::pair<std::string, std::string>>();
+  auto export_qdc_flags = std::make_shared<ExportFlags>();
   CLI::App* export_qdc =
       exp->add_subcommand("qdc", "PROJECT's codebook as a REFI-QDA codebook (.qdc)");
-  export_qdc->add_option("PROJECT", export_qdc_flags->first, "project id")->required();
-  export_qdc->add_option("--out", export_qdc_flags->second, "the .qdc to write")->required();
+  export_qdc->add_option("PROJECT", export_qdc_flags->project, "project id")->required();
+  export_qdc->add_option("--out", export_qdc_flags->out, "the .qdc to write")->required();
+  export_qdc
+      ->add_option("--for", export_qdc_flags->for_tool,
+                   "write for that tool: atlasti, maxqda, nvivo or qualcoder (the codebook of "
+                   "export qdpx --for, its origin naming the tool)")
+      ->check(CLI::IsMember({"atlasti", "maxqda", "nvivo", "qualcoder"}));
   export_qdc->callback([export_qdc_flags, &globals, exit_code] {
-    RunRemote(globals, exit_code, [&](Connection& c) {
-      return ExportQdc(c, globals, export_qdc_flags->first, export_qdc_flags->second);
-    });
+    RunRemote(globals, exit_code,
+              [&](Connection& c) { return ExportQdc(c, globals, *export_qdc_flags); });
   });
 }
 

@@ -301,8 +301,12 @@ absl::StatusOr<TextSource> ParseTextSource(const Walker& w, const xmlNode* node,
   source.plain_text_path =
       std::string(absl::StripAsciiWhitespace(w.Attribute(node, "plainTextPath")));
   bool has_content = false;
+  source.rich_text_path =
+      std::string(absl::StripAsciiWhitespace(w.Attribute(node, "richTextPath")));
   absl::Status status = ForEachChild(node, [&](const xmlNode* child) -> absl::Status {
-    if (w.Is(child, "PlainTextContent")) {
+    if (w.Is(child, "Description")) {
+      source.description = w.Text(child);
+    } else if (w.Is(child, "PlainTextContent")) {
       source.text = w.Text(child);
       has_content = true;
     } else if (w.Is(child, "PlainTextSelection")) {
@@ -670,8 +674,10 @@ std::string WriteProjectXml(const Project& project) {
       xmlNode* node = w.Child(sources, "TextSource");
       w.Attribute(node, "guid", source.guid);
       w.OptionalAttribute(node, "name", source.name);
+      w.OptionalAttribute(node, "richTextPath", source.rich_text_path);
       w.OptionalAttribute(node, "plainTextPath", source.plain_text_path);
       w.OptionalAttribute(node, "creatingUser", source.creating_user);
+      if (!source.description.empty()) w.TextChild(node, "Description", source.description);
       if (source.plain_text_path.empty()) w.TextChild(node, "PlainTextContent", source.text);
       for (const TextSelection& selection : source.selections) {
         xmlNode* s = w.Child(node, "PlainTextSelection");

@@ -350,6 +350,36 @@ TEST(RefiWrite, ArchiveValidatesAgainstTheSchemaAndReadsBackTheSame) {
   EXPECT_EQ(back->notes[0].text, "Agreed after discussion.");
 }
 
+// A source extracted from a Word file: the plain text stays the source's
+// text, the original goes beside it as its richTextPath, and the
+// Description names it; a non-codable code stays non-codable.
+TEST(RefiWrite, TheOriginalFileIsTheRichTextAndTheDescriptionNamesIt) {
+  icr::testing::TempDir dir;
+  const std::string path = dir.path() + "/original.qdpx";
+  Project project = SampleProject();
+  project.codes[0].codable = false;
+  TextSource& source = project.sources[0];
+  source.rich_text_path = "internal://" + source.guid + ".docx";
+  static constexpr char kWord[] = "PK\x03\x04 a Word file\0 with a NUL";
+  source.rich_text = std::string(kWord, sizeof(kWord) - 1);
+  source.description = "Plain text extracted from the original docx file.";
+  ASSERT_TRUE(WriteQdpxFile(project, path, {"p.qde", "Sources", false}).ok());
+  const std::string qde = ZipEntry(path, "p.qde");
+  EXPECT_EQ(SchemaErrors(qde), "");
+  EXPECT_EQ(ZipEntry(path, "Sources/" + source.guid + ".docx"), source.rich_text);
+  EXPECT_EQ(ZipEntry(path, "Sources/" + source.guid + ".txt"), source.text);
+  EXPECT_THAT(qde, HasSubstr("isCodable=\"false\""));
+
+  absl::StatusOr<Project> back = ReadQdpxFile(path);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->sources[0].text, source.text);
+  EXPECT_EQ(back->sources[0].rich_text_path, source.rich_text_path);
+  EXPECT_EQ(back->sources[0].description, source.description);
+  EXPECT_TRUE(back->sources[0].rich_text.empty());  // never read: icr imports the plain text
+  EXPECT_FALSE(back->codes[0].codable);
+  EXPECT_TRUE(back->codes[0].children[0].codable);
+}
+
 TEST(RefiWrite, SchemaCatchesWhatTheStandardForbids) {
   // The schema is not a rubber stamp: a bad GUID, a missing position and a
   // misplaced element all fail.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "client/display_width.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -18,11 +19,7 @@ std::string CsvField(const std::string& field) {
   return quoted;
 }
 
-// Display width of UTF-8 text: one column per code point.
-size_t Width(const std::string& s) {
-  return static_cast<size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
+size_t Width(const std::string& s) { return DisplayWidth(s); }
 
 }  // namespace
 

@@ -75,7 +75,7 @@ test("a blind round coded by mouse, by keyboard and by both: each coder sees onl
   await b.page.keyboard.press("Enter");
   await expect(b.page.getByRole("listbox")).toBeFocused();
   await b.page.keyboard.type("negat");
-  await expect(b.page.getByRole("option")).toHaveCount(1);
+  await expect(b.page.getByRole("listbox").getByRole("option")).toHaveCount(1);
   await b.page.keyboard.press("Enter");
   await expect(b.page.locator(".coding-item")).toHaveCount(1);
   await b.page.keyboard.press("j");
@@ -83,8 +83,8 @@ test("a blind round coded by mouse, by keyboard and by both: each coder sees onl
   await expect(b.page.getByRole("listbox")).toBeFocused();
   // The first nine codes carry their key: 6 is Advice in the tree (Feelings,
   // Negative, Positive, Personal growth, Support, Advice...).
-  await expect(b.page.getByRole("option").nth(5)).toContainText("6");
-  await expect(b.page.getByRole("option").nth(5)).toContainText("Advice");
+  await expect(b.page.getByRole("listbox").getByRole("option").nth(5)).toContainText("6");
+  await expect(b.page.getByRole("listbox").getByRole("option").nth(5)).toContainText("Advice");
   await b.page.keyboard.press("6");
   await expect(b.page.locator(".coding-item")).toHaveCount(2);
   await expect(b.page.locator(".coding-item").nth(1)).toContainText("Advice");

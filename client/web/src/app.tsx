@@ -9,10 +9,31 @@ import { SignIn } from "./screens/signin";
 import { currentUser, loadCurrentUser, signOut } from "./session";
 import { closeStream } from "./stream";
 import { ErrorNote, Loading } from "./components/ui";
+import { languages, setLanguage, t } from "./i18n";
+import { locale } from "./i18n/format";
+
+function LanguagePicker() {
+  return (
+    <label class="language">
+      <span class="sr-only">{t().language}</span>
+      <select
+        value={locale.value}
+        aria-label={t().language}
+        onChange={(e) => setLanguage((e.target as HTMLSelectElement).value)}
+      >
+        {Object.entries(languages).map(([tag, language]) => (
+          <option key={tag} value={tag} lang={tag}>
+            {language.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 function Breadcrumb({ params }: { params: Params }) {
   const names = crumbNames.value;
-  const crumbs: { label: string; to: string }[] = [{ label: "Projects", to: "#/projects" }];
+  const crumbs: { label: string; to: string }[] = [{ label: t().header.projects, to: "#/projects" }];
   if (params.project) {
     crumbs.push({
       label: names[`project:${params.project}`] ?? params.project,
@@ -21,7 +42,7 @@ function Breadcrumb({ params }: { params: Params }) {
   }
   if (params.round) {
     crumbs.push({
-      label: names[`round:${params.round}`] ?? `Round ${params.round}`,
+      label: names[`round:${params.round}`] ?? t().header.round(params.round),
       to: href("/projects/:project/rounds/:round", params),
     });
   }
@@ -32,16 +53,16 @@ function Breadcrumb({ params }: { params: Params }) {
     });
   }
   return (
-    <nav aria-label="Breadcrumb" class="breadcrumb">
+    <nav aria-label={t().header.breadcrumb} class="breadcrumb">
       <ol>
         {crumbs.map((crumb, i) => (
           <li key={crumb.to}>
             {i === crumbs.length - 1 ? (
-              <a href={crumb.to} aria-current="page">
+              <a href={crumb.to} aria-current="page" dir="auto">
                 {crumb.label}
               </a>
             ) : (
-              <a href={crumb.to}>{crumb.label}</a>
+              <a href={crumb.to} dir="auto">{crumb.label}</a>
             )}
           </li>
         ))}
@@ -61,7 +82,7 @@ function Header({ params }: { params: Params }) {
         {user && <Breadcrumb params={params} />}
         {user && (
           <div class="who">
-            <span class="who-name" title={`Signed in as ${user.id}`}>
+            <span class="who-name" title={t().header.signedInAs(user.id)}>
               {user.display_name || user.id}
             </span>
             <button
@@ -73,10 +94,11 @@ function Header({ params }: { params: Params }) {
                 navigate("/signin");
               }}
             >
-              Sign out
+              {t().header.signOut}
             </button>
           </div>
         )}
+        <LanguagePicker />
       </div>
     </header>
   );
@@ -107,16 +129,16 @@ export function App() {
     const View = found.route.view;
     body = <View params={found.params} />;
   } else if (user === undefined) {
-    body = <Loading what="your session" />;
+    body = <Loading what={t().what.session} />;
   } else if (user === null) {
     body = <SignIn params={{}} />;
   } else if (!found) {
     body = (
       <>
-        <h1>Not found</h1>
-        <ErrorNote error={`There is no page at ${path}.`} />
+        <h1>{t().notFound}</h1>
+        <ErrorNote error={t().noPage(path)} />
         <p>
-          <a href="#/projects">Go to your projects</a>
+          <a href="#/projects">{t().goToProjects}</a>
         </p>
       </>
     );

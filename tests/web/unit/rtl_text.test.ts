@@ -60,12 +60,14 @@ test("a selection across a direction change takes the words at both ends", () =>
   assert.equal(snapped(persian, persian.indexOf("15") + 1, persian.indexOf("کار") + 1), "15 کار");
 });
 
-test("an emoji is never cut, and is dropped from a selection's end like punctuation", () => {
+test("an emoji is never cut, and is kept at a selection's end (it is content, not punctuation)", () => {
   const emoji = persian.indexOf("🙂");
   // A selection of half the emoji alone (no word) keeps the whole emoji.
   assert.deepEqual(snapToWords(persian, emoji + 1, emoji + 2), { start: emoji, end: emoji + 2 });
   assert.deepEqual(snapToGraphemes(persian, emoji + 1, emoji + 1), { start: emoji, end: emoji + 2 });
-  assert.equal(snapped(persian, persian.indexOf("کردم") + 1, emoji + 1), `می${zwnj}کردم`);
+  assert.equal(snapped(persian, persian.indexOf("کردم") + 1, emoji + 1), `می${zwnj}کردم 🙂`);
+  // Ending just before it leaves it out.
+  assert.equal(snapped(persian, persian.indexOf("کردم") + 1, emoji - 1), `می${zwnj}کردم`);
 });
 
 test("Arabic diacritics stay with their letters", () => {
@@ -114,7 +116,10 @@ test("words of scripts without spaces come from Unicode's word rules", () => {
 test("word steps skip spaces and punctuation, in both directions", () => {
   const start = persian.indexOf("می");
   assert.equal(stepWord(persian, start, 1), persian.indexOf(" 🙂"));
-  assert.equal(stepWord(persian, persian.indexOf(" 🙂") + 3, -1), start);
+  // The emoji is a step of its own.
+  assert.equal(stepWord(persian, persian.indexOf(" 🙂"), 1), persian.indexOf(" 🙂") + 3);
+  assert.equal(stepWord(persian, persian.indexOf(" 🙂") + 3, -1), persian.indexOf("🙂"));
+  assert.equal(stepWord(persian, persian.indexOf("🙂"), -1), start);
   assert.equal(stepWord(persian, persian.length, -1), persian.indexOf("بود"));
   assert.equal(stepWord(persian, persian.indexOf("بود"), 1), persian.length - 1);
 });

@@ -5,6 +5,7 @@ import { memo } from "preact/compat";
 import { useMemo, useRef, useState } from "preact/hooks";
 import type { Coding } from "../types";
 import type { CodeEntry } from "./codebook";
+import { num, t } from "../i18n";
 
 export interface ShownCoding {
   coding: Coding;
@@ -48,7 +49,7 @@ function RetractForm({ onRetract, onCancel }: { onRetract: (reason: string) => P
       onSubmit={async (e) => {
         e.preventDefault();
         if (!reason.trim()) {
-          setError("Say why you retract this coding; the reason is kept in the audit trail.");
+          setError(t().codings.needReason);
           return;
         }
         setBusy(true);
@@ -61,8 +62,9 @@ function RetractForm({ onRetract, onCancel }: { onRetract: (reason: string) => P
       }}
     >
       <label>
-        Why retract it?
+        {t().codings.why}
         <textarea
+          dir="auto"
           value={reason}
           rows={2}
           ref={(el) => el?.focus()}
@@ -77,10 +79,10 @@ function RetractForm({ onRetract, onCancel }: { onRetract: (reason: string) => P
       )}
       <div class="row">
         <button type="submit" class="danger" disabled={busy}>
-          Retract coding
+          {t().codings.retractCoding}
         </button>
         <button type="button" onClick={onCancel}>
-          Keep it
+          {t().codings.keep}
         </button>
       </div>
     </form>
@@ -139,26 +141,31 @@ const CodingItem = memo(function CodingItem({ shown, entry, text, canRetract, re
           onFocus={() => actions.emphasize(coding.id)}
           onBlur={() => actions.emphasize(null)}
           onClick={() => actions.show(shown)}
-          aria-label={`Show the passage coded ${entry?.code.name || coding.code}`}
+          aria-label={t().codings.showLabel(entry?.code.name || coding.code)}
         >
-          Show
+          {t().codings.show}
         </button>
         {canRetract && !retracting && (
           <button
             type="button"
             class="quiet small"
             onClick={() => actions.startRetract(coding.id)}
-            aria-label={`Retract the coding ${entry?.code.name || coding.code}`}
+            aria-label={t().codings.retractLabel(entry?.code.name || coding.code)}
           >
-            Retract…
+            {t().codings.retract}
           </button>
         )}
       </div>
-      <blockquote>
-        {coding.segment !== undefined && <span class="muted">Segment {Number(coding.segment) + 1}: </span>}
+      <blockquote dir="auto">
+        {coding.segment !== undefined && <span class="muted">{t().codings.segment(Number(coding.segment) + 1)}</span>}
         {excerpt(text, shown.start, shown.end)}
       </blockquote>
-      {coding.memo && <p class="memo">Memo: {coding.memo}</p>}
+      {coding.memo && (
+        <p class="memo">
+          {t().codings.memo}
+          <bdi>{coding.memo}</bdi>
+        </p>
+      )}
       {retracting && (
         <RetractForm
           onCancel={() => actions.startRetract(null)}
@@ -188,12 +195,17 @@ export function CodingsList(props: CodingsListProps) {
   return (
     <section class="codings card" aria-labelledby="codings-heading">
       <h2 id="codings-heading">
-        Your codings <span class="count">({props.codings.length})</span>
+        {t().codings.heading} <span class="count">({num(props.codings.length)})</span>
       </h2>
       {props.codings.length === 0 && (
         <p class="empty">
-          None yet. Select a passage with the mouse, or move through the segments with <kbd>j</kbd> and{" "}
-          <kbd>k</kbd> and press <kbd>Enter</kbd>.
+          {t().codings.none[0]}
+          <kbd>j</kbd>
+          {t().codings.none[1]}
+          <kbd>k</kbd>
+          {t().codings.none[2]}
+          <kbd>Enter</kbd>
+          {t().codings.none[3]}
         </p>
       )}
       <ol class="coding-items">
@@ -211,13 +223,18 @@ export function CodingsList(props: CodingsListProps) {
       </ol>
       {props.retracted.length > 0 && (
         <details class="retracted">
-          <summary>Retracted ({props.retracted.length})</summary>
+          <summary>{t().codings.retractedList(props.retracted.length)}</summary>
           <ul>
             {props.retracted.map(({ coding, start, end }) => (
               <li key={coding.id}>
                 <CodeTag entry={props.entries.get(coding.code)} code={coding.code} /> —{" "}
-                <span class="muted">“{excerpt(props.text, start, end)}”</span>
-                {coding.retract_reason && <span> · reason: {coding.retract_reason}</span>}
+                <bdi class="muted">{t().quote(excerpt(props.text, start, end))}</bdi>
+                {coding.retract_reason && (
+                  <span>
+                    {t().codings.reason("")}
+                    <bdi>{coding.retract_reason}</bdi>
+                  </span>
+                )}
               </li>
             ))}
           </ul>

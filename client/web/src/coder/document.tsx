@@ -12,6 +12,7 @@ import { currentUser } from "../session";
 import { useChanges } from "../stream";
 import type { Code, Coding, Document, ListProgressResponse, ProgressState, Round } from "../types";
 import { ErrorNote, Loading, ProgressBadge } from "../components/ui";
+import { t } from "../i18n";
 import { applicableCodes, codeTree, filterCodes, type CodeEntry } from "./codebook";
 import { CodingsList, type ShownCoding } from "./codings_list";
 import { assignLanes, marksByBlock, splitBlocks, type Mark, type Span } from "./highlights";
@@ -87,7 +88,7 @@ function isTextField(element: Element | null): boolean {
 
 function quote(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 90 ? `“${flat.slice(0, 60)} … ${flat.slice(-20)}”` : `“${flat}”`;
+  return t().quote(flat.length > 90 ? `${flat.slice(0, 60)} … ${flat.slice(-20)}` : flat);
 }
 
 export function DocumentView({ params }: RouteProps) {
@@ -205,9 +206,9 @@ export function DocumentView({ params }: RouteProps) {
     if (!data || !target) return "";
     if (target.kind === "segment") {
       const s = data.segments[target.index]!;
-      return `Segment ${target.index + 1}: ${quote(data.document.text.slice(s.start, s.end))}`;
+      return t().doc.segmentQuote(target.index + 1, quote(data.document.text.slice(s.start, s.end)));
     }
-    return `Selected passage: ${quote(data.document.text.slice(target.span.start, target.span.end))}`;
+    return t().doc.selectedQuote(quote(data.document.text.slice(target.span.start, target.span.end)));
   }
 
   function moveSegment(step: number) {
@@ -219,13 +220,13 @@ export function DocumentView({ params }: RouteProps) {
     caret.current = null;
     scrollToOffset(data.blocks, data.segments[next]!.start);
     const s = data.segments[next]!;
-    announce(`Segment ${next + 1} of ${data.segments.length}: ${quote(data.document.text.slice(s.start, Math.min(s.end, s.start + 200)))}`);
+    announce(t().doc.segmentOf(next + 1, data.segments.length, quote(data.document.text.slice(s.start, Math.min(s.end, s.start + 200)))));
   }
 
   // Shift+Arrow: starts at the passage already chosen (its end), or at the
   // current segment's start, or at the text's start; then moves the free end.
   function selectByKey(key: Parameters<typeof moveFocus>[3], byWord: boolean) {
-    if (!data || !open || pickerOpen) return;
+    if (!data || !open) return;
     let start = caret.current;
     if (!start) {
       if (target?.kind === "span") start = { anchor: target.span.start, focus: target.span.end };
@@ -239,7 +240,7 @@ export function DocumentView({ params }: RouteProps) {
     caret.current = next;
     const span = caretSpan(next);
     setTarget(span ? { kind: "span", span } : null);
-    if (span) announce(`Selected ${quote(data.document.text.slice(span.start, span.end))}`);
+    if (span) announce(t().doc.selected(quote(data.document.text.slice(span.start, span.end))));
     // Keeps the moving end in view.
     setTimeout(() => {
       const marks = document.querySelectorAll(".doc-text .sel");
@@ -303,7 +304,7 @@ export function DocumentView({ params }: RouteProps) {
       };
       ownWrites.current++;
       setLocal((l) => ({ ...l, added: [...l.added, added] }));
-      announce(`Coded “${entry.code.name || entry.code.id}”.`);
+      announce(t().doc.coded(entry.code.name || entry.code.id));
       setMemo("");
       setFilter("");
       setPickerOpen(false);
@@ -324,7 +325,7 @@ export function DocumentView({ params }: RouteProps) {
     });
     ownWrites.current++;
     setLocal((l) => ({ ...l, retracted: new Map(l.retracted).set(coding.id, reason) }));
-    announce("Coding retracted.");
+    announce(t().doc.retracted);
   }
 
   async function setProgress(next: "DONE" | "IN_PROGRESS") {
@@ -335,7 +336,7 @@ export function DocumentView({ params }: RouteProps) {
         state: next,
         request_id: requestId(),
       });
-      announce(next === "DONE" ? "Document marked done." : "Document reopened.");
+      announce(next === "DONE" ? t().doc.markedDone : t().doc.reopened);
       work.reload();
     } catch (e) {
       setActionError((e as Error).message);
@@ -350,7 +351,8 @@ export function DocumentView({ params }: RouteProps) {
   onKeyRef.current = (event: KeyboardEvent) => {
     const focused = document.activeElement;
     if (event.shiftKey && isSelectKey(event.key) && !event.metaKey && !event.altKey && !isTextField(focused)) {
-      if (!focused?.closest(".doc-side")) {
+      // Only from the text (or nowhere in particular), not from a control elsewhere.
+      if (!focused || focused === document.body || focused.closest(".doc-pane")) {
         event.preventDefault();
         selectByKey(event.key, event.ctrlKey);
       }
@@ -392,7 +394,7 @@ export function DocumentView({ params }: RouteProps) {
 
   // The text's handlers, the same function on every render (so the text view
   // need not render again), calling this render's code.
-  const textHandlers = useRef({ select: (_span: Span) => {}, clickSegment: (_index: number) => {} });
+  const textHandlers = useRef({ select: (_span: Span) => {}, clickSegment: (_index: number, _at: number) => {} });
   textHandlers.current = {
     select: (span) => {
       if (!open) return;
@@ -400,62 +402,62 @@ export function DocumentView({ params }: RouteProps) {
       setTarget({ kind: "span", span });
       setPickerOpen(true);
     },
-    clickSegment: (index) => {
+    // A click puts the keyboard caret there (Shift+Arrow selects from it)
+    // and chooses the segment it is in.
+    clickSegment: (index, at) => {
+      caret.current = { anchor: at, focus: at };
+      if (index < 0) return;
       setCurrentSegment(index);
-      caret.current = null;
       if (open) setTarget({ kind: "segment", index });
     },
   };
   const onSelectText = useMemo(() => (span: Span) => textHandlers.current.select(span), []);
-  const onClickSegment = useMemo(() => (index: number) => textHandlers.current.clickSegment(index), []);
+  const onClickSegment = useMemo(() => (index: number, at: number) => textHandlers.current.clickSegment(index, at), []);
 
   if (prepared.error) return <ErrorNote error={prepared.error} />;
-  if (!data) return <Loading what="the document" />;
+  if (!data) return <Loading what={t().what.document} />;
 
   const total = data.document.length_code_points;
   return (
     <div class="document-screen">
       <div class="doc-head">
         <div>
-          <h1 tabIndex={-1}>{data.document.title || data.document.id}</h1>
+          <h1 tabIndex={-1}>
+            <bdi>{data.document.title || data.document.id}</bdi>
+          </h1>
           <p class="muted">
-            {Number(total).toLocaleString()} characters · {data.segments.length} segments ·{" "}
-            <a href={href("/projects/:project/rounds/:round", params)}>all documents of this round</a>
+            {t().doc.summary(Number(total), data.segments.length)} ·{" "}
+            <a href={href("/projects/:project/rounds/:round", params)}>{t().doc.allDocuments}</a>
           </p>
         </div>
         <div class="doc-actions">
           <ProgressBadge state={state} />
           {open && state !== "DONE" && (
             <button type="button" class="primary" disabled={busy} onClick={() => setProgress("DONE")}>
-              <span aria-hidden="true">✓</span> Done with this document
+              <span aria-hidden="true">✓</span> {t().doc.done}
             </button>
           )}
           {open && state === "DONE" && (
             <button type="button" disabled={busy} onClick={() => setProgress("IN_PROGRESS")}>
-              Reopen this document
+              {t().doc.reopen}
             </button>
           )}
         </div>
       </div>
       {!open && (
         <p class="notice">
-          This round is {data.round.state.toLowerCase()}: its codings can no longer change. You see your codings as
-          they were.
+          {t().doc.closedRound((t().roundState[data.round.state] ?? data.round.state).toLowerCase())}
         </p>
       )}
       <ErrorNote error={actionError ?? work.error} />
       <div class="doc-layout">
         <section
           class="doc-pane"
-          aria-label={`Text of ${data.document.title || data.document.id}`}
+          aria-label={t().doc.textOf(data.document.title || data.document.id)}
           tabIndex={0}
           ref={textRef}
         >
-          <p class="sr-only">
-            Keys: j and k move between segments; Shift with an arrow key selects a passage character by character,
-            with Control too word by word; Enter opens the code picker; 1 to 9 apply the first nine codes; Escape
-            cancels.
-          </p>
+          <p class="sr-only">{t().doc.keys}</p>
           <TextView
             text={data.document.text}
             blocks={data.blocks}
@@ -471,7 +473,7 @@ export function DocumentView({ params }: RouteProps) {
             onClickSegment={onClickSegment}
           />
         </section>
-        <aside class="doc-side" aria-label="Coding">
+        <aside class="doc-side" aria-label={t().doc.coding}>
           {pickerOpen && target && open ? (
             <Picker
               shown={shown}
@@ -495,12 +497,14 @@ export function DocumentView({ params }: RouteProps) {
                   <>
                     <p class="target-words">{targetWords()}</p>
                     <button type="button" class="primary" onClick={openPicker}>
-                      Code this… <kbd>Enter</kbd>
+                      {t().doc.codeThis} <kbd>Enter</kbd>
                     </button>
                   </>
                 ) : (
                   <p class="muted">
-                    Select a passage, click a segment, or press <kbd>j</kbd> to start at the first segment.
+                    {t().doc.start[0]}
+                    <kbd>j</kbd>
+                    {t().doc.start[1]}
                   </p>
                 )}
               </div>

@@ -5,6 +5,7 @@
 // the codes under it) stays in the list as a heading no key or click applies.
 import type { RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { t } from "../i18n";
 import { applicableCodes, type CodeEntry } from "./codebook";
 
 export interface PickerProps {
@@ -27,13 +28,14 @@ export interface PickerProps {
 }
 
 function Criteria({ entry }: { entry: CodeEntry | undefined }) {
-  if (!entry) return <p class="muted">No code matches the filter.</p>;
+  const m = t().picker;
+  if (!entry) return <p class="muted">{m.noMatch}</p>;
   const { code } = entry;
   const rows: [string, string][] = [
-    ["Definition", code.definition],
-    ["Inclusion criteria", code.inclusion_criteria],
-    ["Exclusion criteria", code.exclusion_criteria],
-    ["Example", code.example],
+    [m.definition, code.definition],
+    [m.inclusion, code.inclusion_criteria],
+    [m.exclusion, code.exclusion_criteria],
+    [m.example, code.example],
   ];
   return (
     <div class="criteria" aria-live="off">
@@ -41,7 +43,7 @@ function Criteria({ entry }: { entry: CodeEntry | undefined }) {
         <span class="swatch" style={{ background: entry.color }} />
         {entry.number}. <bdi>{code.name || code.id}</bdi>
       </h3>
-      {entry.path.length > 0 && <p class="muted">in {entry.path.join(" › ")}</p>}
+      {entry.path.length > 0 && <p class="muted" dir="auto">{m.in(entry.path.join(" › "))}</p>}
       <dl>
         {rows.map(([label, value]) => (
           <div key={label}>
@@ -58,6 +60,7 @@ export function Picker(props: PickerProps) {
   const { shown, active } = props;
   const options = applicableCodes(shown);
   const activeEntry = options[active];
+  const m = t().picker;
   const optionsRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -116,19 +119,20 @@ export function Picker(props: PickerProps) {
   return (
     <section class="picker card" aria-labelledby="picker-heading">
       <div class="picker-head">
-        <h2 id="picker-heading">Apply a code</h2>
+        <h2 id="picker-heading">{m.heading}</h2>
         <button type="button" class="quiet" onClick={props.onClose}>
-          Close <kbd>Esc</kbd>
+          {m.close} <kbd>Esc</kbd>
         </button>
       </div>
-      <p class="target-words">{props.targetWords}</p>
-      <label for="code-filter">Find a code</label>
+      <p class="target-words" dir="auto">{props.targetWords}</p>
+      <label for="code-filter">{m.find}</label>
       <input
         id="code-filter"
         ref={props.filterRef}
         type="search"
         autoComplete="off"
-        placeholder="Type a name or category…"
+        dir="auto"
+        placeholder={m.placeholder}
         value={props.filter}
         onInput={(e) => props.onFilter((e.target as HTMLInputElement).value)}
         onKeyDown={filterKeys}
@@ -142,7 +146,7 @@ export function Picker(props: PickerProps) {
           class="code-list"
           role="listbox"
           tabIndex={0}
-          aria-label="Codes (keys 1 to 9 apply the first nine)"
+          aria-label={m.codes}
           aria-activedescendant={activeEntry ? `code-option-${activeEntry.code.id}` : undefined}
           onKeyDown={listKeys}
         >
@@ -155,14 +159,14 @@ export function Picker(props: PickerProps) {
                   role="option"
                   aria-selected={false}
                   aria-disabled="true"
-                  title="Groups the codes under it; not applied itself"
+                  title={m.grouping}
                   class={`code-option code-group depth-${Math.min(entry.depth, 4)}`}
                 >
                   <span class="hotkey" aria-hidden="true" />
                   <span class="swatch" style={{ background: entry.color }} />
                   <span class="code-name" dir="auto">
                     {entry.code.name || entry.code.id}
-                    <span class="sr-only">, a grouping code</span>
+                    <span class="sr-only">{m.groupingCode}</span>
                   </span>
                   <span class="code-number muted">{entry.number}</span>
                 </div>
@@ -186,7 +190,7 @@ export function Picker(props: PickerProps) {
                 <span class="swatch" style={{ background: entry.color }} />
                 <span class="code-name" dir="auto">
                   {entry.code.name || entry.code.id}
-                  {entry.path.length > 0 && <span class="sr-only">, in {entry.path.join(", ")}</span>}
+                  {entry.path.length > 0 && <span class="sr-only">{m.inPath(entry.path.join(t().listSeparator))}</span>}
                 </span>
                 <span class="code-number muted">{entry.number}</span>
               </div>
@@ -195,9 +199,10 @@ export function Picker(props: PickerProps) {
         </div>
         <Criteria entry={activeEntry} />
       </div>
-      <label for="coding-memo">Memo (optional)</label>
+      <label for="coding-memo">{m.memo}</label>
       <textarea
         id="coding-memo"
+        dir="auto"
         value={props.memo}
         rows={2}
         onInput={(e) => props.onMemo((e.target as HTMLTextAreaElement).value)}
@@ -215,10 +220,10 @@ export function Picker(props: PickerProps) {
           disabled={!activeEntry || props.busy}
           onClick={() => activeEntry && props.onApply(activeEntry)}
         >
-          {activeEntry ? `Apply “${activeEntry.code.name || activeEntry.code.id}”` : "Apply"}
+          {activeEntry ? m.applyName(activeEntry.code.name || activeEntry.code.id) : m.apply}
         </button>
         <span class="muted hint">
-          <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> apply · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> from the memo
+          <kbd>↑</kbd> <kbd>↓</kbd> {m.choose} · <kbd>Enter</kbd> {m.applyKey} · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> {m.fromMemo}
         </span>
       </div>
     </section>

@@ -8,6 +8,7 @@ import { currentUser } from "../session";
 import { useChanges } from "../stream";
 import type { Document, ListProgressResponse, ProgressState, Round } from "../types";
 import { DoneMeter, ErrorNote, Loading, PageHeading, ProgressBadge, RoundStateBadge } from "../components/ui";
+import { num, t } from "../i18n";
 
 async function loadRound(project: string, roundId: string) {
   const [, { round }, documents, progress] = await Promise.all([
@@ -39,31 +40,33 @@ export function RoundDocuments({ params }: RouteProps) {
 
   return (
     <section>
-      <PageHeading>{data?.round.title || `Round ${params.round}`}</PageHeading>
+      <PageHeading>
+        <bdi>{data?.round.title || t().header.round(params.round!)}</bdi>
+      </PageHeading>
       <ErrorNote error={loaded.error} />
-      {!data && !loaded.error && <Loading what="the round" />}
+      {!data && !loaded.error && <Loading what={t().what.round} />}
       {data && (
         <>
           <div class="round-head">
             <RoundStateBadge state={data.round.state} />
             {data.round.blind && (
               <span class="badge">
-                <span aria-hidden="true">◌</span> Blind: coders see only their own codings
+                <span aria-hidden="true">◌</span> {t().round.blind}
               </span>
             )}
-            {mine && <DoneMeter done={mine.done} total={mine.documents} label="Your progress" />}
+            {mine && <DoneMeter done={mine.done} total={mine.documents} label={t().round.yourProgress} />}
           </div>
           <table class="list documents">
-            <caption class="sr-only">Documents of this round</caption>
+            <caption class="sr-only">{t().round.documentsCaption}</caption>
             <thead>
               <tr>
-                <th scope="col">Document</th>
+                <th scope="col">{t().round.document}</th>
                 <th scope="col" class="num">
-                  Characters
+                  {t().round.characters}
                 </th>
                 {shownCoders.map((c) => (
                   <th scope="col" key={c}>
-                    {c === me ? "Your progress" : c}
+                    {c === me ? t().round.yourProgress : c}
                   </th>
                 ))}
               </tr>
@@ -72,12 +75,12 @@ export function RoundDocuments({ params }: RouteProps) {
               {data.documents.map((d) => (
                 <tr key={d.id}>
                   <th scope="row">
-                    <a href={href("/projects/:project/rounds/:round/documents/:document", { ...params, document: d.id })}>
+                    <a href={href("/projects/:project/rounds/:round/documents/:document", { ...params, document: d.id })} dir="auto">
                       {d.title || d.id}
                     </a>
                     <span class="muted id"> {d.id}</span>
                   </th>
-                  <td class="num">{int64(d.length_code_points).toLocaleString()}</td>
+                  <td class="num">{num(int64(d.length_code_points))}</td>
                   {shownCoders.map((c) => (
                     <td key={c}>
                       <ProgressBadge state={stateOf(c, d.id)} />

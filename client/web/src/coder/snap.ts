@@ -91,11 +91,16 @@ interface Piece {
   wordLike: boolean;
 }
 
+// An emoji is content in an interview or chat transcript (a 🙂 after a
+// sentence answers a question), so it counts as a word, unlike punctuation.
+const pictograph = /\p{Extended_Pictographic}/u;
+
 /** The word-segmenter's pieces of text[from, to), with offsets in `text`. */
 function pieces(text: string, from: number, to: number): Piece[] {
   const out: Piece[] = [];
   for (const s of words().segment(text.slice(from, to))) {
-    out.push({ start: from + s.index, end: from + s.index + s.segment.length, wordLike: s.isWordLike ?? false });
+    const wordLike = (s.isWordLike ?? false) || pictograph.test(s.segment);
+    out.push({ start: from + s.index, end: from + s.index + s.segment.length, wordLike });
   }
   return out;
 }

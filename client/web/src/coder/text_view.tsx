@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { CodeEntry } from "./codebook";
 import { blockAt, blockRuns, segmentAt, type Block, type Mark, type Span } from "./highlights";
 import { snapToWords } from "./snap";
+import { t } from "../i18n";
 
 /** At most this many lanes are drawn; deeper overlaps share the last lane. */
 const maxLanes = 8;
@@ -25,8 +26,8 @@ export interface TextViewProps {
   emphasized: string | null;
   /** A passage chosen with the mouse (UTF-16 offsets, snapped to words). */
   onSelect: (span: Span) => void;
-  /** A click that selected nothing, inside segment `index`. */
-  onClickSegment: (index: number) => void;
+  /** A click that selected nothing, at UTF-16 offset `at`, inside segment `index` (or -1). */
+  onClickSegment: (index: number, at: number) => void;
 }
 
 interface Shared {
@@ -89,7 +90,7 @@ const BlockView = memo(
           const starting = run.marks.filter((i) => shared.marks[i]!.start === run.start);
           const tags = starting.map((i) => String(shared.entries.get(shared.marks[i]!.code)?.number ?? "?")).join(" ");
           const title = run.marks.length
-            ? "Coded: " + run.marks.map((i) => codeLabel(shared.entries.get(shared.marks[i]!.code), shared.marks[i]!.code)).join("; ")
+            ? t().doc.codedTitle(run.marks.map((i) => codeLabel(shared.entries.get(shared.marks[i]!.code), shared.marks[i]!.code)).join("; "))
             : undefined;
           return (
             <span
@@ -195,8 +196,7 @@ export const TextView = memo(function TextView(props: TextViewProps) {
     const end = textOffset(blocks, range.endContainer, range.endOffset);
     if (start === null || end === null) return;
     if (selection.isCollapsed) {
-      const segment = segmentAt(segments, start);
-      if (segment >= 0) props.onClickSegment(segment);
+      props.onClickSegment(segmentAt(segments, start), start);
       return;
     }
     // DOM offsets are logical (in the order of the text), whatever the

@@ -3,11 +3,12 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { ProgressState, RoundState } from "../types";
+import { t } from "../i18n";
 
 export function Loading({ what }: { what: string }) {
   return (
     <p class="loading" role="status">
-      Loading {what}…
+      {t().loading(what)}
     </p>
   );
 }
@@ -22,14 +23,10 @@ export function ErrorNote({ error }: { error: Error | string | undefined }) {
   );
 }
 
-const roundStates: Record<string, { icon: string; words: string }> = {
-  OPEN: { icon: "●", words: "Open for coding" },
-  RECONCILING: { icon: "◐", words: "Reconciling" },
-  CLOSED: { icon: "■", words: "Closed" },
-};
+const roundIcons: Record<string, string> = { OPEN: "●", RECONCILING: "◐", CLOSED: "■" };
 
 export function RoundStateBadge({ state }: { state: RoundState }) {
-  const shown = roundStates[state] ?? { icon: "?", words: state };
+  const shown = { icon: roundIcons[state] ?? "?", words: t().roundState[state] ?? state };
   return (
     <span class={`badge state-${state.toLowerCase()}`}>
       <span aria-hidden="true">{shown.icon}</span> {shown.words}
@@ -37,14 +34,10 @@ export function RoundStateBadge({ state }: { state: RoundState }) {
   );
 }
 
-const progressStates: Record<string, { icon: string; words: string }> = {
-  NOT_STARTED: { icon: "○", words: "Not started" },
-  IN_PROGRESS: { icon: "◑", words: "In progress" },
-  DONE: { icon: "✓", words: "Done" },
-};
+const progressIcons: Record<string, string> = { NOT_STARTED: "○", IN_PROGRESS: "◑", DONE: "✓" };
 
 export function ProgressBadge({ state }: { state: ProgressState }) {
-  const shown = progressStates[state] ?? { icon: "?", words: state };
+  const shown = { icon: progressIcons[state] ?? "?", words: t().progressState[state] ?? state };
   return (
     <span class={`badge progress-${state.toLowerCase()}`}>
       <span aria-hidden="true">{shown.icon}</span> {shown.words}
@@ -54,7 +47,7 @@ export function ProgressBadge({ state }: { state: ProgressState }) {
 
 /** "k of n documents done" with a bar; the words carry the number. */
 export function DoneMeter({ done, total, label }: { done: number; total: number; label?: string }) {
-  const words = `${done} of ${total} documents done`;
+  const words = t().documentsDone(done, total);
   return (
     <span class="meter">
       <meter min={0} max={Math.max(total, 1)} value={done} aria-label={label ? `${label}: ${words}` : words} />

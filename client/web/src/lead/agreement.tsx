@@ -11,9 +11,10 @@ import type { RouteProps } from "../router";
 import { useChanges } from "../stream";
 import type { ChangeEvent, Round } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { num, t } from "../i18n";
 import type { AgreementRow, ComputeAgreementResponse } from "./agreement_types";
 import { bandClass, bars, COEFFICIENTS, coefficientLabel, coefficientOf, DEFAULT_COEFFICIENTS,
-  definedValue, formatValue, interpretation, pairMatrix, primaryCoefficient, workText }
+  definedValue, formatValue, interpretation, pairMatrix, primaryCoefficient }
   from "./agreement_view";
 import { BarChart } from "./bar_chart";
 import { codeTree, flatten } from "./codebook_tree";
@@ -33,8 +34,8 @@ function CoefficientCell({ row, name }: { row: AgreementRow; name: string }) {
     <td class={`num coefficient ${bandClass(name, value)}`} data-coefficient={name}
       data-value={value === null ? "" : String(value)}>
       <span class="value">{value === null ? "—" : formatValue(value)}</span>
-      {band && <span class="band">{band}</span>}
-      {value === null && c?.reason && <span class="band" title={c.reason}>undefined</span>}
+      {band && <span class="band">{t().agreement.bands[band] ?? band}</span>}
+      {value === null && c?.reason && <span class="band" title={c.reason}>{t().agreement.undefinedValue}</span>}
       {ci && <span class="ci">[{formatValue(ci.low)}, {formatValue(ci.high)}]</span>}
     </td>
   );
@@ -43,27 +44,27 @@ function CoefficientCell({ row, name }: { row: AgreementRow; name: string }) {
 function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; chosen: string[] }) {
   const rows = answer.overall ? [...answer.rows, { ...answer.overall, key: "overall" }] : answer.rows;
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label="Agreement per code">
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={t().agreement.perCode}>
       <table class="list agreement-table">
-        <caption class="sr-only">Agreement per code, with the interpretation of each value</caption>
+        <caption class="sr-only">{t().agreement.perCodeCaption}</caption>
         <thead>
           <tr>
-            <th scope="col">{answer.analysis === "domain" ? "Domain" : "Code"}</th>
-            <th scope="col" class="num">Units</th>
+            <th scope="col">{answer.analysis === "domain" ? t().agreement.domain : t().agreement.code}</th>
+            <th scope="col" class="num">{t().agreement.units}</th>
             {chosen.map((name) => <th key={name} scope="col" class="num">{coefficientLabel(name)}</th>)}
-            <th scope="col">Warnings</th>
+            <th scope="col">{t().agreement.warnings}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.key} data-row={row.key} class={row.key === "overall" ? "overall" : ""}>
               <th scope="row">
-                {row.key === "overall" ? "Overall (pooled)" : <bdi>{row.name || row.key}</bdi>}
+                {row.key === "overall" ? t().agreement.overall : <bdi>{row.name || row.key}</bdi>}
                 {row.key !== "overall" && row.name && row.name !== row.key && (
                   <span class="id muted"> {row.key}</span>
                 )}
               </th>
-              <td class="num">{row.units}</td>
+              <td class="num">{num(row.units)}</td>
               {chosen.map((name) => <CoefficientCell key={name} row={row} name={name} />)}
               <td class="warnings-cell">
                 {[...new Set(row.warnings.map((w) => w.kind))].map((kind) => (
@@ -87,16 +88,16 @@ function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
   const coders = answer.coders;
   return (
     <section class="card heat" aria-labelledby="heat-title">
-      <h2 id="heat-title">Coder pairs</h2>
+      <h2 id="heat-title">{t().agreement.pairs}</h2>
       <label class="inline">
-        Measure{" "}
+        {t().agreement.measure}{" "}
         <select value={measure} onChange={(e) => setMeasure((e.target as HTMLSelectElement).value as typeof measure)}>
           <option value="cohen_kappa">Cohen's κ</option>
-          <option value="percent_agreement">Percent agreement</option>
+          <option value="percent_agreement">{t().agreement.percent}</option>
         </select>
       </label>
       <table class="heatmap">
-        <caption class="sr-only">{measure === "cohen_kappa" ? "Cohen's kappa" : "Percent agreement"} of each pair of coders</caption>
+        <caption class="sr-only">{t().agreement.pairsCaption(measure === "cohen_kappa" ? "Cohen's kappa" : t().agreement.percent)}</caption>
         <thead>
           <tr><td class="corner" /> {coders.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
         </thead>
@@ -107,17 +108,17 @@ function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
               {coders.map((b, j) => {
                 const cell = cells[i]![j]!;
                 return i === j
-                  ? <td key={b} class="diagonal"><span class="sr-only">same coder</span>—</td>
+                  ? <td key={b} class="diagonal"><span class="sr-only">{t().agreement.sameCoder}</span>—</td>
                   : <td key={b} class={`heat-${cell.shade}`} data-pair={`${a}|${b}`}
-                      title={`${a} and ${b}: ${cell.text} over ${cell.units} units`}>{cell.text}</td>;
+                      title={t().agreement.pairTitle(a, b, cell.text, cell.units)}>{cell.text}</td>;
               })}
             </tr>
           ))}
         </tbody>
       </table>
-      <p class="legend muted">Darker is higher agreement; the number is in every cell.</p>
-      <ul class="legend-scale" aria-label="Shades">
-        {["below .400", ".400–.599", ".600–.666", ".667–.799", ".800 and above"].map((words, i) => (
+      <p class="legend muted">{t().agreement.legend}</p>
+      <ul class="legend-scale" aria-label={t().agreement.shades}>
+        {t().agreement.scale.map((words, i) => (
           <li key={i}><span class={`swatch-box heat-${i}`} aria-hidden="true" /> {words}</li>
         ))}
       </ul>
@@ -134,18 +135,18 @@ function PerDocument({ items, chosen }: { items: DocumentAgreement[] | undefined
   const name = primaryCoefficient(chosen);
   return (
     <section class="card" aria-labelledby="per-doc-title">
-      <h2 id="per-doc-title">Per document</h2>
-      {!items && <Loading what="agreement per document" />}
+      <h2 id="per-doc-title">{t().agreement.perDocument}</h2>
+      {!items && <Loading what={t().agreement.perDocumentWhat} />}
       {items && (
-        <div class="table-scroll short" tabIndex={0} role="region" aria-label="Agreement per document">
+        <div class="table-scroll short" tabIndex={0} role="region" aria-label={t().agreement.perDocumentLabel}>
           <table class="list per-document">
-            <caption class="sr-only">{coefficientLabel(name)} and percent agreement of each document</caption>
+            <caption class="sr-only">{t().agreement.perDocumentCaption(coefficientLabel(name))}</caption>
             <thead>
               <tr>
-                <th scope="col">Document</th>
-                <th scope="col" class="num">Units</th>
+                <th scope="col">{t().round.document}</th>
+                <th scope="col" class="num">{t().agreement.units}</th>
                 <th scope="col" class="num">{coefficientLabel(name)}</th>
-                <th scope="col" class="num">Percent agreement</th>
+                <th scope="col" class="num">{t().agreement.percent}</th>
               </tr>
             </thead>
             <tbody>
@@ -154,11 +155,11 @@ function PerDocument({ items, chosen }: { items: DocumentAgreement[] | undefined
               ) : (
                 <tr key={document} data-document={document}>
                   <th scope="row">{document}</th>
-                  <td class="num">{answer.overall?.units ?? "0"}</td>
+                  <td class="num">{num(answer.overall?.units ?? "0")}</td>
                   {answer.overall
                     ? <><CoefficientCell row={answer.overall} name={name} />
                         <CoefficientCell row={answer.overall} name="percent_agreement" /></>
-                    : <td colSpan={2}>nothing counted yet</td>}
+                    : <td colSpan={2}>{t().agreement.nothingYet}</td>}
                 </tr>
               ))}
             </tbody>
@@ -238,8 +239,7 @@ export function AgreementDashboard({ params }: RouteProps) {
     if (before.version === answer.version) return;
     const was = definedValue(coefficientOf(before.overall, primary));
     const now = definedValue(coefficientOf(answer.overall, primary));
-    announce(`Agreement updated: overall ${coefficientLabel(primary)} ${formatValue(now)}` +
-      (was !== now ? ` (was ${formatValue(was)})` : "") + ".");
+    announce(t().agreement.updated(coefficientLabel(primary), formatValue(now), was !== now ? formatValue(was) : null));
   }, [agreement.data]);
 
   if (roundShown) nameCrumb("round", roundShown.id, roundShown.title || roundShown.id);
@@ -250,11 +250,13 @@ export function AgreementDashboard({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>Agreement · {roundShown?.title || roundId}</PageHeading>
+      <PageHeading>
+        {t().agreement.heading} · <bdi>{roundShown?.title || roundId}</bdi>
+      </PageHeading>
       {roundShown && <RoundControl project={project} round={roundShown} onAdvanced={(r) => { setRoundShown(r); agreement.reload(); }} />}
-      <form class="controls card" onSubmit={(e) => e.preventDefault()} aria-label="What to compute">
+      <form class="controls card" onSubmit={(e) => e.preventDefault()} aria-label={t().agreement.what}>
         <fieldset class="coefficient-choice">
-          <legend>Coefficients</legend>
+          <legend>{t().agreement.coefficients}</legend>
           {COEFFICIENTS.map((c) => (
             <label key={c.name} class="check">
               <input type="checkbox" checked={chosen.includes(c.name)} onChange={() => toggle(c.name)}
@@ -264,20 +266,20 @@ export function AgreementDashboard({ params }: RouteProps) {
         </fieldset>
         <div class="control-row">
           <label class="inline">
-            Unit of analysis{" "}
+            {t().agreement.unit}{" "}
             <select value={analysis} onChange={(e) => setAnalysis((e.target as HTMLSelectElement).value)}>
-              <option value="code">By code (presence per segment)</option>
-              <option value="domain">By domain (one value per segment)</option>
-              <option value="set">Set of codes per segment</option>
+              <option value="code">{t().agreement.byCode}</option>
+              <option value="domain">{t().agreement.byDomain}</option>
+              <option value="set">{t().agreement.bySet}</option>
             </select>
           </label>
           <label class="inline">
-            Roll-up level{" "}
+            {t().agreement.rollup}{" "}
             <select value={String(rollup)} onChange={(e) => setRollup(Number((e.target as HTMLSelectElement).value))}>
-              <option value="0">Codes as they are</option>
+              <option value="0">{t().agreement.asTheyAre}</option>
               {Array.from({ length: maxDepth }, (_, i) => (
                 <option key={i} value={String(i + 1)}>
-                  {i === 0 ? "Level 1: top-level codes (themes)" : `Level ${i + 1}${i === 1 ? ": categories" : ""}`}
+                  {t().agreement.level(i + 1)}
                 </option>
               ))}
             </select>
@@ -285,24 +287,29 @@ export function AgreementDashboard({ params }: RouteProps) {
           <label class="check">
             <input type="checkbox" checked={unfinished} name="include_unfinished"
               onChange={(e) => setUnfinished((e.target as HTMLInputElement).checked)} />
-            Count documents still in progress (default: only those marked done)
+            {t().agreement.unfinished}
           </label>
         </div>
       </form>
       <ErrorNote error={agreement.error ?? round.error} />
-      {!answer && !agreement.error && <Loading what="agreement" />}
+      {!answer && !agreement.error && <Loading what={t().agreement.what2} />}
       {answer && (
         <>
           <p class="summary" data-version={answer.version}>
-            <strong>{answer.coders.length} coders</strong> ({answer.coders.join(", ")}) ·{" "}
-            {answer.units} units · level {answer.level} · {answer.disagreements} disagreements,{" "}
-            {answer.resolved} resolved · {workText(answer)}{" "}
-            <span class="muted">Version {answer.version}{agreement.loading ? " · updating…" : ""}</span>
+            <strong>{t().agreement.coders(answer.coders.length)}</strong> ({answer.coders.join(t().listSeparator)}) ·{" "}
+            {t().agreement.summary(Number(answer.units), answer.level, Number(answer.disagreements), Number(answer.resolved))} ·{" "}
+            {answer.work &&
+              t().agreement.work(
+                Number(answer.work.pairs_counted),
+                Number(answer.work.pairs_in_progress),
+                Number(answer.work.pairs_not_started),
+              )}{" "}
+            <span class="muted">{t().agreement.version(String(answer.version))}{agreement.loading ? t().agreement.updating : ""}</span>
           </p>
           <AgreementTable answer={answer} chosen={chosen} />
           <div class="two-columns">
             <section class="card" aria-labelledby="chart-title">
-              <h2 id="chart-title">{coefficientLabel(primary)} per code</h2>
+              <h2 id="chart-title">{t().agreement.chartTitle(coefficientLabel(primary))}</h2>
               <BarChart bars={bars(answer, primary)} coefficient={primary} />
             </section>
             <div class="stack">
@@ -312,7 +319,7 @@ export function AgreementDashboard({ params }: RouteProps) {
           </div>
           {(answer.warnings.length > 0 || answer.rows.some((r) => r.warnings.length > 0)) && (
             <section class="card warnings" aria-labelledby="warnings-title">
-              <h2 id="warnings-title"><span aria-hidden="true">⚠</span> Warnings</h2>
+              <h2 id="warnings-title"><span aria-hidden="true">⚠</span> {t().agreement.warnings}</h2>
               <ul>
                 {[...answer.warnings, ...answer.rows.flatMap((r) => r.warnings.filter(
                   (w) => !answer.warnings.some((x) => x.kind === w.kind && x.subject === w.subject)))]

@@ -5,6 +5,7 @@
 import type { Bar } from "./agreement_view";
 import { coefficientLabel } from "./agreement_view";
 import { paragraphDirection } from "../coder/bidi";
+import { t } from "../i18n";
 
 const ROW = 24;
 const LABEL = 150;
@@ -55,7 +56,7 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
                 direction={paragraphDirection(b.name) === "rtl" ? "rtl" : "ltr"}
                 text-anchor={paragraphDirection(b.name) === "rtl" ? "start" : "end"}
                 font-weight={b.key === "overall" ? "700" : "400"} fill="#1d2330">
-                {b.name.length > 22 ? `${b.name.slice(0, 21)}…` : b.name}
+                {b.key === "overall" ? t().agreement.overallBar : b.name.length > 22 ? `${b.name.slice(0, 21)}…` : b.name}
               </text>
               {v !== null && (
                 <rect x={Math.min(x0, x1)} y={y + 4} width={Math.max(1, Math.abs(x1 - x0))}
@@ -77,8 +78,7 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
         {line(0.8, ".800")}
       </svg>
       <figcaption class="muted">
-        {coefficientLabel(coefficient)} per code and overall; dashed lines at .667 (tentative) and
-        .800 (reliable){bars.some((b) => b.low !== null) ? "; whiskers: bootstrap intervals" : ""}.
+        {t().agreement.chartCaption(coefficientLabel(coefficient), bars.some((b) => b.low !== null))}
       </figcaption>
     </figure>
   );

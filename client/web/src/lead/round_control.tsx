@@ -6,6 +6,7 @@ import { announce } from "../announce";
 import type { Round } from "../types";
 import { ErrorNote, RoundStateBadge } from "../components/ui";
 import { nextState, stateWords, unfinishedPairs, type UnfinishedPairs } from "./advance";
+import { t } from "../i18n";
 
 export function RoundControl({ project, round, onAdvanced }:
     { project: string; round: Round; onAdvanced: (round: Round) => void }) {
@@ -36,11 +37,13 @@ export function RoundControl({ project, round, onAdvanced }:
 
   return (
     <div class="round-control">
-      <span>Round <strong>{round.title || round.id}</strong>:</span>
+      <span>
+        {t().agreement.roundLabel} <strong dir="auto">{round.title || round.id}</strong>:
+      </span>
       <RoundStateBadge state={round.state} />
       {next && (
         <button type="button" disabled={busy} onClick={() => advance(false)}>
-          {next === "RECONCILING" ? "End coding and start reconciling" : "Close the round"}
+          {next === "RECONCILING" ? t().agreement.startReconciling : t().agreement.closeRound}
         </button>
       )}
       <ErrorNote error={error} />

@@ -10,6 +10,7 @@ import { currentUser } from "../session";
 import { useChanges } from "../stream";
 import type { ListProgressResponse, Member, Project, Round } from "../types";
 import { DoneMeter, ErrorNote, Loading, PageHeading, RoundStateBadge } from "../components/ui";
+import { t } from "../i18n";
 
 interface Overview {
   project: Project;
@@ -55,57 +56,59 @@ export function ProjectOverview({ params }: RouteProps) {
 
   return (
     <section>
-      <PageHeading>{data?.project.title || params.project}</PageHeading>
+      <PageHeading>
+        <bdi>{data?.project.title || params.project}</bdi>
+      </PageHeading>
       <ErrorNote error={overview.error} />
-      {!data && !overview.error && <Loading what="the project" />}
+      {!data && !overview.error && <Loading what={t().what.project} />}
       {data && (
         <>
           <p class="muted">
-            <span class="id">{data.project.id}</span> · codebook revision {data.project.codebook_revision}
+            <span class="id">{data.project.id}</span> · {t().overview.codebookRevision(Number(data.project.codebook_revision))}
             {data.myRoles && data.myRoles.length > 0 && (
-              <> · you are {data.myRoles.map((r) => r.toLowerCase()).join(", ")}</>
+              <> · {t().overview.youAre(data.myRoles.map((r) => t().overview.roles[r] ?? r.toLowerCase()).join(t().listSeparator))}</>
             )}
           </p>
-          {data.project.description && <p>{data.project.description}</p>}
+          {data.project.description && <p dir="auto">{data.project.description}</p>}
           {projectLinks.length > 0 && (
-            <nav aria-label="Project" class="project-nav">
+            <nav aria-label={t().overview.project} class="project-nav">
               {projectLinks.map((r) => (
                 <a key={r.path} class="button" href={href(r.path, params)}>
-                  {r.link!.label}
+                  {t().links[r.link!.label] ?? r.link!.label}
                 </a>
               ))}
             </nav>
           )}
-          <h2>Rounds</h2>
-          {data.rounds.length === 0 && <p class="empty">This project has no rounds yet.</p>}
+          <h2>{t().overview.rounds}</h2>
+          {data.rounds.length === 0 && <p class="empty">{t().overview.noRounds}</p>}
           <ul class="rounds">
             {data.rounds.map(({ round, progress }) => (
               <li key={round.id} class="card round">
                 <div class="round-head">
                   <h3>
-                    <a href={href("/projects/:project/rounds/:round", { ...params, round: round.id })}>
+                    <a href={href("/projects/:project/rounds/:round", { ...params, round: round.id })} dir="auto">
                       {round.title || round.id}
                     </a>
                   </h3>
                   <RoundStateBadge state={round.state} />
                   {round.blind && (
                     <span class="badge">
-                      <span aria-hidden="true">◌</span> Blind
+                      <span aria-hidden="true">◌</span> {t().overview.blind}
                     </span>
                   )}
                 </div>
                 <p class="muted">
-                  {round.documents.length} documents · {round.coders.length} coders
+                  {t().overview.counts(round.documents.length, round.coders.length)}
                 </p>
                 {progress instanceof Error ? (
                   <ErrorNote error={progress} />
                 ) : (
                   <table class="progress-table">
-                    <caption class="sr-only">Progress of each coder in {round.title || round.id}</caption>
+                    <caption class="sr-only">{t().overview.progressOf(round.title || round.id)}</caption>
                     <thead>
                       <tr>
-                        <th scope="col">Coder</th>
-                        <th scope="col">Progress</th>
+                        <th scope="col">{t().overview.coder}</th>
+                        <th scope="col">{t().overview.progress}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -113,7 +116,7 @@ export function ProjectOverview({ params }: RouteProps) {
                         <tr key={c.coder}>
                           <th scope="row">
                             {c.coder}
-                            {c.coder === userId && <span class="muted"> (you)</span>}
+                            {c.coder === userId && <span class="muted"> {t().overview.you}</span>}
                           </th>
                           <td>
                             <DoneMeter done={c.done} total={c.documents} label={c.coder} />
@@ -124,10 +127,10 @@ export function ProjectOverview({ params }: RouteProps) {
                   </table>
                 )}
                 {roundLinks.length > 0 && (
-                  <nav aria-label={`Round ${round.title || round.id}`} class="round-nav">
+                  <nav aria-label={t().overview.roundNav(round.title || round.id)} class="round-nav">
                     {roundLinks.map((r) => (
                       <a key={r.path} class="button" href={href(r.path, { ...params, round: round.id })}>
-                        {r.link!.label}
+                        {t().links[r.link!.label] ?? r.link!.label}
                       </a>
                     ))}
                   </nav>

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { currentPath, navigate, replace, type RouteProps } from "../router";
 import { signIn } from "../session";
 import { ErrorNote, PageHeading } from "../components/ui";
+import { t } from "../i18n";
 
 export function SignIn({ params }: RouteProps) {
   const [token, setToken] = useState("");
@@ -22,7 +23,7 @@ export function SignIn({ params }: RouteProps) {
       () => replace("/projects"),
       (e: Error) => {
         setBusy(false);
-        setError(`This sign-in link did not work. ${e.message} Ask your project lead for a new link, or paste an API token below.`);
+        setError(t().signin.linkFailed(e.message));
       },
     );
   }, [params.code]);
@@ -45,13 +46,14 @@ export function SignIn({ params }: RouteProps) {
 
   return (
     <section class="signin card narrow">
-      <PageHeading>Sign in to icr</PageHeading>
+      <PageHeading>{t().signin.heading}</PageHeading>
       <p>
-        Open the sign-in link your project lead sent you, or paste an API token (it starts
-        with <code>icr_</code>).
+        {t().signin.intro[0]}
+        <code>icr_</code>
+        {t().signin.intro[1]}
       </p>
       <form onSubmit={submit}>
-        <label for="token">API token</label>
+        <label for="token">{t().signin.token}</label>
         <input
           id="token"
           name="token"
@@ -63,7 +65,7 @@ export function SignIn({ params }: RouteProps) {
           required
         />
         <button type="submit" class="primary" disabled={busy || !token.trim()}>
-          {busy ? "Signing in…" : "Sign in"}
+          {busy ? t().signin.busy : t().signin.submit}
         </button>
       </form>
       <ErrorNote error={error} />

@@ -295,6 +295,41 @@ TEST_F(GatewayTest, AServerStreamIsAJsonArrayOfItsMessages) {
   EXPECT_EQ(client_->Get("/v1/projects/study/events:export", Bearer(alice_))->status, 403);
 }
 
+// Units by speaker through the JSON API: the query's lists narrow the
+// round's units, and the answer says what applied.
+TEST_F(GatewayTest, AgreementTakesUnitsBySpeakerFromTheQuery) {
+  v1::CreateDocumentRequest document;
+  document.set_project("study");
+  document.set_id("talk");
+  document.set_text("Interviewer: why?\nP12: because.\nInterviewer: and?\nP13: so.\n");
+  document.set_segmentation(v1::SEGMENT_TURN);
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, document));
+  v1::CreateRoundRequest round;
+  round.set_project("study");
+  round.set_id("talk");
+  round.add_documents("talk");
+  round.add_coders("alice");
+  round.add_coders("bob");
+  round.add_exclude_speakers("Interviewer");
+  Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+  httplib::Result all = client_->Get("/v1/projects/study/rounds/talk/agreement", Bearer(lead_));
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  EXPECT_THAT(all->body, HasSubstr("\"units\":\"2\""));
+  EXPECT_THAT(all->body, HasSubstr("\"exclude_speakers\":[\"Interviewer\"]"));
+  httplib::Result one =
+      client_->Get("/v1/projects/study/rounds/talk/agreement?speakers=P13", Bearer(lead_));
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->status, 200) << one->body;
+  EXPECT_THAT(one->body, HasSubstr("\"units\":\"1\""));
+  EXPECT_THAT(one->body, HasSubstr("\"speakers\":[\"P13\"]"));
+  httplib::Result bad =
+      client_->Get("/v1/projects/study/rounds/talk/agreement?speakers=Interviewer", Bearer(lead_));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, HasSubstr("speakers[0]: round talk excludes"));
+}
+
 class LimitsTest : public HttpTest {
  protected:
   void SetUp() override {

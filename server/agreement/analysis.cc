@@ -46,10 +46,18 @@ absl::StatusOr<std::vector<std::string>> Requested(const std::vector<std::string
 
 absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOptions& options) {
   ICR_ASSIGN_OR_RETURN(std::vector<std::string> names, Requested(options.coefficients));
-  if (options.weights != Weights::kNone && options.level == Level::kNominal) {
+  const bool weighted = options.weights.weighted();
+  if (weighted && options.weights.family != Weights::kCustom && options.level == Level::kNominal) {
     return absl::InvalidArgumentError(
-        "weights need ordered categories: use --level ordinal, interval or ratio");
+        absl::StrCat(options.weights.name(),
+                     " weights need ordered categories: use --level ordinal, interval or ratio"));
   }
+  if (weighted && options.categories && *options.categories != data.num_categories()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--categories ", *options.categories, " with weights: the weights are over the ",
+        data.num_categories(), " categories of the data; list unused ones in --order instead"));
+  }
+  ICR_ASSIGN_OR_RETURN(const WeightMatrix weights, ResolveWeights(data, options.weights));
   if (options.set_metric && options.level != Level::kNominal) {
     return absl::InvalidArgumentError("a set metric (jaccard, masi) goes with the nominal level");
   }
@@ -85,6 +93,13 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   int delta_scale = 0;
   ICR_ASSIGN_OR_RETURN(std::vector<double> delta,
                        DifferenceMatrix(data, metric, co.marginals, &delta_scale));
+  // Weighted, alpha reads delta = 1 - w: irrCAC's krippen.alpha.raw with
+  // weights, which is Krippendorff's alpha with that difference function.
+  if (weighted) {
+    delta = weights.matrix;
+    for (double& d : delta) d = 1.0 - d;
+    delta_scale = 0;
+  }
 
   const BootstrapOptions& boot = options.bootstrap;
   const bool two_coders = data.num_coders() == 2;
@@ -99,65 +114,75 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   for (const std::string& name : names) {
     Coefficient c;
     if (name == "percent_agreement") {
-      c = PercentAgreement(counts);
+      c = PercentAgreement(counts, weights);
+      if (se && weighted) AddPercentAgreementSe(counts, *se, &c, {}, weights);
       BootstrapRows(
-          counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, m); }, &c);
+          counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, weights, m); },
+          &c);
     } else if (name == "cohen_kappa") {
       if (!two_coders) {
         c = needs_two("cohen_kappa", "see the pairwise matrix");
       } else {
-        c = CohenKappa(*pairs, options.weights);
-        if (se) AddCohenKappaSe(*pairs, options.weights, *se, &c);
+        c = CohenKappa(*pairs, weights);
+        if (se) AddCohenKappaSe(*pairs, weights, *se, &c);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
-            [&](Multiplicity m) { return CohenKappa(*pairs, options.weights, m); }, &c);
+            [&](Multiplicity m) { return CohenKappa(*pairs, weights, m); }, &c);
       }
     } else if (name == "scott_pi") {
       if (!two_coders) {
         c = needs_two("scott_pi", "fleiss_kappa generalises it to more coders");
       } else {
-        c = ScottPi(*pairs);
-        if (se) AddScottPiSe(*pairs, *se, &c);
+        c = ScottPi(*pairs, weights);
+        if (se) AddScottPiSe(*pairs, *se, &c, {}, weights);
         BootstrapRows(
             static_cast<int64_t>(pairs->a.size()), boot,
-            [&](Multiplicity m) { return ScottPi(*pairs, m); }, &c);
+            [&](Multiplicity m) { return ScottPi(*pairs, weights, m); }, &c);
       }
     } else if (name == "fleiss_kappa") {
-      c = FleissKappa(counts);
+      c = FleissKappa(counts, weights);
+      if (se && weighted) AddFleissKappaSe(counts, *se, &c, {}, weights);
       BootstrapRows(
-          counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, m); }, &c);
+          counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, weights, m); }, &c);
     } else if (name == "krippendorff_alpha") {
-      c = AlphaFromCoincidences(co, delta, AlphaVariant(metric, delta_scale));
-      if (se && metric != Metric::kNominal) AddAlphaSe(counts, delta, *se, &c);
+      c = AlphaFromCoincidences(
+          co, delta,
+          weighted ? absl::StrCat("weights_", weights.name()) : AlphaVariant(metric, delta_scale));
+      if (weighted) c.weights = weights.name();
+      if (se && (weighted || metric != Metric::kNominal)) AddAlphaSe(counts, delta, *se, &c);
       if (c.defined() && boot.samples > 0) {
         BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
       }
     } else if (name == "gwet_ac1") {
-      c = GwetAc(counts, options.weights);
-      if (se && options.weights != Weights::kNone) AddGwetAcSe(counts, options.weights, *se, &c);
+      c = GwetAc(counts, weights);
+      if (se && weighted) AddGwetAcSe(counts, weights, *se, &c);
       BootstrapRows(
-          counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, options.weights, m); },
-          &c);
+          counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, weights, m); }, &c);
     } else if (name == "brennan_prediger") {
-      c = BrennanPrediger(counts, options.categories);
+      c = BrennanPrediger(counts, weights, options.categories);
+      if (se && weighted) AddBrennanPredigerSe(counts, options.categories, *se, &c, {}, weights);
       BootstrapRows(
           counts.rows(), boot,
-          [&](Multiplicity m) { return BrennanPrediger(counts, options.categories, m); }, &c);
+          [&](Multiplicity m) { return BrennanPrediger(counts, weights, options.categories, m); },
+          &c);
     } else if (name == "conger_kappa") {
-      c = CongerKappa(counts, table, options.weights, {}, se ? &*se : nullptr);
+      c = CongerKappa(counts, table, weights, {}, se ? &*se : nullptr);
       BootstrapRows(
           counts.rows(), boot,
-          [&](Multiplicity m) { return CongerKappa(counts, table, options.weights, m); }, &c);
+          [&](Multiplicity m) { return CongerKappa(counts, table, weights, m); }, &c);
     } else if (name == "light_kappa") {
-      c = LightKappa(table, counts.rows(), options.weights);
+      c = LightKappa(table, counts.rows(), weights);
       if (se) AddLightKappaSe(*se, &c);
       BootstrapRows(
           counts.rows(), boot,
-          [&](Multiplicity m) { return LightKappa(table, counts.rows(), options.weights, m); }, &c);
+          [&](Multiplicity m) { return LightKappa(table, counts.rows(), weights, m); }, &c);
     }
+    // Every coefficient here has a weighted form; alpha's own metric names
+    // itself in the variant instead.
+    if (c.weights.empty() && name != kAlphaName) c.weights = weights.name();
     out.coefficients.push_back(std::move(c));
   }
-  if (se) {
+  if (se && !weighted) {
     // The unweighted multi-rater coefficients share two passes over the
     // counts; the others got theirs above.
     MultiRaterSes shared;
@@ -169,6 +194,8 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
       if (c.name == kAlphaName && metric == Metric::kNominal) shared.nominal_alpha = &c;
     }
     AddMultiRaterSes(counts, *se, shared);
+  }
+  if (se) {
     for (Coefficient& c : out.coefficients) {
       if (!c.analytic) {
         c.analytic =
@@ -176,7 +203,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
       }
     }
   }
-  if (options.pairwise) out.pairwise = PairwiseMatrix(data, options.weights);
+  if (options.pairwise) out.pairwise = PairwiseMatrix(data, weights);
   return out;
 }
 

@@ -35,9 +35,14 @@ struct AnalysisOptions {
   // kJaccard or kMasi: alpha compares set-valued cells with this distance
   // (level must be nominal). nullopt: the level's metric.
   std::optional<Metric> set_metric;
-  // Weights of Cohen's kappa, Conger's and Light's kappa and Gwet's AC2
-  // (pairwise kappas too). Needs an ordered level (ordinal, interval, ratio).
-  Weights weights = Weights::kNone;
+  // Agreement weights (weights.h) of every coefficient: percent agreement,
+  // Cohen's, Scott's, Fleiss', Conger's and Light's kappa, Gwet's AC2,
+  // Brennan-Prediger and Krippendorff's alpha in irrCAC's weighted form
+  // (delta = 1 - w in place of the level's metric), the pairwise kappas too.
+  // A family needs an ordered level (ordinal, interval, ratio) and is taken on
+  // the category scores (weights.h: CategoryScores); a matrix (kCustom) goes
+  // with any level and must be q x q.
+  WeightMatrix weights = Weights::kNone;
   // Names from kCoefficientNames; empty or {"all"} means all of them.
   std::vector<std::string> coefficients;
   // Brennan-Prediger's number of categories; default: the data's categories.
@@ -63,7 +68,8 @@ struct Analysis {
 
 // `data`'s categories must be in scale order (ReliabilityData::OrderCategories).
 // INVALID_ARGUMENT for options that do not fit (an unknown coefficient,
-// weights at the nominal level, a set metric at another level, --categories
+// a weight family at the nominal level, weights on set-valued data or with
+// --categories beyond the data's, a set metric at another level, --categories
 // below the observed count) or data the level cannot read (interval on a
 // non-number). Undefined coefficients are results, not errors.
 absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOptions& options);

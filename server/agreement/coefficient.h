@@ -71,6 +71,10 @@ struct Coefficient {
   // The convention used where sources differ, e.g. "fleiss_1971" or
   // "gwet_varying_raters"; empty when there is only one.
   std::string variant;
+  // The agreement weights it was computed with (weights.h): "unweighted",
+  // "linear", ..., "custom"; empty where weights do not apply (alpha on its
+  // own metric, the span coefficients).
+  std::string weights;
   // Only with a bootstrap.
   std::optional<BootstrapInterval> ci;
   std::optional<double> p_below_min;  // alpha only: P(alpha < alpha_min)

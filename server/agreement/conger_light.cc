@@ -73,17 +73,19 @@ CoderTable CoderTableOf(const ReliabilityData& data, const UnitCounts& counts) {
   return table;
 }
 
-Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table, Weights weights,
-                        Multiplicity multiplicity, const VarianceOptions* analytic) {
+Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table,
+                        const WeightMatrix& weights, Multiplicity multiplicity,
+                        const VarianceOptions* analytic) {
   const int q = table.num_categories;
-  const bool weighted = weights != Weights::kNone;
+  const bool weighted = weights.weighted();
   // Unweighted: no q x q matrix (set-valued data can have thousands of
   // categories); the identity's terms are read off directly.
-  const std::vector<double> w = weighted ? AgreementWeights(q, weights) : std::vector<double>();
+  const std::vector<double> w = weighted ? weights.For(q) : std::vector<double>();
   const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
   Coefficient c;
   c.name = "conger_kappa";
-  if (weighted) c.variant = WeightsName(weights);
+  if (weighted) c.variant = weights.name();
+  c.weights = weights.name();
   c.units = std::llround(s.units_pairable);
   for (int64_t r = 0; r < counts.rows(); ++r) {
     if (counts.total[r] >= 2)
@@ -207,16 +209,17 @@ void CongerSe(const UnitCounts& counts, const CoderTable& table, const std::vect
 
 }  // namespace
 
-void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights weights,
-                      const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
+void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table,
+                      const WeightMatrix& weights, const VarianceOptions& options, Coefficient* c,
+                      Multiplicity multiplicity) {
   if (!c->defined()) {
     c->analytic =
         UndefinedInterval(absl::StrCat("the coefficient is undefined: ", c->reason), options);
     return;
   }
-  const bool weighted = weights != Weights::kNone;
+  const bool weighted = weights.weighted();
   const std::vector<double> w =
-      weighted ? AgreementWeights(table.num_categories, weights) : std::vector<double>();
+      weighted ? weights.For(table.num_categories) : std::vector<double>();
   const CoderShares s = Share(counts, table, weighted ? w.data() : nullptr, multiplicity);
   CongerSe(counts, table, w, weighted, s, options, c, multiplicity);
 }
@@ -289,20 +292,22 @@ Coefficient LightUnweighted(const CoderTable& table, int64_t rows, Multiplicity 
 
 }  // namespace
 
-Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
+Coefficient LightKappa(const CoderTable& table, int64_t rows, const WeightMatrix& weights,
                        Multiplicity multiplicity) {
   Coefficient c;
   c.name = "light_kappa";
-  c.variant = weights == Weights::kNone ? "complete_units"
-                                        : absl::StrCat("complete_units,", WeightsName(weights));
+  c.variant =
+      !weights.weighted() ? "complete_units" : absl::StrCat("complete_units,", weights.name());
+  c.weights = weights.name();
   const int coders = table.coders, q = table.num_categories;
   if (coders < 2) {
     c.reason = "Light's kappa needs two coders";
     return c;
   }
   const int pairs = coders * (coders - 1) / 2;
-  if (weights == Weights::kNone) return LightUnweighted(table, rows, multiplicity, std::move(c));
+  if (!weights.weighted()) return LightUnweighted(table, rows, multiplicity, std::move(c));
   const size_t cells = static_cast<size_t>(q) * q;
+  const WeightMatrix matrix(weights.family, weights.For(q));
   std::vector<int64_t> tables(static_cast<size_t>(pairs) * cells, 0);
   int64_t complete = 0;
   for (int64_t r = 0; r < rows; ++r) {
@@ -332,7 +337,7 @@ Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights,
   for (int a = 0; a < coders; ++a) {
     for (int b = a + 1; b < coders; ++b, ++index) {
       const Coefficient pair = CohenKappaFromTable(
-          std::span<const int64_t>(tables.data() + index * cells, cells), q, weights);
+          std::span<const int64_t>(tables.data() + index * cells, cells), q, matrix);
       if (!pair.defined()) {
         c.reason = absl::StrCat("Cohen's kappa of coders ", a + 1, " and ", b + 1,
                                 " is undefined: ", pair.reason);

@@ -48,14 +48,15 @@ CoderTable CoderTableOf(const ReliabilityData& data, const UnitCounts& counts);
 // With `analytic`, the result carries its standard error too, from the
 // same pass over the coders' values (as AddCongerKappaSe would add it).
 Coefficient CongerKappa(const UnitCounts& counts, const CoderTable& table,
-                        Weights weights = Weights::kNone, Multiplicity multiplicity = {},
-                        const VarianceOptions* analytic = nullptr);
-void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table, Weights weights,
-                      const VarianceOptions& options, Coefficient* c,
+                        const WeightMatrix& weights = Weights::kNone,
+                        Multiplicity multiplicity = {}, const VarianceOptions* analytic = nullptr);
+void AddCongerKappaSe(const UnitCounts& counts, const CoderTable& table,
+                      const WeightMatrix& weights, const VarianceOptions& options, Coefficient* c,
                       Multiplicity multiplicity = {});
 
 // Rows are those of `table` (row r weighted by multiplicity[r]).
-Coefficient LightKappa(const CoderTable& table, int64_t rows, Weights weights = Weights::kNone,
+Coefficient LightKappa(const CoderTable& table, int64_t rows,
+                       const WeightMatrix& weights = Weights::kNone,
                        Multiplicity multiplicity = {});
 // Sets the undefined interval, with the reason.
 void AddLightKappaSe(const VarianceOptions& options, Coefficient* c);

@@ -13,9 +13,9 @@ struct MultiRaterSums {
   double units_rated = 0;     // units with m_u >= 1 (weighted by multiplicity)
   double units_pairable = 0;  // units with m_u >= 2
   double values_pairable = 0;
-  double agreement_sum = 0;   // sum of the per-unit agreement over pairable units
-  bool equal_raters = true;   // every unit has the same m_u >= 2
-  std::vector<double> pi;     // sum of n_uc / m_u, then divided by units_rated
+  double agreement_sum = 0;  // sum of the per-unit agreement over pairable units
+  bool equal_raters = true;  // every unit has the same m_u >= 2
+  std::vector<double> pi;    // sum of n_uc / m_u, then divided by units_rated
 };
 
 MultiRaterSums SumUnits(const UnitCounts& counts, const std::vector<double>* weights,
@@ -77,46 +77,23 @@ int UsedCategories(const std::vector<double>& pi) {
   return used;
 }
 
+// The weights' matrix for q categories, or none (the identity's fast path).
+std::vector<double> MatrixOrNone(const WeightMatrix& weights, int q) {
+  return weights.weighted() ? weights.For(q) : std::vector<double>();
+}
+
+// Marks `c` as computed with `weights`.
+void NameWeights(const WeightMatrix& weights, Coefficient& c) { c.weights = weights.name(); }
+
 }  // namespace
 
-const char* WeightsName(Weights weights) {
-  switch (weights) {
-    case Weights::kNone:
-      return "none";
-    case Weights::kLinear:
-      return "linear";
-    case Weights::kQuadratic:
-      return "quadratic";
-  }
-  return "none";
-}
-
-std::optional<Weights> ParseWeights(std::string_view name) {
-  if (name == "none") return Weights::kNone;
-  if (name == "linear") return Weights::kLinear;
-  if (name == "quadratic") return Weights::kQuadratic;
-  return std::nullopt;
-}
-
-std::vector<double> AgreementWeights(int q, Weights weights) {
-  std::vector<double> w(static_cast<size_t>(q) * q, 0.0);
-  for (int c = 0; c < q; ++c) {
-    for (int k = 0; k < q; ++k) {
-      double v = c == k ? 1.0 : 0.0;
-      if (weights != Weights::kNone && q > 1) {
-        const double d = std::abs(c - k) / static_cast<double>(q - 1);
-        v = weights == Weights::kLinear ? 1.0 - d : 1.0 - d * d;
-      }
-      w[static_cast<size_t>(c) * q + k] = v;
-    }
-  }
-  return w;
-}
-
-Coefficient PercentAgreement(const UnitCounts& counts, Multiplicity multiplicity) {
-  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+Coefficient PercentAgreement(const UnitCounts& counts, const WeightMatrix& weights,
+                             Multiplicity multiplicity) {
+  const std::vector<double> w = MatrixOrNone(weights, counts.num_categories);
+  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
   Coefficient c = Start("percent_agreement", s);
   c.variant = "gwet_unit_mean";
+  NameWeights(weights, c);
   if (s.units_pairable == 0) {
     c.reason = "fewer than two pairable values: no unit has values from two coders";
     return c;
@@ -126,16 +103,28 @@ Coefficient PercentAgreement(const UnitCounts& counts, Multiplicity multiplicity
   return c;
 }
 
-Coefficient FleissKappa(const UnitCounts& counts, Multiplicity multiplicity) {
-  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+Coefficient FleissKappa(const UnitCounts& counts, const WeightMatrix& weights,
+                        Multiplicity multiplicity) {
+  const int q = counts.num_categories;
+  const std::vector<double> w = MatrixOrNone(weights, q);
+  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
   Coefficient c = Start("fleiss_kappa", s);
   c.variant = s.equal_raters ? "fleiss_1971" : "gwet_varying_raters";
+  NameWeights(weights, c);
   if (s.units_pairable == 0) {
     c.reason = "fewer than two pairable values: no unit has values from two coders";
     return c;
   }
   c.observed = s.agreement_sum / s.units_pairable;
-  for (double p : s.pi) c.expected += p * p;
+  if (w.empty()) {
+    for (double p : s.pi) c.expected += p * p;
+  } else {
+    for (int k = 0; k < q; ++k) {
+      if (s.pi[k] == 0) continue;
+      for (int l = 0; l < q; ++l)
+        c.expected += w[static_cast<size_t>(k) * q + l] * s.pi[k] * s.pi[l];
+    }
+  }
   if (UsedCategories(s.pi) < 2) {
     c.reason = "one category only: every value is the same";
     return c;
@@ -144,13 +133,15 @@ Coefficient FleissKappa(const UnitCounts& counts, Multiplicity multiplicity) {
   return c;
 }
 
-Coefficient GwetAc(const UnitCounts& counts, Weights weights, Multiplicity multiplicity) {
+Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
+                   Multiplicity multiplicity) {
   const int q = counts.num_categories;
-  const bool weighted = weights != Weights::kNone;
-  std::vector<double> w = AgreementWeights(q, weights);
+  const bool weighted = weights.weighted();
+  std::vector<double> w = weights.For(q);
   MultiRaterSums s = SumUnits(counts, weighted ? &w : nullptr, multiplicity);
   Coefficient c = Start(weighted ? "gwet_ac2" : "gwet_ac1", s);
-  if (weighted) c.variant = WeightsName(weights);
+  if (weighted) c.variant = weights.name();
+  NameWeights(weights, c);
   if (s.units_pairable == 0) {
     c.reason = "fewer than two pairable values: no unit has values from two coders";
     return c;
@@ -169,12 +160,14 @@ Coefficient GwetAc(const UnitCounts& counts, Weights weights, Multiplicity multi
   return c;
 }
 
-Coefficient BrennanPrediger(const UnitCounts& counts, std::optional<int> num_categories,
-                            Multiplicity multiplicity) {
+Coefficient BrennanPrediger(const UnitCounts& counts, const WeightMatrix& weights,
+                            std::optional<int> num_categories, Multiplicity multiplicity) {
   const int q = num_categories.value_or(counts.num_categories);
-  MultiRaterSums s = SumUnits(counts, nullptr, multiplicity);
+  const std::vector<double> w = MatrixOrNone(weights, counts.num_categories);
+  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
   Coefficient c = Start("brennan_prediger", s);
   c.variant = num_categories ? absl::StrCat("categories_", q) : "categories_observed";
+  NameWeights(weights, c);
   if (s.units_pairable == 0) {
     c.reason = "fewer than two pairable values: no unit has values from two coders";
     return c;
@@ -184,7 +177,13 @@ Coefficient BrennanPrediger(const UnitCounts& counts, std::optional<int> num_cat
     return c;
   }
   c.observed = s.agreement_sum / s.units_pairable;
-  c.expected = 1.0 / q;
+  if (w.empty()) {
+    c.expected = 1.0 / q;
+  } else {
+    double total_weight = 0;
+    for (double x : w) total_weight += x;
+    c.expected = total_weight / (static_cast<double>(q) * q);
+  }
   Finish(c);
   return c;
 }
@@ -238,10 +237,11 @@ Coefficient StartPair(const char* name, const PairTable& t) {
   return c;
 }
 
-Coefficient CohenFromPairTable(const PairTable& t, int k, Weights weights) {
-  const bool weighted = weights != Weights::kNone;
+Coefficient CohenFromPairTable(const PairTable& t, int k, const WeightMatrix& weights) {
+  const bool weighted = weights.weighted();
   Coefficient c = StartPair("cohen_kappa", t);
-  if (weighted) c.variant = WeightsName(weights);
+  if (weighted) c.variant = weights.name();
+  c.weights = weights.name();
   if (t.n == 0) {
     c.reason = "fewer than two pairable values: no unit coded by both coders";
     return c;
@@ -250,7 +250,7 @@ Coefficient CohenFromPairTable(const PairTable& t, int k, Weights weights) {
     c.observed = t.agree / t.n;
     for (int j = 0; j < k; ++j) c.expected += (t.row[j] / t.n) * (t.col[j] / t.n);
   } else {
-    std::vector<double> w = AgreementWeights(k, weights);
+    std::vector<double> w = weights.For(k);
     for (int a = 0; a < k; ++a) {
       if (t.row[a] == 0 && t.col[a] == 0) continue;
       for (int b = 0; b < k; ++b) {
@@ -267,14 +267,16 @@ Coefficient CohenFromPairTable(const PairTable& t, int k, Weights weights) {
 
 }  // namespace
 
-Coefficient CohenKappa(const PairedValues& pairs, Weights weights, Multiplicity multiplicity) {
-  return CohenFromPairTable(Tabulate(pairs, weights != Weights::kNone, multiplicity),
-                            pairs.num_categories, weights);
+Coefficient CohenKappa(const PairedValues& pairs, const WeightMatrix& weights,
+                       Multiplicity multiplicity) {
+  return CohenFromPairTable(Tabulate(pairs, weights.weighted(), multiplicity), pairs.num_categories,
+                            weights);
 }
 
-Coefficient CohenKappaFromTable(std::span<const int64_t> table, int k, Weights weights) {
+Coefficient CohenKappaFromTable(std::span<const int64_t> table, int k,
+                                const WeightMatrix& weights) {
   // Expand to pairs' summary form without materialising the pairs.
-  const bool weighted = weights != Weights::kNone;
+  const bool weighted = weights.weighted();
   PairTable t;
   t.row.assign(k, 0.0);
   t.col.assign(k, 0.0);
@@ -293,18 +295,32 @@ Coefficient CohenKappaFromTable(std::span<const int64_t> table, int k, Weights w
   return CohenFromPairTable(t, k, weights);
 }
 
-Coefficient ScottPi(const PairedValues& pairs, Multiplicity multiplicity) {
+Coefficient ScottPi(const PairedValues& pairs, const WeightMatrix& weights,
+                    Multiplicity multiplicity) {
   const int k = pairs.num_categories;
-  PairTable t = Tabulate(pairs, false, multiplicity);
+  const bool weighted = weights.weighted();
+  PairTable t = Tabulate(pairs, weighted, multiplicity);
   Coefficient c = StartPair("scott_pi", t);
+  c.weights = weights.name();
   if (t.n == 0) {
     c.reason = "fewer than two pairable values: no unit coded by both coders";
     return c;
   }
-  c.observed = t.agree / t.n;
-  for (int j = 0; j < k; ++j) {
-    const double p = (t.row[j] + t.col[j]) / (2 * t.n);
-    c.expected += p * p;
+  std::vector<double> pi(k);
+  for (int j = 0; j < k; ++j) pi[j] = (t.row[j] + t.col[j]) / (2 * t.n);
+  if (!weighted) {
+    c.observed = t.agree / t.n;
+    for (double p : pi) c.expected += p * p;
+  } else {
+    const std::vector<double> w = weights.For(k);
+    for (int a = 0; a < k; ++a) {
+      for (int b = 0; b < k; ++b) {
+        const double wab = w[static_cast<size_t>(a) * k + b];
+        c.observed += wab * t.cells[static_cast<size_t>(a) * k + b];
+        c.expected += wab * pi[a] * pi[b];
+      }
+    }
+    c.observed /= t.n;
   }
   Finish(c);
   return c;

@@ -11,11 +11,15 @@ constexpr int kMaxTableCategories = 64;
 
 }  // namespace
 
-std::vector<PairwiseAgreement> PairwiseMatrix(const ReliabilityData& data, Weights weights) {
+std::vector<PairwiseAgreement> PairwiseMatrix(const ReliabilityData& data,
+                                              const WeightMatrix& family) {
   std::vector<PairwiseAgreement> out;
   const int coders = data.num_coders();
   const int k = data.num_categories();
   if (coders < 2) return out;
+  // The matrix once, not once per pair.
+  const WeightMatrix weights =
+      family.weighted() ? WeightMatrix(family.family, family.For(k)) : WeightMatrix();
   std::vector<int> pair_index(static_cast<size_t>(coders) * coders, -1);
   for (int a = 0; a < coders; ++a) {
     for (int b = a + 1; b < coders; ++b) {
@@ -35,6 +39,8 @@ std::vector<PairwiseAgreement> PairwiseMatrix(const ReliabilityData& data, Weigh
         int64_t agree = 0;
         for (size_t i = 0; i < pairs.a.size(); ++i) agree += pairs.a[i] == pairs.b[i];
         p.percent_agreement = static_cast<double>(agree) / p.units;
+        // Weighted: agreeing pairs count w_kl, kappa's p_a.
+        if (weights.weighted()) p.percent_agreement = p.cohen_kappa.observed;
       }
     }
     return out;
@@ -71,7 +77,10 @@ std::vector<PairwiseAgreement> PairwiseMatrix(const ReliabilityData& data, Weigh
     }
     out[p].units = n;
     out[p].cohen_kappa = CohenKappaFromTable(table, k, weights);
-    if (n > 0) out[p].percent_agreement = static_cast<double>(agree) / n;
+    if (n > 0) {
+      out[p].percent_agreement =
+          weights.weighted() ? out[p].cohen_kappa.observed : static_cast<double>(agree) / n;
+    }
   }
   return out;
 }

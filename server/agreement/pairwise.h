@@ -18,14 +18,14 @@ namespace icr::agreement {
 struct PairwiseAgreement {
   int coder_a = 0;  // index into ReliabilityData::coder_names(), coder_a < coder_b
   int coder_b = 0;
-  int64_t units = 0;                         // units coded by both
-  std::optional<double> percent_agreement;   // empty when units == 0
-  Coefficient cohen_kappa;                   // may be undefined, with the reason
+  int64_t units = 0;                        // units coded by both
+  std::optional<double> percent_agreement;  // empty when units == 0
+  Coefficient cohen_kappa;                  // may be undefined, with the reason
 };
 
 // Every pair (a < b), in order (0,1), (0,2), ..., (1,2), ...
 std::vector<PairwiseAgreement> PairwiseMatrix(const ReliabilityData& data,
-                                              Weights weights = Weights::kNone);
+                                              const WeightMatrix& weights = Weights::kNone);
 
 }  // namespace icr::agreement
 

@@ -176,26 +176,43 @@ AnalyticInterval IntervalFromVariance(double value, double variance, double unit
 }
 
 void AddPercentAgreementSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
-                           Multiplicity multiplicity) {
+                           Multiplicity multiplicity, const WeightMatrix& weights) {
+  const std::vector<double> w =
+      weights.weighted() ? weights.For(counts.num_categories) : std::vector<double>();
   MultiRaterSe(
-      counts, nullptr, false, [](int64_t) { return 0.0; }, options, c, multiplicity);
-}
-
-void AddFleissKappaSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
-                      Multiplicity multiplicity) {
-  if (!Definable(options, c)) return;
-  double n = 0;
-  const std::vector<double> pi = Shares(counts, multiplicity, &n);
-  MultiRaterSe(
-      counts, nullptr, true, [&](int64_t r) { return RowMean(counts, r, pi); }, options, c,
+      counts, w.empty() ? nullptr : w.data(), false, [](int64_t) { return 0.0; }, options, c,
       multiplicity);
 }
 
-void AddGwetAcSe(const UnitCounts& counts, Weights weights, const VarianceOptions& options,
-                 Coefficient* c, Multiplicity multiplicity) {
+void AddFleissKappaSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
+                      Multiplicity multiplicity, const WeightMatrix& weights) {
   if (!Definable(options, c)) return;
   const int q = counts.num_categories;
-  const std::vector<double> w = AgreementWeights(q, weights);
+  double n = 0;
+  std::vector<double> pi = Shares(counts, multiplicity, &n);
+  std::vector<double> w;
+  if (weights.weighted()) {
+    // pibar_k = sum_l (w_kl + w_lk) pi_l / 2 (irrCAC's fleiss.kappa.raw).
+    w = weights.For(q);
+    std::vector<double> bar(q, 0.0);
+    for (int k = 0; k < q; ++k) {
+      for (int l = 0; l < q; ++l) {
+        bar[k] +=
+            (w[static_cast<size_t>(k) * q + l] + w[static_cast<size_t>(l) * q + k]) * pi[l] / 2.0;
+      }
+    }
+    pi = std::move(bar);
+  }
+  MultiRaterSe(
+      counts, w.empty() ? nullptr : w.data(), true,
+      [&](int64_t r) { return RowMean(counts, r, pi); }, options, c, multiplicity);
+}
+
+void AddGwetAcSe(const UnitCounts& counts, const WeightMatrix& weights,
+                 const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
+  if (!Definable(options, c)) return;
+  const int q = counts.num_categories;
+  const std::vector<double> w = weights.For(q);
   double total_weight = 0;
   for (double x : w) total_weight += x;
   double n = 0;
@@ -204,16 +221,19 @@ void AddGwetAcSe(const UnitCounts& counts, Weights weights, const VarianceOption
   const double factor = total_weight / (static_cast<double>(q) * (q - 1));
   for (double& p : spread) p = factor * (1.0 - p);
   MultiRaterSe(
-      counts, weights == Weights::kNone ? nullptr : w.data(), true,
+      counts, weights.weighted() ? w.data() : nullptr, true,
       [&](int64_t r) { return RowMean(counts, r, spread); }, options, c, multiplicity);
 }
 
 void AddBrennanPredigerSe(const UnitCounts& counts, std::optional<int> num_categories,
-                          const VarianceOptions& options, Coefficient* c,
-                          Multiplicity multiplicity) {
+                          const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity,
+                          const WeightMatrix& weights) {
   const double pe = c->expected;
+  const std::vector<double> w =
+      weights.weighted() ? weights.For(counts.num_categories) : std::vector<double>();
   MultiRaterSe(
-      counts, nullptr, true, [pe](int64_t) { return pe; }, options, c, multiplicity);
+      counts, w.empty() ? nullptr : w.data(), true, [pe](int64_t) { return pe; }, options, c,
+      multiplicity);
 }
 
 void AddAlphaSe(const UnitCounts& counts, std::span<const double> delta,
@@ -442,14 +462,14 @@ void AddMultiRaterSes(const UnitCounts& counts, const VarianceOptions& options,
   }
 }
 
-void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceOptions& options,
-                     Coefficient* c, Multiplicity multiplicity) {
+void AddCohenKappaSe(const PairedValues& pairs, const WeightMatrix& weights,
+                     const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
   if (!Definable(options, c)) return;
   const int k = pairs.num_categories;
   double n = 0;
   const std::vector<double> p = PairShares(pairs, multiplicity, &n);
   if (!EnoughUnits(n, options, c)) return;
-  const std::vector<double> w = AgreementWeights(k, weights);
+  const std::vector<double> w = weights.For(k);
   std::vector<double> row(k, 0.0), col(k, 0.0);
   for (int i = 0; i < k; ++i) {
     for (int j = 0; j < k; ++j) {
@@ -469,13 +489,13 @@ void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceO
 }
 
 void AddScottPiSe(const PairedValues& pairs, const VarianceOptions& options, Coefficient* c,
-                  Multiplicity multiplicity) {
+                  Multiplicity multiplicity, const WeightMatrix& weights) {
   if (!Definable(options, c)) return;
   const int k = pairs.num_categories;
   double n = 0;
   const std::vector<double> p = PairShares(pairs, multiplicity, &n);
   if (!EnoughUnits(n, options, c)) return;
-  const std::vector<double> w = AgreementWeights(k, Weights::kNone);
+  const std::vector<double> w = weights.For(k);
   std::vector<double> row(k, 0.0), col(k, 0.0);
   for (int i = 0; i < k; ++i) {
     for (int j = 0; j < k; ++j) {
@@ -486,7 +506,8 @@ void AddScottPiSe(const PairedValues& pairs, const VarianceOptions& options, Coe
   std::vector<double> mean(k, 0.0);
   for (int i = 0; i < k; ++i) {
     for (int j = 0; j < k; ++j) {
-      mean[i] += w[static_cast<size_t>(i) * k + j] * (col[j] + row[j]) / 2.0;
+      const double wij = w[static_cast<size_t>(i) * k + j] + w[static_cast<size_t>(j) * k + i];
+      mean[i] += wij / 2.0 * (col[j] + row[j]) / 2.0;
     }
   }
   TableSe(p, w, k, n, mean, mean, options, c);

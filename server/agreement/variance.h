@@ -29,7 +29,8 @@
 // freedom). On the nominal metric this is irrCAC's unweighted alpha exactly;
 // on the others, delta is the metric's (Krippendorff's, not irrCAC's weights).
 // Two-coder coefficients on their contingency table p_kl of n pairs
-// (irrCAC's kappa2.table and scott2.table; Gwet 2014, ch. 5):
+// (irrCAC's kappa2.table and scott2.table; Gwet 2014, ch. 5; Scott's
+// pibar_k = sum_l (w_kl + w_lk) pi_l / 2 with weights):
 //   var = (1 - f) / (n (1 - p_e)^2) *
 //         (sum_kl p_kl (w_kl - (1 - kappa)(a_k + b_l))^2 - (p_a - 2 (1 - kappa) p_e)^2)
 // with a_k = sum_l w_kl p_.l, b_l = sum_k w_kl p_k. (Cohen) or both the mean
@@ -67,15 +68,17 @@ AnalyticInterval IntervalFromVariance(double value, double variance, double unit
                                       const VarianceOptions& options);
 AnalyticInterval UndefinedInterval(std::string reason, const VarianceOptions& options);
 
+// `weights` must be those the coefficient was computed with (the weighted
+// forms are Gwet's too, as irrCAC's *.raw with weights =).
 void AddPercentAgreementSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
-                           Multiplicity multiplicity = {});
+                           Multiplicity multiplicity = {}, const WeightMatrix& weights = {});
 void AddFleissKappaSe(const UnitCounts& counts, const VarianceOptions& options, Coefficient* c,
-                      Multiplicity multiplicity = {});
-void AddGwetAcSe(const UnitCounts& counts, Weights weights, const VarianceOptions& options,
-                 Coefficient* c, Multiplicity multiplicity = {});
+                      Multiplicity multiplicity = {}, const WeightMatrix& weights = {});
+void AddGwetAcSe(const UnitCounts& counts, const WeightMatrix& weights,
+                 const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity = {});
 void AddBrennanPredigerSe(const UnitCounts& counts, std::optional<int> num_categories,
                           const VarianceOptions& options, Coefficient* c,
-                          Multiplicity multiplicity = {});
+                          Multiplicity multiplicity = {}, const WeightMatrix& weights = {});
 // `delta` is alpha's k x k difference matrix (delta^2 of distance.h).
 void AddAlphaSe(const UnitCounts& counts, std::span<const double> delta,
                 const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity = {});
@@ -93,10 +96,11 @@ struct MultiRaterSes {
 void AddMultiRaterSes(const UnitCounts& counts, const VarianceOptions& options,
                       const MultiRaterSes& coefficients, Multiplicity multiplicity = {});
 
-void AddCohenKappaSe(const PairedValues& pairs, Weights weights, const VarianceOptions& options,
-                     Coefficient* c, Multiplicity multiplicity = {});
+void AddCohenKappaSe(const PairedValues& pairs, const WeightMatrix& weights,
+                     const VarianceOptions& options, Coefficient* c,
+                     Multiplicity multiplicity = {});
 void AddScottPiSe(const PairedValues& pairs, const VarianceOptions& options, Coefficient* c,
-                  Multiplicity multiplicity = {});
+                  Multiplicity multiplicity = {}, const WeightMatrix& weights = {});
 
 }  // namespace icr::agreement
 

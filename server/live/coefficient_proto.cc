@@ -13,6 +13,7 @@ v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
   out.set_units(c.units);
   out.set_pairable_values(c.pairable_values);
   out.set_variant(c.variant);
+  out.set_weights(c.weights);
   if (c.ci) {
     v1::BootstrapInterval* ci = out.mutable_ci();
     ci->set_low(c.ci->low);
@@ -51,6 +52,7 @@ agreement::Coefficient CoefficientFromProto(const v1::Coefficient& c) {
   out.units = c.units();
   out.pairable_values = c.pairable_values();
   out.variant = c.variant();
+  out.weights = c.weights();
   if (c.has_ci()) {
     out.ci = agreement::BootstrapInterval{c.ci().low(), c.ci().high(), c.ci().confidence(),
                                           c.ci().samples(), c.ci().undefined_reason()};

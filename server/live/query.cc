@@ -179,8 +179,9 @@ absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, cons
   if (!request.weights().empty()) {
     std::optional<agreement::Weights> weights = agreement::ParseWeights(request.weights());
     if (!weights) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "weights: unknown weights \"", request.weights(), "\" (known: none, linear, quadratic)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("weights: unknown weights \"", request.weights(),
+                       "\" (known: ", agreement::KnownWeights(), ")"));
     }
     if (*weights != agreement::Weights::kNone && q.analysis != "domain") {
       return absl::InvalidArgumentError("weights: only the domain analysis has ordered values");

@@ -41,6 +41,16 @@ TEST(CoefficientProto, DefinedBootstrapIntervalHasNoReason) {
   EXPECT_EQ(*back.p_below_min, 0.2);
 }
 
+TEST(CoefficientProto, WeightsAreNamed) {
+  agreement::Coefficient c;
+  c.name = "fleiss_kappa";
+  c.value = 0.86494;
+  c.weights = "quadratic";
+  const v1::Coefficient proto = CoefficientToProto(c);
+  EXPECT_EQ(proto.weights(), "quadratic");
+  EXPECT_EQ(CoefficientFromProto(proto).weights, "quadratic");
+}
+
 TEST(CoefficientProto, AnalyticStandardErrorSurvives) {
   agreement::Coefficient c;
   c.name = "fleiss_kappa";

@@ -179,13 +179,29 @@ TEST(Conventions, PercentAgreementWithMissingDataIsGwetsUnitMean) {
   EXPECT_NEAR(*ordinal->value, 0.8153875038, 1e-9);
 }
 
-TEST(Conventions, WeightedKappaUsesCategoryPositionsNotValues) {
-  // Values 1, 2, 10: by position the distances are 1 and 1, not 1 and 8.
+TEST(Conventions, WeightsReadTheValuesWhenAllAreNumbers) {
+  // Values 1, 2, 10 (convention 3, as irrCAC's weights.gen.r): the analysis
+  // weighs by the values (distances 1 and 8), a bare family by positions
+  // (1 and 1).
   ReliabilityData by_value = Table({{"1", "2"}, {"2", "10"}, {"10", "10"}, {"1", "1"}});
   ReliabilityData by_rank = Table({{"1", "2"}, {"2", "3"}, {"3", "3"}, {"1", "1"}});
+  ASSERT_TRUE(by_value.OrderCategories().ok());
+  ASSERT_TRUE(by_rank.OrderCategories().ok());
   Coefficient a = CohenKappa(PairValues(by_value, 0, 1), Weights::kQuadratic);
   Coefficient b = CohenKappa(PairValues(by_rank, 0, 1), Weights::kQuadratic);
   EXPECT_DOUBLE_EQ(*a.value, *b.value);
+  AnalysisOptions options;
+  options.level = Level::kInterval;
+  options.weights = Weights::kQuadratic;
+  options.coefficients = {"cohen_kappa"};
+  absl::StatusOr<Analysis> values = Analyze(by_value, options);
+  ASSERT_TRUE(values.ok());
+  absl::StatusOr<WeightMatrix> w = ResolveWeights(by_value, Weights::kQuadratic);
+  ASSERT_TRUE(w.ok());
+  EXPECT_DOUBLE_EQ(w->matrix[1 * 3 + 2], 1 - 64.0 / 81);
+  EXPECT_DOUBLE_EQ(*values->coefficients[0].value,
+                   *CohenKappa(PairValues(by_value, 0, 1), *w).value);
+  EXPECT_NE(*values->coefficients[0].value, *a.value);
 }
 
 TEST(Options, RejectsWhatDoesNotFit) {
@@ -271,9 +287,11 @@ TEST(Pairwise, EqualsCohenKappaOnEachPair) {
       Coefficient expected = CohenKappa(pairs, Weights::kQuadratic);
       ASSERT_TRUE(p.cohen_kappa.defined());
       EXPECT_NEAR(*p.cohen_kappa.value, *expected.value, 1e-12);
+      // Weighted, the pair's percent agreement is weighted too: kappa's p_a.
+      EXPECT_NEAR(*p.percent_agreement, expected.observed, 1e-12);
       int agree = 0;
       for (size_t i = 0; i < pairs.a.size(); ++i) agree += pairs.a[i] == pairs.b[i];
-      EXPECT_DOUBLE_EQ(*p.percent_agreement, static_cast<double>(agree) / p.units);
+      EXPECT_GE(*p.percent_agreement, static_cast<double>(agree) / p.units);
     }
   }
 }

@@ -20,6 +20,7 @@
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/reliability_data.h"
 #include "server/agreement/unit_counts.h"
+#include "tests/agreement/test_support.h"
 
 namespace icr::agreement {
 namespace {
@@ -39,7 +40,8 @@ std::optional<double> Value(const Coefficient& c) { return c.value; }
 GeneratedCase Generate(Rng& rng, int index) {
   GeneratedCase g;
   const bool sets = index % 8 == 7;
-  const int coders = 2 + static_cast<int>(rng.Uniform(index % 3 == 0 ? 1 : 6));  // many 2-coder cases
+  const int coders =
+      2 + static_cast<int>(rng.Uniform(index % 3 == 0 ? 1 : 6));  // many 2-coder cases
   const int units = 3 + static_cast<int>(rng.Uniform(60));
   int k = 2 + static_cast<int>(rng.Uniform(5));
   if (index % 37 == 5) k = 1;  // one category only
@@ -117,21 +119,7 @@ GeneratedCase Generate(Rng& rng, int index) {
 }
 
 std::string RunReference(const json& cases) {
-  const std::string input = testing::TempDir() + "agreement_property_cases.json";
-  std::ofstream(input) << cases.dump();
-  const std::string command = std::string("/usr/bin/python3 ") + ICR_AGREEMENT_TEST_DIR +
-                              "/reference_agreement.py " + input + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return "";
-  std::string output;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
-  const int status = pclose(pipe);
-  EXPECT_EQ(status, 0) << "reference_agreement.py failed (python3 with nltk, statsmodels, "
-                          "sklearn and numpy is required):\n"
-                       << output;
-  return output;
+  return testing_support::RunPython("reference_agreement.py", cases);
 }
 
 TEST(AgreementPropertyTest, MatchesIndependentImplementations) {
@@ -169,10 +157,10 @@ TEST(AgreementPropertyTest, MatchesIndependentImplementations) {
   // test cannot pass by comparing nothing.
   for (const char* name :
        {"alpha_nominal", "alpha_interval", "alpha_ordinal", "alpha_ratio", "alpha_jaccard",
-        "alpha_masi", "alpha_masi_nltk_rounded", "percent_agreement", "fleiss_kappa", "fleiss_kappa_statsmodels", "gwet_ac1",
-        "gwet_ac2_linear", "gwet_ac2_quadratic", "brennan_prediger", "cohen_kappa_statsmodels",
-        "cohen_kappa_sklearn_none", "cohen_kappa_sklearn_linear", "cohen_kappa_sklearn_quadratic",
-        "scott_pi"}) {
+        "alpha_masi", "alpha_masi_nltk_rounded", "percent_agreement", "fleiss_kappa",
+        "fleiss_kappa_statsmodels", "gwet_ac1", "gwet_ac2_linear", "gwet_ac2_quadratic",
+        "brennan_prediger", "cohen_kappa_statsmodels", "cohen_kappa_sklearn_none",
+        "cohen_kappa_sklearn_linear", "cohen_kappa_sklearn_quadratic", "scott_pi"}) {
     EXPECT_GE(defined[name], 10) << name << " compared " << compared[name] << " times";
   }
 }

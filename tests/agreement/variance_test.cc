@@ -22,27 +22,15 @@
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/student_t.h"
 #include "server/agreement/unit_counts.h"
+#include "tests/agreement/test_support.h"
 
 namespace icr::agreement {
 namespace {
 
 using nlohmann::json;
 
-std::string Label(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-ReliabilityData DataOf(const json& data) {
-  std::vector<std::string> coders, units;
-  for (const json& c : data["coders"]) coders.push_back(Label(c));
-  for (const json& u : data["units"]) units.push_back(Label(u));
-  ReliabilityData out(units, coders);
-  for (size_t c = 0; c < coders.size(); ++c) {
-    for (size_t u = 0; u < units.size(); ++u) {
-      const json& v = data["values"][c][u];
-      if (!v.is_null()) out.set_value(u, c, out.InternValue(Label(v)));
-    }
-  }
-  return out;
-}
+using testing_support::DataOf;
+using testing_support::Label;
 
 // --- Student's t -----------------------------------------------------------
 

@@ -169,7 +169,23 @@ TEST_P(PublishedVectorTest, MatchesExpected) {
     weights = Weights::kQuadratic;
     ASSERT_TRUE(data.OrderCategories().ok());
   }
-  if (weights_name == "custom") GTEST_SKIP() << "custom kappa weights are not an icr option";
+  WeightMatrix matrix = weights;
+  if (weights_name == "custom") {
+    // DKPro's distance matrix d over the listed categories: agreement
+    // weights w = 1 - d (icr stats --weights_file).
+    std::vector<std::string> listed;
+    for (const json& v : c["categories"]) listed.push_back(Label(v));
+    data.AddUnusedCategories(listed);
+    const int q = data.num_categories();
+    std::vector<double> w(static_cast<size_t>(q) * q, 0.0);
+    for (size_t i = 0; i < listed.size(); ++i) {
+      for (size_t j = 0; j < listed.size(); ++j) {
+        w[*data.FindCategory(listed[i]) * q + *data.FindCategory(listed[j])] =
+            1.0 - c["distance_matrix"][i][j].get<double>();
+      }
+    }
+    matrix = WeightMatrix(Weights::kCustom, std::move(w));
+  }
 
   const UnitCounts counts = CountValues(data);
   Coefficient result;
@@ -213,7 +229,7 @@ TEST_P(PublishedVectorTest, MatchesExpected) {
   } else if (kind == "percent_agreement") {
     result = PercentAgreement(counts);
   } else if (kind == "cohen_kappa") {
-    result = CohenKappa(PairValues(data, 0, 1), weights);
+    result = CohenKappa(PairValues(data, 0, 1), matrix);
   } else if (kind == "scott_pi") {
     result = ScottPi(PairValues(data, 0, 1));
   } else if (kind == "fleiss_kappa") {

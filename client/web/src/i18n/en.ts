@@ -70,7 +70,7 @@ export const en = {
     Members: "Members",
     Report: "Report",
     "Audit trail": "Audit trail",
-    "Verify an export": "Verify an export",
+    "Verify the trail": "Verify the trail",
   } as Record<string, string>,
   round: {
     blind: "Blind: coders see only their own codings",

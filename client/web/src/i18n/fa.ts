@@ -72,7 +72,7 @@ export const fa: Messages = {
     Members: "اعضا",
     Report: "گزارش",
     "Audit trail": "ردّ ممیزی",
-    "Verify an export": "وارسی یک خروجی",
+    "Verify the trail": "وارسی ردّ ممیزی",
   },
   round: {
     blind: "نابینا: هر کدگذار فقط کدگذاری‌های خودش را می‌بیند",

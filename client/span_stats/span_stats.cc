@@ -90,6 +90,13 @@ absl::StatusOr<SpanSet> ReadSpanSet(const SpanStatsOptions& options) {
   if (lcols.empty()) return CsvError(lpath, 1, "empty file (expected header document,length)");
 
   const std::string& spath = options.spans_path;
+  for (const std::string& coder : options.coders) {
+    if (coder.empty()) return absl::InvalidArgumentError("--coders: an empty coder name");
+    if (!coders.emplace(coder, static_cast<int32_t>(set.coders.size())).second) {
+      return absl::InvalidArgumentError(absl::StrCat("--coders: '", coder, "' twice"));
+    }
+    set.coders.push_back(coder);
+  }
   std::vector<size_t> scols;
   size_t sfields = 0;
   auto intern = [](absl::flat_hash_map<std::string, int32_t>& index,
@@ -110,16 +117,22 @@ absl::StatusOr<SpanSet> ReadSpanSet(const SpanStatsOptions& options) {
     const std::string_view code = r.fields[scols[2]];
     auto doc = documents.find(ToAbsl(document));
     if (doc == documents.end()) {
-      return CsvError(spath, r.line, absl::StrCat("unknown document '", ToAbsl(document),
-                                                  "' (not in ", lpath, ")"));
+      return CsvError(
+          spath, r.line,
+          absl::StrCat("unknown document '", ToAbsl(document), "' (not in ", lpath, ")"));
     }
     if (coder.empty()) return CsvError(spath, r.line, "empty coder");
+    if (!options.coders.empty() && !coders.contains(ToAbsl(coder))) {
+      return CsvError(spath, r.line,
+                      absl::StrCat("coder '", ToAbsl(coder), "' is not in --coders"));
+    }
     if (code.empty()) return CsvError(spath, r.line, "empty code");
     ICR_ASSIGN_OR_RETURN(int64_t start, NonNegative(spath, r.line, "start", r.fields[scols[3]]));
     ICR_ASSIGN_OR_RETURN(int64_t end, NonNegative(spath, r.line, "end", r.fields[scols[4]]));
     if (start >= end) {
-      return CsvError(spath, r.line,
-                      absl::StrCat("start ", start, " is not before end ", end, " (end is exclusive)"));
+      return CsvError(
+          spath, r.line,
+          absl::StrCat("start ", start, " is not before end ", end, " (end is exclusive)"));
     }
     const int64_t length = set.lengths[doc->second];
     if (end > length) {
@@ -224,8 +237,8 @@ void PrintTable(const SpanAgreement& r, std::ostream& out) {
 
 }  // namespace
 
-int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals,
-                 std::ostream& out, std::ostream& err) {
+int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals, std::ostream& out,
+                 std::ostream& err) {
   if (options.spans_path.empty() || options.lengths_path.empty()) {
     err << "icr stats: --spans and --lengths are both required\n";
     return kExitUsageError;

@@ -8,12 +8,16 @@
 //            offsets into the document, `end` exclusive.
 //   lengths: header `document,length`; every document a span names must be
 //            listed.
+//   --coders A,B,C: the study's coders. A coder who marked nothing is a
+//            coder all the same (every one of their code points says "no
+//            span"); without the list, the coders are those with a span row.
 //
 // The computation itself lives in server/agreement/spans/ (target icr_spans);
 // this layer only reads files and prints.
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "client/global_options.h"
 
@@ -28,14 +32,17 @@ struct SpanStatsOptions {
   // --overlap_of_either: match when the overlap covers `overlap` of EITHER
   // span (the shorter one suffices) instead of the longer one. Default false.
   bool overlap_of_either = false;
+  // --coders: every coder of the study, in order; a span by another coder
+  // is an error. Empty: the coders of the span rows.
+  std::vector<std::string> coders;
 };
 
 // Runs `icr stats --spans`: reads both files, computes every free-span
 // coefficient overall and per code, and prints them to `out` in
 // `globals.output` format. Returns kExitOk, or kExitUsageError on bad options
 // or bad input, with one message "file:line: reason" on `err`.
-int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals,
-                 std::ostream& out, std::ostream& err);
+int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals, std::ostream& out,
+                 std::ostream& err);
 
 }  // namespace icr::client
 

@@ -60,6 +60,7 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
   j["pairable_values"] = c.pairable_values;
   j["interpretation"] = Interpretation(c);
   if (!c.variant.empty()) j["variant"] = c.variant;
+  if (!c.weights.empty()) j["weights"] = c.weights;
   if (c.ci && c.ci->defined()) {
     j["ci"] = {{"defined", true},
                {"low", c.ci->low},

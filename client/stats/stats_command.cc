@@ -1,5 +1,6 @@
 #include "client/stats/stats_command.h"
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
 #include <utility>
@@ -9,7 +10,9 @@
 #include "client/csv_reader.h"
 #include "client/span_stats/span_stats.h"
 #include "client/stats/coefficient_format.h"
+#include "client/stats/count_input.h"
 #include "client/stats/stats_input.h"
+#include "client/stats/weights_file.h"
 #include "nlohmann/json.hpp"
 #include "server/agreement/analysis.h"
 
@@ -131,6 +134,12 @@ void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool c
   out << "units " << a.units << ", coders " << a.coders << ", pairable values " << a.pairable_values
       << ", level " << a.level;
   if (a.metric != a.level) out << ", metric " << a.metric;
+  for (const auto& c : a.coefficients) {
+    if (!c.weights.empty() && c.weights != "unweighted") {
+      out << ", " << c.weights << " weights (Gwet 2014, ch. 3; as irrCAC)";
+      break;
+    }
+  }
   out << "\n\n" << FormatTable(rows);
   out << SeLegend(a);
   if (!a.pairwise.empty()) out << "\npairwise\n" << FormatTable(PairwiseRows(a, data));
@@ -140,7 +149,15 @@ void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool c
 
 int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ostream& out,
              std::ostream& err) {
-  if (options.input.empty()) return UsageError(err, "--input F.csv is required");
+  const int inputs = !options.input.empty() + !options.table.empty() + !options.counts.empty();
+  if (inputs != 1) {
+    return UsageError(err, "give one of --input F.csv, --table T.csv or --counts C.csv");
+  }
+  // The file the data come from, for messages.
+  const std::string& path = !options.input.empty()   ? options.input
+                            : !options.table.empty() ? options.table
+                                                     : options.counts;
+  const bool counts_only = !options.counts.empty();
   AnalysisOptions analysis;
   std::optional<agreement::Level> level = agreement::ParseLevel(options.level);
   if (!level) return UsageError(err, "--level must be nominal, ordinal, interval or ratio");
@@ -153,8 +170,16 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
     analysis.set_metric = metric;
   }
   std::optional<agreement::Weights> weights = agreement::ParseWeights(options.weights);
-  if (!weights) return UsageError(err, "--weights must be none, linear or quadratic");
+  if (!weights) return UsageError(err, "--weights must be one of " + agreement::KnownWeights());
   analysis.weights = *weights;
+  if (!options.weights_file.empty() && *weights != agreement::Weights::kNone) {
+    return UsageError(err, "--weights " + options.weights +
+                               " and --weights_file: give one (the file is the weights)");
+  }
+  if ((weights != agreement::Weights::kNone || !options.weights_file.empty()) &&
+      analysis.set_metric) {
+    return UsageError(err, "--weights: set-valued cells (--metric) have no weighted form");
+  }
   CsvLayout layout;
   if (options.layout == "auto") {
     layout = CsvLayout::kAuto;
@@ -193,6 +218,32 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
                       "or both");
   }
   analysis.coefficients = options.coefficients;
+  if (counts_only) {
+    // Counts per unit and category have no coders: what tells coders apart
+    // cannot be computed from them (irrCAC's .dist functions are these).
+    static constexpr const char* kFromCounts[] = {
+        "percent_agreement", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "brennan_prediger"};
+    const bool all = analysis.coefficients.empty() ||
+                     std::find(analysis.coefficients.begin(), analysis.coefficients.end(), "all") !=
+                         analysis.coefficients.end();
+    if (all) {
+      analysis.coefficients.assign(std::begin(kFromCounts), std::end(kFromCounts));
+    } else {
+      for (const std::string& name : analysis.coefficients) {
+        if (name == "gwet_ac2" || std::find(std::begin(kFromCounts), std::end(kFromCounts), name) !=
+                                      std::end(kFromCounts)) {
+          continue;
+        }
+        return UsageError(err, name +
+                                   " tells the coders apart, and --counts has none (only how "
+                                   "many gave each category): use --input or --table");
+      }
+    }
+    analysis.pairwise = false;
+  }
+  if (!options.order.empty() && options.input.empty()) {
+    return UsageError(err, "--order: the header of --table / --counts is the categories' order");
+  }
   analysis.categories = options.categories;
   if (analytic) {
     analysis.analytic = agreement::VarianceOptions{.confidence = options.confidence,
@@ -204,18 +255,44 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
   analysis.bootstrap.confidence = options.confidence;
   analysis.bootstrap.alpha_min = options.alpha_min;
 
+  if (analysis.set_metric && options.input.empty()) {
+    return UsageError(err, "--metric: --table and --counts hold single values, not sets");
+  }
   absl::StatusOr<LoadedData> loaded =
-      LoadReliabilityCsv(options.input, layout, analysis.set_metric.has_value());
+      !options.input.empty()
+          ? LoadReliabilityCsv(options.input, layout, analysis.set_metric.has_value())
+      : !options.table.empty() ? LoadContingencyTableCsv(options.table)
+                               : LoadUnitCountsCsv(options.counts);
   if (!loaded.ok()) return UsageError(err, std::string(loaded.status().message()));
-  if (absl::Status s = CheckValues(*loaded, options.input, analysis.level, options.order);
-      !s.ok()) {
+  if (absl::Status s = CheckValues(*loaded, path, analysis.level, options.order); !s.ok()) {
     return UsageError(err, std::string(s.message()));
   }
   agreement::ReliabilityData& data = loaded->data;
+  // An ordinal scale or a weight family reads the categories' order: labels
+  // that are not numbers have none but --order's (their order in the file is
+  // no scale).
+  const bool needs_scale =
+      analysis.level == agreement::Level::kOrdinal || analysis.weights.weighted();
+  if (needs_scale && options.order.empty() && !options.input.empty() && !data.set_valued() &&
+      !data.all_numeric()) {
+    return UsageError(
+        err, std::string(analysis.weights.weighted() ? "--weights " + options.weights
+                                                     : std::string("--level ordinal")) +
+                 " on values that are not all numbers needs --order LOW,...,HIGH (the order "
+                 "of first appearance in the file is no scale)");
+  }
   if (analysis.level != agreement::Level::kNominal || !options.order.empty()) {
     if (absl::Status s = data.OrderCategories(options.order); !s.ok()) {
       return UsageError(err, std::string(s.message()));
     }
+  }
+  if (!options.weights_file.empty()) {
+    absl::StatusOr<WeightsTable> table = LoadWeightsCsv(options.weights_file);
+    if (!table.ok()) return UsageError(err, std::string(table.status().message()));
+    absl::StatusOr<agreement::WeightMatrix> matrix =
+        WeightsOnData(*table, options.weights_file, data);
+    if (!matrix.ok()) return UsageError(err, std::string(matrix.status().message()));
+    analysis.weights = *std::move(matrix);
   }
   absl::StatusOr<Analysis> result = agreement::Analyze(data, analysis);
   if (!result.ok()) return UsageError(err, std::string(result.status().message()));
@@ -254,6 +331,22 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
   stats->add_flag("--overlap_of_either", span_options->overlap_of_either,
                   "with --spans: the overlap may cover that share of either span");
   input->excludes(spans);
+  CLI::Option* table =
+      stats->add_option("--table", options->table,
+                        "CSV of two coders' k x k contingency table: header ,A,B,C, one row per "
+                        "category of the first coder (irrCAC's .table functions)");
+  CLI::Option* counts = stats->add_option(
+      "--counts", options->counts,
+      "CSV of counts per unit: header unit,A,B,C, each cell how many coders gave the unit "
+      "that category (Fleiss 1971; irrCAC's .dist functions)");
+  table->excludes(input)->excludes(counts)->excludes(spans);
+  stats
+      ->add_option("--coders", span_options->coders,
+                   "with --spans: every coder of the study, A,B,C (a coder who marked nothing "
+                   "counts)")
+      ->delimiter(',')
+      ->needs(spans);
+  counts->excludes(input)->excludes(spans);
   spans->needs(lengths);
   lengths->needs(spans);
   stats->add_option("--layout", options->layout, "long|wide (default: by the header)")
@@ -273,10 +366,15 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
       ->delimiter(',');
   stats
       ->add_option("--weights", options->weights,
-                   "none|linear|quadratic: Cohen's, Conger's and Light's kappa and Gwet's AC2 "
-                   "(ordered levels)")
-      ->check(CLI::IsMember({"none", "linear", "quadratic"}))
+                   "agreement weights of every coefficient, as irrCAC: unweighted|linear|"
+                   "quadratic|ordinal|radical|ratio|circular|bipolar (ordered levels; on the "
+                   "values when all are numbers, else on the positions in --order)")
+      ->check(CLI::IsMember({"none", "unweighted", "identity", "linear", "quadratic", "ordinal",
+                             "radical", "ratio", "circular", "bipolar"}))
       ->capture_default_str();
+  stats->add_option("--weights_file", options->weights_file,
+                    "CSV of custom agreement weights: header ,A,B,C and one row per category "
+                    "(entries in [0, 1], diagonal 1)");
   stats->add_option("--bootstrap", options->bootstrap, "bootstrap replicates (0: none)")
       ->capture_default_str();
   stats->add_option("--seed", options->seed, "bootstrap seed: same seed, same result")
@@ -304,9 +402,18 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
       ->delimiter(',');
   stats->callback([options, span_options, &globals, exit_code] {
     if (!span_options->spans_path.empty()) {
+      if (!options->weights_file.empty() ||
+          agreement::ParseWeights(options->weights) != agreement::Weights::kNone) {
+        // Nothing silently ignored: the span coefficients have no weights.
+        std::cerr << "icr stats: --weights: the span coefficients (unitizing alpha, cu-alpha, "
+                     "Cu-alpha, span matching) have no weighted form\n";
+        *exit_code = kExitUsageError;
+        return;
+      }
       *exit_code = RunSpanStats(*span_options, globals, std::cout, std::cerr);
-    } else if (options->input.empty()) {
-      std::cerr << "icr stats: give --input F.csv, or --spans F.csv --lengths L.csv\n";
+    } else if (options->input.empty() && options->table.empty() && options->counts.empty()) {
+      std::cerr << "icr stats: give --input F.csv, --table T.csv, --counts C.csv, or --spans "
+                   "F.csv --lengths L.csv\n";
       *exit_code = kExitUsageError;
     } else {
       *exit_code = RunStats(*options, globals, std::cout, std::cerr);

@@ -4,8 +4,11 @@
 // `icr stats`: the offline agreement calculator over a CSV file (DESIGN §10).
 // No server, no token.
 //
-//   icr stats --input F.csv [--layout long|wide] [--level L] [--metric jaccard|masi]
-//             [--coefficients LIST|all] [--weights none|linear|quadratic]
+//   icr stats --input F.csv | --table T.csv | --counts C.csv
+//             [--layout long|wide] [--level L] [--metric jaccard|masi]
+//             [--coefficients LIST|all]
+//             [--weights unweighted|linear|quadratic|ordinal|radical|ratio|circular|bipolar]
+//             [--weights_file W.csv]
 //             [--bootstrap N] [--seed S] [--confidence C] [--alpha_min X]
 //             [--categories N] [--order A,B,C]
 //             [--se analytic|bootstrap|both|none] [--population N]
@@ -23,12 +26,15 @@ namespace icr::client {
 
 // The flags of `icr stats`, with their defaults.
 struct StatsOptions {
-  std::string input;                      // --input: the CSV file (required)
+  std::string input;                      // --input: the CSV file of ratings
+  std::string table;                      // --table: two coders' k x k table (count_input.h)
+  std::string counts;                     // --counts: units x categories counts
   std::string layout = "auto";            // --layout long|wide (auto: by the header)
   std::string level = "nominal";          // --level nominal|ordinal|interval|ratio
   std::string metric;                     // --metric jaccard|masi: set-valued cells
   std::vector<std::string> coefficients;  // --coefficients a,b (empty or all: all)
-  std::string weights = "none";           // --weights none|linear|quadratic
+  std::string weights = "unweighted";     // --weights: a family of weights.h
+  std::string weights_file;               // --weights_file W.csv: a custom matrix
   int bootstrap = 0;                      // --bootstrap N replicates (0: none)
   uint64_t seed = 1;                      // --seed S
   double confidence = 0.95;               // --confidence of the bootstrap interval

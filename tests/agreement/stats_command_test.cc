@@ -154,6 +154,192 @@ TEST(StatsCommand, OrdinalOrderOfLabels) {
   EXPECT_THAT(missing.err, HasSubstr("labels.csv:3: value 'high' is not in --order"));
 }
 
+TEST(StatsCommand, OrdinalLabelsThatAreNotNumbersNeedAnOrder) {
+  StatsOptions o =
+      Input("unordered.csv", "unit,A,B\nu1,low,low\nu2,mid,high\nu3,high,high\nu4,low,mid\n");
+  o.level = "ordinal";
+  StatsRun r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("--level ordinal on values that are not all numbers needs --order"));
+  o.weights = "linear";
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err,
+              HasSubstr("--weights linear on values that are not all numbers needs --order"));
+  o.order = {"low", "mid", "high"};
+  r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  // Every coefficient says its weights; alpha's weighted form is irrCAC's.
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_FALSE(j["coefficients"].empty());
+  for (const auto& c : j["coefficients"]) {
+    EXPECT_EQ(c["weights"], "linear") << c["name"];
+  }
+}
+
+TEST(StatsCommand, WeightsOnEveryCoefficient) {
+  // irrCAC's cac.raw4raters with weights = "quadratic" (its weighting
+  // vignette; tests/data/irrcac_weighted_examples.json): through the CLI.
+  StatsOptions o = Input("raw4.csv", std::string("unit,R1,R2,R3,R4\n") +
+                                         "1,1,1,,1\n2,2,2,3,2\n3,3,3,3,3\n4,3,3,3,3\n5,2,2,2,2\n"
+                                         "6,1,2,3,4\n7,4,4,4,4\n8,1,1,2,1\n9,2,2,2,2\n"
+                                         "10,,5,5,5\n11,,,1,1\n12,,,3,\n");
+  o.level = "ordinal";
+  o.weights = "quadratic";
+  StatsRun r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::map<std::string, double> value, se;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const auto& c : j["coefficients"]) {
+    EXPECT_EQ(c["weights"], "quadratic") << c["name"];
+    const std::string name = c["name"].get<std::string>();
+    if (c["defined"].get<bool>()) value[name] = c["value"].get<double>();
+    if (c["se"].is_number()) se[name] = c["se"].get<double>();
+  }
+  EXPECT_NEAR(value["percent_agreement"], 0.9753788, 5e-7);
+  EXPECT_NEAR(value["fleiss_kappa"], 0.86494, 5e-6);
+  EXPECT_NEAR(value["krippendorff_alpha"], 0.84911, 5e-6);
+  EXPECT_NEAR(value["gwet_ac2"], 0.914, 5e-6);
+  EXPECT_NEAR(value["brennan_prediger"], 0.90152, 5e-6);
+  EXPECT_NEAR(value["conger_kappa"], 0.85771, 5e-6);
+  EXPECT_NEAR(se["fleiss_kappa"], 0.14603, 5e-6);
+  // irrCAC's current source (the vignette's irrCAC 1.0 printed 0.12913).
+  EXPECT_NEAR(se["krippendorff_alpha"], 0.1290512, 5e-7);
+  // The table names the weights.
+  r = Stats(o, OutputFormat::kTable);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("quadratic weights (Gwet 2014, ch. 3; as irrCAC)"));
+}
+
+TEST(StatsCommand, CustomWeightsFile) {
+  StatsOptions o =
+      Input("custom.csv", "unit,A,B\nu1,low,low\nu2,mid,high\nu3,high,high\nu4,low,mid\n");
+  // Linear weights written out: the same as --weights linear on this order.
+  o.weights_file = WriteFile("w.csv", ",low,mid,high\nlow,1,0.5,0\nmid,0.5,1,0.5\nhigh,0,0.5,1\n");
+  StatsRun custom = Stats(o);
+  ASSERT_EQ(custom.code, kExitOk) << custom.err;
+  StatsOptions l = o;
+  l.weights_file.clear();
+  l.weights = "linear";
+  l.level = "ordinal";
+  l.order = {"low", "mid", "high"};
+  StatsRun linear = Stats(l);
+  ASSERT_EQ(linear.code, kExitOk) << linear.err;
+  const auto a = nlohmann::json::parse(custom.out)["coefficients"];
+  const auto b = nlohmann::json::parse(linear.out)["coefficients"];
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i]["weights"], "custom");
+    if (a[i]["defined"] == true) {
+      EXPECT_NEAR(a[i]["value"].get<double>(), b[i]["value"].get<double>(), 1e-12) << a[i]["name"];
+    }
+  }
+  o.weights_file =
+      WriteFile("w_bad.csv", ",low,mid,high\nlow,1,0.5,0\nmid,0.5,0.9,0.5\nhigh,0,0.5,1\n");
+  StatsRun bad = Stats(o);
+  EXPECT_EQ(bad.code, kExitUsageError);
+  EXPECT_THAT(bad.err, HasSubstr("w_bad.csv:3: the diagonal must be 1"));
+  o.weights_file = WriteFile("w_short.csv", ",low,mid\nlow,1,0.5\nmid,0.5,1\n");
+  bad = Stats(o);
+  EXPECT_EQ(bad.code, kExitUsageError);
+  EXPECT_THAT(bad.err, HasSubstr("value 'high' of the data has no row in the weights"));
+}
+
+std::map<std::string, double> Values(const std::string& json_text) {
+  std::map<std::string, double> out;
+  const nlohmann::json j = nlohmann::json::parse(json_text);
+  for (const auto& c : j["coefficients"]) {
+    if (c["defined"].get<bool>()) out[c["name"].get<std::string>()] = c["value"].get<double>();
+  }
+  return out;
+}
+
+// irrCAC's cont3x3abstractors and distrib.6raters (its README and weighting
+// vignette; tests/data/irrcac_readme_examples.json,
+// irrcac_weighted_examples.json) as the .table and .dist functions take them.
+constexpr char kCont3x3[] = ",Ectopic,AIU,NIU\nEctopic,13,0,0\nAIU,0,20,7\nNIU,0,4,56\n";
+constexpr char kDistrib6[] =
+    "Subject,Depression,Personality.Disorder,Schizophrenia,Neurosis,Other\n"
+    "1,0,0,0,6,0\n2,0,3,0,0,3\n3,0,1,4,0,1\n4,0,0,0,0,6\n5,0,3,0,3,0\n6,2,0,4,0,0\n"
+    "7,0,0,4,0,2\n8,2,0,3,1,0\n9,2,0,0,4,0\n10,0,0,0,0,6\n11,1,0,0,5,0\n12,1,1,0,4,0\n"
+    "13,0,3,3,0,0\n14,1,0,0,5,0\n15,0,2,0,3,1\n";
+
+TEST(StatsCommand, ContingencyTableInput) {
+  StatsOptions o;
+  o.table = WriteFile("cont3x3.csv", kCont3x3);
+  StatsRun r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::map<std::string, double> v = Values(r.out);
+  EXPECT_NEAR(v["cohen_kappa"], 0.7964094, 5e-7);  // kappa2.table
+  EXPECT_NEAR(v["scott_pi"], 0.7962397, 5e-7);     // scott2.table
+  EXPECT_NEAR(v["percent_agreement"], 0.89, 5e-7);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["units"], 100);
+  // The header's order is the scale: quadratic.weights(1:3) on it.
+  o.level = "ordinal";
+  o.weights = "quadratic";
+  r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  v = Values(r.out);
+  EXPECT_NEAR(v["cohen_kappa"], 0.8921569, 5e-7);
+  EXPECT_NEAR(v["scott_pi"], 0.8921093, 5e-7);
+  EXPECT_NEAR(v["gwet_ac2"], 0.9402369, 5e-7);
+  EXPECT_NEAR(v["brennan_prediger"], 0.9175, 5e-7);
+  EXPECT_NEAR(v["krippendorff_alpha"], 0.8926487, 5e-7);
+  EXPECT_NEAR(v["percent_agreement"], 0.9725, 5e-7);
+  o.table = WriteFile("cont_bad.csv", ",A,B\nA,1,2\nC,3,x\n");
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("cont_bad.csv:3: count 'x' for B is not a whole number"));
+  o.table = WriteFile("cont_rows.csv", ",A,B\nB,1,2\nA,3,4\n");
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("cont_rows.csv:2: row 'B' where the header has 'A'"));
+}
+
+TEST(StatsCommand, CountsInput) {
+  StatsOptions o;
+  o.counts = WriteFile("distrib6.csv", kDistrib6);
+  StatsRun r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::map<std::string, double> v = Values(r.out);
+  EXPECT_NEAR(v["fleiss_kappa"], 0.4139265, 5e-7);  // fleiss.kappa.dist
+  EXPECT_NEAR(v["gwet_ac1"], 0.4448007, 5e-7);
+  EXPECT_NEAR(v["brennan_prediger"], 0.4388889, 5e-7);
+  EXPECT_NEAR(v["krippendorff_alpha"], 0.4204384, 5e-7);
+  EXPECT_EQ(v.count("conger_kappa"), 0u);
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["pairwise"].empty());
+  o.level = "ordinal";
+  o.weights = "quadratic";
+  r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  v = Values(r.out);
+  EXPECT_NEAR(v["fleiss_kappa"], 0.2511909, 5e-7);
+  EXPECT_NEAR(v["gwet_ac2"], 0.4837438, 5e-7);
+  EXPECT_NEAR(v["brennan_prediger"], 0.4177778, 5e-7);
+  EXPECT_NEAR(v["krippendorff_alpha"], 0.259511, 5e-7);
+  // What tells coders apart is refused, by name.
+  o.coefficients = {"conger_kappa"};
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("conger_kappa tells the coders apart"));
+}
+
+TEST(StatsCommand, SpansRefuseWeights) {
+  // Through the registered command: the span coefficients have no weights.
+  CLI::App app;
+  GlobalOptions globals;
+  int code = -1;
+  AddStatsCommand(app, globals, &code);
+  const std::string spans = WriteFile("s.csv", "document,coder,code,start,end\nd,a,x,0,5\n");
+  const std::string lengths = WriteFile("l.csv", "document,length\nd,10\n");
+  std::vector<std::string> args = {"icr",       "stats", "--spans",   spans,
+                                   "--lengths", lengths, "--weights", "linear"};
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(code, kExitUsageError);
+}
+
 TEST(StatsCommand, SetValuedLongLayout) {
   StatsOptions o = Input("sets.csv",
                          "unit,coder,value\nu1,A,x\nu1,A,y\nu1,B,x\nu2,A,y\nu2,B,y\nu3,A,x\n"

@@ -74,10 +74,10 @@ TEST_F(SpanStatsTest, JsonHasEveryCoefficientOverallAndPerCode) {
   EXPECT_EQ(j["overlap"]["rule"], "of_longer");
   std::vector<std::string> names;
   for (const auto& c : j["coefficients"]) names.push_back(c["name"]);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "unitizing_alpha", "binary_u_alpha", "cu_alpha", "Cu_alpha",
-                       "overlap_percent_agreement", "overlap_kappa", "overlap_cohen_kappa",
-                       "character_percent_agreement", "character_kappa"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"unitizing_alpha", "binary_u_alpha", "cu_alpha",
+                                             "Cu_alpha", "overlap_percent_agreement",
+                                             "overlap_kappa", "overlap_cohen_kappa",
+                                             "character_percent_agreement", "character_kappa"}));
   ASSERT_EQ(j["per_code"].size(), 2u);
   const auto& c1 = j["per_code"][0];
   EXPECT_EQ(c1["code"], "c1");
@@ -113,6 +113,32 @@ TEST_F(SpanStatsTest, JsonHasEveryCoefficientOverallAndPerCode) {
   EXPECT_FALSE(j["notes"].empty());
 }
 
+TEST_F(SpanStatsTest, CodersWhoMarkedNothingCount) {
+  // Three coders; carol found nothing. Without --coders she is no coder at
+  // all; with it, every code point ann or bob marked is a disagreement with
+  // her, and agreement falls.
+  ASSERT_EQ(Run(), kExitOk) << err_.str();
+  const auto two = nlohmann::json::parse(out_.str());
+  options_.coders = {"ann", "bob", "carol"};
+  ASSERT_EQ(Run(), kExitOk) << err_.str();
+  const auto three = nlohmann::json::parse(out_.str());
+  EXPECT_EQ(two["coders"], 2);
+  EXPECT_EQ(three["coders"], 3);
+  auto value = [](const nlohmann::json& j, const std::string& name) {
+    for (const auto& c : j["coefficients"])
+      if (c["name"] == name && c["value"].is_number()) return c["value"].get<double>();
+    ADD_FAILURE() << name;
+    return 0.0;
+  };
+  EXPECT_LT(value(three, "unitizing_alpha"), value(two, "unitizing_alpha"));
+  EXPECT_LT(value(three, "character_percent_agreement"), value(two, "character_percent_agreement"));
+  // A span by a coder outside the list is an error, naming the line.
+  options_.coders = {"ann", "carol"};
+  EXPECT_EQ(Run(), kExitUsageError);
+  EXPECT_NE(err_.str().find("spans.csv:3: coder 'bob' is not in --coders"), std::string::npos)
+      << err_.str();
+}
+
 TEST_F(SpanStatsTest, OverlapThresholdAndRuleChangeMatching) {
   options_.overlap = 0.95;  // [0,10) vs [1,10) no longer matches
   ASSERT_EQ(Run(), kExitOk) << err_.str();
@@ -143,8 +169,7 @@ TEST_F(SpanStatsTest, SpanErrorsNameFileAndLine) {
             path + ":2: start 9 is not before end 3 (end is exclusive)\n");
   EXPECT_EQ(BadSpans("d1,ann,c1,0,10\nd9,ann,c1,0,1\n"),
             path + ":3: unknown document 'd9' (not in " + options_.lengths_path + ")\n");
-  EXPECT_EQ(BadSpans("d1,ann,c1,-1,10\n"),
-            path + ":2: start '-1' is not a non-negative integer\n");
+  EXPECT_EQ(BadSpans("d1,ann,c1,-1,10\n"), path + ":2: start '-1' is not a non-negative integer\n");
   EXPECT_EQ(BadSpans("d1,ann,c1,x,10\n"), path + ":2: start 'x' is not a non-negative integer\n");
   EXPECT_EQ(BadSpans("d1,ann,c1,0\n"), path + ":2: expected 5 fields, got 4\n");
   EXPECT_EQ(BadSpans("d1,,c1,0,3\n"), path + ":2: empty coder\n");

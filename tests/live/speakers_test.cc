@@ -27,6 +27,7 @@ using nlohmann::json;
 
 const std::vector<std::string> kCoders = {"alice", "bob", "carol"};
 const std::vector<std::string> kCodes = {"c1", "c2", "c3"};
+const std::vector<std::string> kTone = {"neg", "neu", "pos"};  // an ordinal domain
 
 // Twelve timed cues, the interviewer and two participants taking turns.
 std::string Vtt() {
@@ -78,6 +79,22 @@ class SpeakersTest : public testing::ServerTest {
       r.mutable_code()->set_name(code);
       Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
     }
+    v1::CreateDomainRequest domain;
+    domain.set_project("study");
+    domain.mutable_domain()->set_id("tone");
+    domain.mutable_domain()->set_name("Tone");
+    domain.mutable_domain()->set_level(v1::ORDINAL);
+    for (size_t i = 0; i < kTone.size(); ++i) {
+      v1::CreateCodeRequest r;
+      r.set_project("study");
+      r.mutable_code()->set_id(kTone[i]);
+      r.mutable_code()->set_name(kTone[i]);
+      r.mutable_code()->set_has_value(true);
+      r.mutable_code()->set_value(static_cast<double>(i));
+      Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
+      domain.mutable_domain()->add_codes(kTone[i]);
+    }
+    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_, domain));
     v1::CreateDocumentRequest zoom;
     zoom.set_project("study");
     zoom.set_id("zoom");
@@ -385,6 +402,49 @@ TEST_F(SpeakersTest, OnlyTheSelectedTurnsAreUnitsAndAgreementEqualsIcrStats) {
              Value(round_filtered->overall(), "krippendorff_alpha"));
   EXPECT_NE(Value(all->overall(), "krippendorff_alpha"),
             Value(excluded->overall(), "krippendorff_alpha"));
+}
+
+TEST_F(SpeakersTest, ByDomainEqualsIcrStatsOnTheSelectedTurns) {
+  Ok(CreateRound("r1", {}, {"Interviewer"}));
+  std::mt19937 rng(21);
+  std::bernoulli_distribution follow(0.75);
+  std::string csv = "unit,coder,value\n";
+  for (int d = 0; d < static_cast<int>(documents_.size()); ++d) {
+    for (int s = 0; s < static_cast<int>(segments_[d].size()); ++s) {
+      const bool question = segments_[d][s].speaker() == "Interviewer";
+      const std::string truth = kTone[rng() % 3];
+      for (const std::string& coder : kCoders) {
+        // Two coders rate the questions too, bob neutral and carol negative:
+        // counted, they would be pairable disagreements.
+        if (question && coder == "alice") continue;
+        const std::string tone = question      ? (coder == "bob" ? "neu" : "neg")
+                                 : follow(rng) ? truth
+                                               : kTone[rng() % 3];
+        Submit("r1", coder, d, s, tone);
+        if (!question)
+          csv += std::to_string(d) + "#" + std::to_string(s) + "," + coder + "," + tone + "\n";
+      }
+    }
+  }
+  MarkDone("r1");
+  v1::ComputeAgreementRequest request;
+  request.set_analysis("domain");
+  absl::StatusOr<v1::ComputeAgreementResponse> r = Compute(request, "r1");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->units(), 11);
+  ASSERT_EQ(r->rows_size(), 1);
+  const std::string path = dir_.path() + "/tone.csv";
+  std::ofstream(path) << csv;
+  client::StatsOptions options;
+  options.input = path;
+  options.layout = "long";
+  options.level = "ordinal";
+  options.order = kTone;
+  client::GlobalOptions globals;
+  globals.output = client::OutputFormat::kJson;
+  std::ostringstream out, err;
+  ASSERT_EQ(client::RunStats(options, globals, out, err), 0) << err.str();
+  ExpectSame(r->rows(0), json::parse(out.str()));
 }
 
 TEST_F(SpeakersTest, DisagreementsConsensusAndReportKeepToTheUnits) {

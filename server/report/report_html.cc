@@ -41,12 +41,18 @@ std::string HtmlItalics(const std::string& text) {
   return out;
 }
 
+// Every table cell, list item and paragraph of names or text takes its
+// direction from its own text (unicode-bidi: plaintext, the CSS form of
+// dir="auto"), so a Persian, Arabic or Hebrew code name, document title or
+// rationale reads right to left in an English report, and a right-to-left
+// project title inside the English heading is isolated (<bdi>).
 const char kCss[] = R"css(
 body{font-family:Georgia,'Times New Roman',serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.4}
 h1,h2,h3,h4{font-family:Helvetica,Arial,sans-serif;color:#1a3d5c}
 h1{border-bottom:2px solid #1a3d5c;padding-bottom:.3rem}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;width:100%}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th,td,li,.paragraph{unicode-bidi:plaintext}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:start;vertical-align:top}
 th{background:#eef3f7}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 code,.hash{font-family:'DejaVu Sans Mono',monospace;font-size:.8rem;word-break:break-all}
@@ -258,8 +264,8 @@ std::string RenderHtml(const ReportData& d) {
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<title>Trustworthiness report: " << Html(d.title) << "</title><style>" << kCss
       << "</style></head><body>\n"
-      << "<h1>Trustworthiness report: " << Html(d.title) << " <small>(" << Html(d.project)
-      << ")</small></h1>\n<p>Generated " << Html(d.generated_time)
+      << "<h1>Trustworthiness report: <bdi>" << Html(d.title) << "</bdi> <small>("
+      << Html(d.project) << ")</small></h1>\n<p>Generated " << Html(d.generated_time)
       << " from the audit trail's signed head of " << d.head.tree_size << " events.</p>\n";
   if (!d.description.empty()) out << "<p>" << Html(d.description) << "</p>\n";
   out << "<section><h2>Team</h2><table><tr><th>user</th><th>role</th><th>rounds coded</th>"

@@ -116,8 +116,8 @@ TEST(ReportMarkdown, HoldsEverySection) {
        {"## Team", "| alice | CODER | r1 | 17 |", "## Codebook (revision 3)", "merged c2 into c1",
         "### Round r1: pilot",
         // Coefficients as columns, as papers print them (APA numbers).
-        "| c1 | 40 | .812 | [.700, .900] | reliable (>= .800) |",
-        "undefined (one category only)", "**Overall**", "For your methods section", "After consensus", "| alice | — | 0.810 |",
+        "| c1 | 40 | .812 | [.700, .900] | reliable (>= .800) |", "undefined (one category only)",
+        "**Overall**", "For your methods section", "After consensus", "| alice | — | 0.810 |",
         "matches the definition's second clause", "## Audit head", "icr audit verify",
         "No agreement computed yet for this round."}) {
     EXPECT_NE(md.find(text), std::string::npos) << text;
@@ -144,6 +144,19 @@ TEST(ReportHtml, SelfContainedWithChartsAndEscaping) {
   EXPECT_EQ(Count(html, "class=\"ci\""), 3);
   EXPECT_EQ(Count(html, "class=\"cell\""), 9);
   EXPECT_NE(html.find("@media print"), std::string::npos);
+}
+
+TEST(ReportHtml, RightToLeftNamesTakeTheirOwnDirection) {
+  ReportData d = Synthetic();
+  d.title = "منتورینگ همتا";
+  d.codes.push_back({"c3", "حمایت عاطفی", "احساس حمایت از سوی منتور", "", "ACTIVE", "", 4});
+  const std::string html = RenderHtml(d);
+  // The cells' direction comes from their text; the title is isolated in
+  // the English heading.
+  EXPECT_NE(html.find("th,td,li,.paragraph{unicode-bidi:plaintext}"), std::string::npos);
+  EXPECT_NE(html.find("text-align:start"), std::string::npos);
+  EXPECT_NE(html.find("Trustworthiness report: <bdi>منتورینگ همتا</bdi>"), std::string::npos);
+  EXPECT_NE(html.find("<td>حمایت عاطفی</td>"), std::string::npos);
 }
 
 TEST(ReportSvg, BarsScaleWithTheirValues) {

@@ -295,8 +295,11 @@ void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       ->delimiter(',');
   c->add_option("--metric", f->metric, "--by set: masi (default) or jaccard")
       ->check(CLI::IsMember({"masi", "jaccard"}));
-  c->add_option("--weights", f->weights, "--by domain, ordered levels: none|linear|quadratic")
-      ->check(CLI::IsMember({"none", "linear", "quadratic"}));
+  c->add_option("--weights", f->weights,
+                "--by domain, ordered levels: agreement weights of every coefficient, as irrCAC: "
+                "unweighted|linear|quadratic|ordinal|radical|ratio|circular|bipolar")
+      ->check(CLI::IsMember({"none", "unweighted", "identity", "linear", "quadratic", "ordinal",
+                             "radical", "ratio", "circular", "bipolar"}));
   c->add_option("--overlap", f->overlap, "--by span: share of the longer span to match (0.9)");
   c->add_flag("--include_unfinished", f->include_unfinished,
               "count documents still in progress too (default: only those marked done)");

@@ -177,6 +177,7 @@ class AgreementServiceTest : public testing::ServerTest {
       if (extra[i] == "--metric") options.metric = extra[i + 1];
       if (extra[i] == "--bootstrap") options.bootstrap = std::stoi(extra[i + 1]);
       if (extra[i] == "--seed") options.seed = std::stoull(extra[i + 1]);
+      if (extra[i] == "--weights") options.weights = extra[i + 1];
       if (extra[i] == "--order") {
         std::stringstream order(extra[i + 1]);
         for (std::string item; std::getline(order, item, ',');) options.order.push_back(item);
@@ -369,6 +370,18 @@ TEST_F(AgreementServiceTest, ByDomainAndSetEqualIcrStats) {
     }
   }
   ExpectCoefficients(domain.rows(0), Stats(csv, {"--level", "ordinal", "--order", "neg,neu,pos"}));
+  // Weighted, the server's domain analysis is icr stats' with the same
+  // weights (every irrCAC family by name), and every coefficient says so.
+  for (const char* weights : {"quadratic", "radical", "bipolar"}) {
+    SCOPED_TRACE(weights);
+    v1::ComputeAgreementRequest weighted = request;
+    weighted.set_weights(weights);
+    const v1::ComputeAgreementResponse w = Compute(weighted);
+    ASSERT_EQ(w.rows_size(), 1);
+    ExpectCoefficients(w.rows(0), Stats(csv, {"--level", "ordinal", "--order", "neg,neu,pos",
+                                              "--weights", weights}));
+    for (const v1::Coefficient& c : w.rows(0).coefficients()) EXPECT_EQ(c.weights(), weights);
+  }
 
   request.set_analysis("set");
   request.set_set_metric("jaccard");

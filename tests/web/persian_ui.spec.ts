@@ -95,6 +95,19 @@ test("a coder switches the interface to Persian from the header and codes a Pers
   await expect(page.locator(".agreement-table")).toContainText("آغاز رابطه");
   await expectAccessible(page, "Persian agreement dashboard");
   await screenshot(page, "fa-lead-agreement");
+
+  // Ending the coding with work left undone: the refusal in Persian, then the queue.
+  await page.getByRole("button", { name: "پایان کدگذاری و آغاز توافق" }).click();
+  const refusal = page.getByRole("alert").filter({ hasText: "کدگذاری تمام نشده" });
+  await expect(refusal).toBeVisible();
+  await refusal.getByRole("button", { name: /پیش‌بردن با این حال/ }).click();
+  await expect(page.locator(".round-control")).toContainText("در حال توافق");
+  await page.goto(`/#/projects/${project}/rounds/${round}/disagreements`);
+  await expect(page.getByRole("heading", { name: /اختلاف‌ها · دور آزمایشی/ })).toBeVisible();
+  await expect(page.locator("article.current")).toContainText("در دسترس بودن");
+  await expect(page.getByRole("button", { name: /^حل/ })).toBeVisible();
+  await expectAccessible(page, "Persian disagreement queue");
+  await screenshot(page, "fa-lead-disagreements");
 });
 
 test.describe("a browser set to Persian", () => {

@@ -17,7 +17,7 @@ function leaves(value: unknown, path = ""): [string, unknown][] {
 
 function render(value: unknown): string {
   // Messages with values are called with sample values of every kind they take.
-  return typeof value === "function" ? String((value as (...a: unknown[]) => unknown)(3, 7, "x")) : String(value);
+  return typeof value === "function" ? String((value as (...a: unknown[]) => unknown)("3", "7", "OPEN")) : String(value);
 }
 
 test("Persian has every English message, each non-empty and different from the English", () => {

@@ -3,6 +3,7 @@
 // and plurals with the helpers of ./format (Intl.NumberFormat and
 // Intl.PluralRules in the interface's language). A translation is a module
 // of the same shape (type Messages), so a missing message fails to compile.
+import { stateWords } from "../lead/advance";
 import { num, plural } from "./format";
 
 export const en = {
@@ -108,6 +109,12 @@ export const en = {
     roundLabel: "Round",
     startReconciling: "End coding and start reconciling",
     closeRound: "Close the round",
+    advanced: (round: string, state: string) => `Round ${round} is now ${stateWords(state)}.`,
+    notFinished: (n: number) =>
+      `Coding is not finished: ${num(n)} coder–document ${n === 1 ? "pair is" : "pairs are"} not marked done. Work that is not done is left out of agreement and consensus.`,
+    andMore: (n: number) => `and ${num(n)} more`,
+    advanceAnyway: "Advance anyway (recorded in the audit trail)",
+    wait: "Wait for the coders",
     what: "What to compute",
     what2: "agreement",
     coefficients: "Coefficients",
@@ -171,6 +178,46 @@ export const en = {
     chartTitle: (coefficient: string) => `${coefficient} per code`,
     chartCaption: (coefficient: string, whiskers: boolean) =>
       `${coefficient} per code and overall; dashed lines at .667 (tentative) and .800 (reliable)${whiskers ? "; whiskers: bootstrap intervals" : ""}.`,
+  },
+  queue: {
+    heading: "Disagreements",
+    what: "the disagreements",
+    chooseFirst: "Choose a decision first (keys 1–9).",
+    noneDecision: "none (not coded)",
+    applies: (code: string) => `${code} applies`,
+    needRationale: "Write a rationale: why this decision (it goes into the audit trail).",
+    resolvedOf: (done: number, total: number) => `${num(done)} of ${num(total)} resolved`,
+    consensus: "The consensus",
+    keys: ["next/previous", "decide", "resolve", "from the rationale"] as [string, string, string, string],
+    openRound: "The round is open for coding: disagreements can be resolved once it is reconciling (end coding above).",
+    closedRound: "The round is closed: its resolutions are final.",
+    none: "The coders agree everywhere: nothing to resolve.",
+    allCodes: "All codes (worst first)",
+    allDocuments: "All documents",
+    outside: "Coder outside the majority",
+    anyCoder: "Any coder",
+    unresolvedOnly: "Unresolved only",
+    hideNames: "Hide coders' names",
+    shownOf: (shown: number, total: number) => `${num(shown)} shown of ${num(total)}`,
+    where: (document: string, segment: number) => `${document}, segment ${num(segment)}`,
+    resolvedAs: (value: string) => `resolved: ${value}`,
+    noneValue: "none",
+    open: "open",
+    nOf: (n: number, total: number) => `${num(n)} of ${num(total)}:`,
+    kindWhere: (code: boolean, document: string, segment: number) =>
+      `(${code ? "code" : "domain"}) in ${document}, segment ${num(segment)}`,
+    whatEach: "What each coder gave",
+    notCounted: "not counted (document not marked done)",
+    notCoded: "not coded",
+    majority: (value: string) => `Majority: ${value}`,
+    resolvedBy: (who: string) => `Resolved by ${who}:`,
+    theLead: "the lead",
+    replaces: " (a new decision replaces it; both stay in the audit trail)",
+    decision: "Decision",
+    rationale: "Rationale (required; it goes into the audit trail)",
+    resolve: "Resolve",
+    previous: "Previous",
+    next: "Next",
   },
   picker: {
     heading: "Apply a code",

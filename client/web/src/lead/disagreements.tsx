@@ -13,6 +13,7 @@ import { href } from "../router";
 import { useChanges } from "../stream";
 import type { Code, Document, Round } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { t } from "../i18n";
 import type { Disagreement, Domain, Resolution } from "./agreement_types";
 import { worstFirst } from "./agreement_view";
 import { loadAgreement, loadCodes, loadDisagreements, loadDomains, loadRound } from "./load";
@@ -134,7 +135,7 @@ export function DisagreementQueue({ params }: RouteProps) {
     const choice = choiceRef.current;
     if (!current || busy) return;
     if (choice === undefined) {
-      setProblem("Choose a decision first (keys 1–9).");
+      setProblem(t().queue.chooseFirst);
       return;
     }
     const missing = rationaleProblem(rationale);
@@ -195,64 +196,66 @@ export function DisagreementQueue({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>Disagreements · {round?.title || roundId}</PageHeading>
+      <PageHeading>
+        {t().queue.heading} · <bdi>{round?.title || roundId}</bdi>
+      </PageHeading>
       {round && <RoundControl project={project} round={round} onAdvanced={(r) => { setRound(r); loaded.reload(); }} />}
       <ErrorNote error={loaded.error} />
-      {!data && !loaded.error && <Loading what="the disagreements" />}
+      {!data && !loaded.error && <Loading what={t().queue.what} />}
       {data && (
         <>
           <div class="progress-line">
             <meter min={0} max={Math.max(items.length, 1)} value={resolvedCount}
-              aria-label={`${resolvedCount} of ${items.length} resolved`} />
+              aria-label={t().queue.resolvedOf(resolvedCount, items.length)} />
             <strong class="resolved-count">{resolvedText(items)}</strong>
-            <a href={href("/projects/:project/rounds/:round/consensus", params)}>The consensus</a>
-            <span class="key-help"><kbd>n</kbd>/<kbd>p</kbd> next/previous · <kbd>1</kbd>–<kbd>9</kbd> decide ·{" "}
-              <kbd>Enter</kbd> resolve (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> from the rationale)</span>
+            <a href={href("/projects/:project/rounds/:round/consensus", params)}>{t().queue.consensus}</a>
+            <span class="key-help"><kbd>n</kbd>/<kbd>p</kbd> {t().queue.keys[0]} · <kbd>1</kbd>–<kbd>9</kbd> {t().queue.keys[1]} ·{" "}
+              <kbd>Enter</kbd> {t().queue.keys[2]} (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> {t().queue.keys[3]})</span>
           </div>
           {!reconciling && (
             <p class="note-warn">
               <span aria-hidden="true">ⓘ</span>{" "}
               {round?.state === "OPEN"
-                ? "The round is open for coding: disagreements can be resolved once it is reconciling (end coding above)."
-                : "The round is closed: its resolutions are final."}
+                ? t().queue.openRound
+                : t().queue.closedRound}
             </p>
           )}
-          {items.length === 0 && <p class="empty">The coders agree everywhere: nothing to resolve.</p>}
+          {items.length === 0 && <p class="empty">{t().queue.none}</p>}
           {items.length > 0 && (
             <div class="queue">
               <div>
                 <div class="queue-filters card">
-                  <label for="f-code">Code</label>
+                  <label for="f-code">{t().agreement.code}</label>
                   <select id="f-code" value={filter.code ?? ""} onChange={(e) => setFilterField("code", (e.target as HTMLSelectElement).value)}>
-                    <option value="">All codes (worst first)</option>
+                    <option value="">{t().queue.allCodes}</option>
                     {subjects.map((s) => <option key={s} value={s}>{codeName(s)}</option>)}
                   </select>
-                  <label for="f-doc">Document</label>
+                  <label for="f-doc">{t().round.document}</label>
                   <select id="f-doc" value={filter.document ?? ""} onChange={(e) => setFilterField("document", (e.target as HTMLSelectElement).value)}>
-                    <option value="">All documents</option>
+                    <option value="">{t().queue.allDocuments}</option>
                     {documents.map((d) => <option key={d} value={d}>{d}</option>)}
                   </select>
-                  <label for="f-coder">Coder outside the majority</label>
+                  <label for="f-coder">{t().queue.outside}</label>
                   <select id="f-coder" value={filter.coder ?? ""} onChange={(e) => setFilterField("coder", (e.target as HTMLSelectElement).value)}>
-                    <option value="">Any coder</option>
+                    <option value="">{t().queue.anyCoder}</option>
                     {coders.map((c) => <option key={c} value={c}>{labels.get(c)}</option>)}
                   </select>
                   <label class="check"><input type="checkbox" checked={!!filter.unresolvedOnly}
-                    onChange={(e) => setFilterField("unresolvedOnly", (e.target as HTMLInputElement).checked)} /> Unresolved only</label>
+                    onChange={(e) => setFilterField("unresolvedOnly", (e.target as HTMLInputElement).checked)} /> {t().queue.unresolvedOnly}</label>
                   <label class="check"><input type="checkbox" checked={hideNames}
-                    onChange={(e) => setHideNames((e.target as HTMLInputElement).checked)} /> Hide coders' names</label>
+                    onChange={(e) => setHideNames((e.target as HTMLInputElement).checked)} /> {t().queue.hideNames}</label>
                 </div>
-                <p class="muted">{shown.length} shown of {items.length}</p>
-                <ul class="queue-list" aria-label="Disagreements">
+                <p class="muted">{t().queue.shownOf(shown.length, items.length)}</p>
+                <ul class="queue-list" aria-label={t().queue.heading}>
                   {shown.map((d) => (
                     <li key={d.id}>
                       <button type="button" aria-current={d === current ? "true" : undefined}
                         onClick={() => setCurrentId(d.id)} data-id={d.id}>
-                        {codeName(subjectOf(d))}
-                        <span class="where">{d.document}, segment {Number(d.segment) + 1} ·{" "}
+                        <bdi>{codeName(subjectOf(d))}</bdi>
+                        <span class="where">{t().queue.where(d.document, Number(d.segment) + 1)} ·{" "}
                           {d.resolution
-                            ? <span class="status-resolved"><span aria-hidden="true">✓</span> resolved: {d.resolution.value === "none" ? "none" : codeName(d.resolution.value)}</span>
-                            : <span class="status-open"><span aria-hidden="true">○</span> open</span>}
+                            ? <span class="status-resolved"><span aria-hidden="true">✓</span> {t().queue.resolvedAs(d.resolution.value === "none" ? t().queue.noneValue : codeName(d.resolution.value))}</span>
+                            : <span class="status-open"><span aria-hidden="true">○</span> {t().queue.open}</span>}
                         </span>
                       </button>
                     </li>
@@ -262,18 +265,18 @@ export function DisagreementQueue({ params }: RouteProps) {
               {current && (
                 <article class="card current" aria-labelledby="current-title" data-id={current.id}>
                   <h2 id="current-title">
-                    {index + 1} of {shown.length}: {codeName(subjectOf(current))}{" "}
-                    <span class="muted">({current.code ? "code" : "domain"}) in {current.document}, segment {Number(current.segment) + 1}</span>
+                    {t().queue.nOf(index + 1, shown.length)} <bdi>{codeName(subjectOf(current))}</bdi>{" "}
+                    <span class="muted">{t().queue.kindWhere(!!current.code, current.document, Number(current.segment) + 1)}</span>
                   </h2>
                   <Passage item={current} textOf={textOf} />
-                  <div class="coders-side" role="list" aria-label="What each coder gave">
+                  <div class="coders-side" role="list" aria-label={t().queue.whatEach}>
                     {coders.map((c) => {
                       const v = current.values[c];
                       if (v === undefined) {
                         return (
                           <div key={c} role="listitem" class="coder-value not-counted">
                             <span class="who">{labels.get(c)}</span>
-                            <span class="what"><span aria-hidden="true">–</span> not counted (document not marked done)</span>
+                            <span class="what"><span aria-hidden="true">–</span> {t().queue.notCounted}</span>
                           </div>
                         );
                       }
@@ -281,25 +284,25 @@ export function DisagreementQueue({ params }: RouteProps) {
                         <div key={c} role="listitem" class={`coder-value ${v !== "none" ? "applied" : ""}`}>
                           <span class="who">{labels.get(c)}</span>
                           <span class="what">
-                            {v === "none" ? <><span aria-hidden="true">✗</span> not coded</> :
-                              <><span aria-hidden="true">✓</span> {codeName(v)}</>}
+                            {v === "none" ? <><span aria-hidden="true">✗</span> {t().queue.notCoded}</> :
+                              <><span aria-hidden="true">✓</span> <bdi>{codeName(v)}</bdi></>}
                           </span>
                         </div>
                       );
                     })}
                   </div>
-                  {current.suggestion && <p class="muted">Majority: {current.suggestion === "none" ? "not coded" : codeName(current.suggestion)}</p>}
+                  {current.suggestion && <p class="muted">{t().queue.majority(current.suggestion === "none" ? t().queue.notCoded : codeName(current.suggestion))}</p>}
                   {current.resolution && (
                     <p class="resolved-note notice">
-                      <span aria-hidden="true">✓</span> Resolved by {hideNames ? "the lead" : current.resolution.resolved_by}:{" "}
-                      {current.resolution.value === "none" ? "none" : codeName(current.resolution.value)} — “{current.resolution.rationale}”
-                      {reconciling && " (a new decision replaces it; both stay in the audit trail)"}
+                      <span aria-hidden="true">✓</span> {t().queue.resolvedBy(hideNames ? t().queue.theLead : current.resolution.resolved_by)}{" "}
+                      {current.resolution.value === "none" ? t().queue.noneValue : codeName(current.resolution.value)} — {t().quote(current.resolution.rationale)}
+                      {reconciling && t().queue.replaces}
                     </p>
                   )}
                   {reconciling && (
-                    <form onSubmit={(e) => { e.preventDefault(); void resolve(); }} aria-label="Decision">
+                    <form onSubmit={(e) => { e.preventDefault(); void resolve(); }} aria-label={t().queue.decision}>
                       <fieldset class="decision">
-                        <legend>Decision</legend>
+                        <legend>{t().queue.decision}</legend>
                         {decisions.map((d, i) => (
                           <label key={d.value}>
                             <input type="radio" name="decision" value={d.value} checked={choice === d.value}
@@ -308,16 +311,16 @@ export function DisagreementQueue({ params }: RouteProps) {
                           </label>
                         ))}
                       </fieldset>
-                      <label for="rationale">Rationale (required; it goes into the audit trail)</label>
-                      <textarea id="rationale" ref={rationaleRef} value={rationale} required
+                      <label for="rationale">{t().queue.rationale}</label>
+                      <textarea id="rationale" dir="auto" ref={rationaleRef} value={rationale} required
                         aria-invalid={problem && rationaleProblem(rationale) ? "true" : undefined}
                         aria-describedby={problem ? "resolve-problem" : undefined}
                         onInput={(e) => setRationale((e.target as HTMLTextAreaElement).value)} />
                       {problem && <p id="resolve-problem" class="error" role="alert"><span aria-hidden="true">⚠</span> {problem}</p>}
                       <div class="actions">
-                        <button type="submit" class="primary" disabled={busy}>Resolve <kbd>Enter</kbd></button>
-                        <button type="button" onClick={() => move(-1)}>Previous <kbd>p</kbd></button>
-                        <button type="button" onClick={() => move(1)}>Next <kbd>n</kbd></button>
+                        <button type="submit" class="primary" disabled={busy}>{t().queue.resolve} <kbd>Enter</kbd></button>
+                        <button type="button" onClick={() => move(-1)}>{t().queue.previous} <kbd>p</kbd></button>
+                        <button type="button" onClick={() => move(1)}>{t().queue.next} <kbd>n</kbd></button>
                       </div>
                     </form>
                   )}

@@ -2,6 +2,7 @@
 // decisions each disagreement offers (keys 1–9) and the keys that move
 // through it. No DOM here: node tests pin it.
 import type { Disagreement, Domain } from "./agreement_types";
+import { t } from "../i18n";
 
 export interface QueueFilter {
   code?: string;
@@ -53,8 +54,8 @@ export interface Decision {
  */
 export function decisionsFor(d: Disagreement, codeName: (id: string) => string,
                              domains: Domain[]): Decision[] {
-  const none: Decision = { value: "none", label: "none (not coded)" };
-  if (d.code) return [{ value: d.code, label: `${codeName(d.code)} applies` }, none];
+  const none: Decision = { value: "none", label: t().queue.noneDecision };
+  if (d.code) return [{ value: d.code, label: t().queue.applies(codeName(d.code)) }, none];
   const domain = domains.find((x) => x.id === d.domain);
   const codes = domain?.codes.length ? domain.codes
     : [...new Set(Object.values(d.values).filter((v) => v !== "none"))];
@@ -64,7 +65,7 @@ export function decisionsFor(d: Disagreement, codeName: (id: string) => string,
 /** "3 of 12 resolved". */
 export function resolvedText(items: Disagreement[]): string {
   const resolved = items.filter((d) => d.resolution).length;
-  return `${resolved} of ${items.length} resolved`;
+  return t().queue.resolvedOf(resolved, items.length);
 }
 
 export type QueueAction =
@@ -95,5 +96,5 @@ export function coderLabels(coders: string[], hidden: boolean): Map<string, stri
 
 /** A rationale must say something: not empty, not only spaces. */
 export function rationaleProblem(text: string): string | null {
-  return text.trim() === "" ? "Write a rationale: why this decision (it goes into the audit trail)." : null;
+  return text.trim() === "" ? t().queue.needRationale : null;
 }

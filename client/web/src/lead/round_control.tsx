@@ -5,7 +5,7 @@ import { ApiError, path, post, requestId } from "../api";
 import { announce } from "../announce";
 import type { Round } from "../types";
 import { ErrorNote, RoundStateBadge } from "../components/ui";
-import { nextState, stateWords, unfinishedPairs, type UnfinishedPairs } from "./advance";
+import { nextState, unfinishedPairs, type UnfinishedPairs } from "./advance";
 import { t } from "../i18n";
 
 export function RoundControl({ project, round, onAdvanced }:
@@ -23,7 +23,7 @@ export function RoundControl({ project, round, onAdvanced }:
         path("projects", project, "rounds", round.id) + ":advance",
         { from_state: round.state, etag: round.etag, force, request_id: requestId() });
       setUnfinished(null);
-      announce(`Round ${round.id} is now ${stateWords(answer.round.state)}.`);
+      announce(t().agreement.advanced(round.id, answer.round.state));
       onAdvanced(answer.round);
     } catch (e) {
       const message = e instanceof ApiError ? e.detail : String(e);
@@ -50,22 +50,20 @@ export function RoundControl({ project, round, onAdvanced }:
       {unfinished && (
         <div class="refusal" role="alert">
           <p>
-            <span aria-hidden="true" class="icon">⚠</span> Coding is not finished:{" "}
-            {unfinished.count} coder–document {unfinished.count === 1 ? "pair is" : "pairs are"} not
-            marked done. Work that is not done is left out of agreement and consensus.
+            <span aria-hidden="true" class="icon">⚠</span> {t().agreement.notFinished(unfinished.count)}
           </p>
           <ul>
             {[...unfinished.byCoder.entries()].map(([coder, docs]) => (
-              <li key={coder}><strong>{coder}</strong>: {docs.join(", ")}</li>
+              <li key={coder}><strong>{coder}</strong>: {docs.join(t().listSeparator)}</li>
             ))}
-            {unfinished.more > 0 && <li>and {unfinished.more} more</li>}
+            {unfinished.more > 0 && <li>{t().agreement.andMore(unfinished.more)}</li>}
           </ul>
           <div class="actions">
             <button type="button" class="danger" disabled={busy} onClick={() => advance(true)}>
-              Advance anyway (recorded in the audit trail)
+              {t().agreement.advanceAnyway}
             </button>
             <button type="button" class="quiet" onClick={() => setUnfinished(null)}>
-              Wait for the coders
+              {t().agreement.wait}
             </button>
           </div>
         </div>

@@ -137,7 +137,9 @@ Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
                    Multiplicity multiplicity) {
   const int q = counts.num_categories;
   const bool weighted = weights.weighted();
-  std::vector<double> w = weights.For(q);
+  // Unweighted: no q x q identity (set-valued data has thousands of
+  // categories); its total weight is q.
+  const std::vector<double> w = MatrixOrNone(weights, q);
   MultiRaterSums s = SumUnits(counts, weighted ? &w : nullptr, multiplicity);
   Coefficient c = Start(weighted ? "gwet_ac2" : "gwet_ac1", s);
   if (weighted) c.variant = weights.name();
@@ -151,7 +153,7 @@ Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
     return c;
   }
   c.observed = s.agreement_sum / s.units_pairable;
-  double total_weight = 0;
+  double total_weight = weighted ? 0 : q;
   for (double x : w) total_weight += x;
   double spread = 0;
   for (double p : s.pi) spread += p * (1.0 - p);

@@ -212,8 +212,9 @@ void AddGwetAcSe(const UnitCounts& counts, const WeightMatrix& weights,
                  const VarianceOptions& options, Coefficient* c, Multiplicity multiplicity) {
   if (!Definable(options, c)) return;
   const int q = counts.num_categories;
-  const std::vector<double> w = weights.For(q);
-  double total_weight = 0;
+  // Unweighted: no q x q identity; its total weight is q.
+  const std::vector<double> w = weights.weighted() ? weights.For(q) : std::vector<double>();
+  double total_weight = weights.weighted() ? 0 : q;
   for (double x : w) total_weight += x;
   double n = 0;
   std::vector<double> spread = Shares(counts, multiplicity, &n);

@@ -108,6 +108,10 @@ test("a coder switches the interface to Persian from the header and codes a Pers
   await expect(page.getByRole("button", { name: /^حل/ })).toBeVisible();
   await expectAccessible(page, "Persian disagreement queue");
   await screenshot(page, "fa-lead-disagreements");
+  await page.getByRole("link", { name: "اجماع" }).click();
+  await expect(page.getByRole("heading", { name: /^اجماع/ })).toBeVisible();
+  await expect(page.locator(".summary")).toContainText("اختلاف هنوز حل نشده");
+  await expect(page.getByRole("button", { name: "دریافت CSV" })).toBeVisible();
 });
 
 test.describe("a browser set to Persian", () => {

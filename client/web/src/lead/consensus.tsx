@@ -6,6 +6,7 @@ import type { RouteProps } from "../router";
 import { href } from "../router";
 import { useChanges } from "../stream";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { num, t } from "../i18n";
 import type { GetConsensusResponse } from "./agreement_types";
 import { consensusCsv } from "./consensus_csv";
 import { download, loadCodes } from "./load";
@@ -23,41 +24,41 @@ export function Consensus({ params }: RouteProps) {
   const resolvedCount = data?.codings.filter((c) => c.source === "resolved").length ?? 0;
   return (
     <section class="lead-screen">
-      <PageHeading>Consensus · {round}</PageHeading>
+      <PageHeading>{t().consensus.heading} · {round}</PageHeading>
       <ErrorNote error={consensus.error} />
-      {!data && !consensus.error && <Loading what="the consensus" />}
+      {!data && !consensus.error && <Loading what={t().consensus.what} />}
       {data && (
         <>
           <p class="summary">
-            <strong>{data.codings.length}</strong> codings: {data.codings.length - resolvedCount} agreed by
-            the coders, {resolvedCount} resolved by the lead.{" "}
+            <strong>{num(data.codings.length)}</strong>{" "}
+            {t().consensus.summary(data.codings.length - resolvedCount, resolvedCount)}{" "}
             {data.unresolved.length > 0
-              ? <><span aria-hidden="true">⚠</span> {data.unresolved.length} disagreements are not resolved yet:{" "}
-                  <a href={href("/projects/:project/rounds/:round/disagreements", params)}>resolve them</a>.</>
-              : <><span aria-hidden="true">✓</span> Every disagreement is resolved.</>}
+              ? <><span aria-hidden="true">⚠</span> {t().consensus.unresolved(data.unresolved.length)}{" "}
+                  <a href={href("/projects/:project/rounds/:round/disagreements", params)}>{t().consensus.resolveThem}</a>.</>
+              : <><span aria-hidden="true">✓</span> {t().consensus.allResolved}</>}
           </p>
           <div class="actions">
             <button type="button" class="primary"
               onClick={() => download(`${project}-${round}-consensus.csv`, consensusCsv(data.codings), "text/csv")}>
-              Download CSV
+              {t().consensus.csv}
             </button>
           </div>
-          <div class="table-scroll" tabIndex={0} role="region" aria-label="The consensus coding">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={t().consensus.table}>
             <table class="list consensus-table">
-              <caption class="sr-only">The consensus coding of round {round}</caption>
+              <caption class="sr-only">{t().consensus.caption(round!)}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Document</th><th scope="col" class="num">Segment</th>
-                  <th scope="col">Code</th><th scope="col">Source</th>
-                  <th scope="col">Rationale</th><th scope="col">Resolved by</th>
+                  <th scope="col">{t().round.document}</th><th scope="col" class="num">{t().consensus.segment}</th>
+                  <th scope="col">{t().agreement.code}</th><th scope="col">{t().consensus.source}</th>
+                  <th scope="col">{t().consensus.rationale}</th><th scope="col">{t().consensus.resolvedBy}</th>
                 </tr>
               </thead>
               <tbody>
                 {data.codings.map((c, i) => (
                   <tr key={i}>
-                    <td>{c.document}</td><td class="num">{Number(c.segment) + 1}</td><td>{codeName(c.code) ?? c.code} <span class="id muted">{c.code}</span></td>
-                    <td>{c.source === "resolved" ? <><span aria-hidden="true">⚖</span> resolved</> : <><span aria-hidden="true">=</span> agreed</>}</td>
-                    <td>{c.rationale}</td><td>{c.resolved_by}</td>
+                    <td>{c.document}</td><td class="num">{num(Number(c.segment) + 1)}</td><td><bdi>{codeName(c.code) ?? c.code}</bdi> <span class="id muted">{c.code}</span></td>
+                    <td>{c.source === "resolved" ? <><span aria-hidden="true">⚖</span> {t().consensus.resolved}</> : <><span aria-hidden="true">=</span> {t().consensus.agreed}</>}</td>
+                    <td dir="auto">{c.rationale}</td><td>{c.resolved_by}</td>
                   </tr>
                 ))}
               </tbody>

@@ -9,9 +9,7 @@
 
 #include "icr/v1/admin.grpc.pb.h"
 #include "server/catalog/catalog.h"
-#include "server/common/status_macros.h"
 #include "server/service/authorizer.h"
-#include "server/service/handler.h"
 
 namespace icr::service {
 
@@ -25,69 +23,34 @@ class AdminServiceImpl final : public v1::AdminService::Service {
       : catalog_(catalog), authorizer_(authorizer), backup_(std::move(backup)) {}
 
   grpc::Status ListTokens(grpc::ServerContext* context, const v1::ListTokensRequest* request,
-                          v1::ListTokensResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/ListTokens", "", response,
-                  [&](const CallContext& c) { return catalog_.ListTokens(c.actor, *request); });
-  }
+                          v1::ListTokensResponse* response) override;
 
   grpc::Status RevokeToken(grpc::ServerContext* context, const v1::RevokeTokenRequest* request,
-                           v1::RevokeTokenResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/RevokeToken", "", response,
-                  [&](const CallContext& c) { return catalog_.RevokeToken(c.actor, *request); });
-  }
+                           v1::RevokeTokenResponse* response) override;
 
   grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
-                      v1::BackupResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/Backup", "", response,
-                  [&](const CallContext& c) { return backup_(c.actor, *request); });
-  }
+                      v1::BackupResponse* response) override;
 
   grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
-                          v1::CreateUserResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateUser", "", response,
-                  [&](const CallContext& c) { return catalog_.CreateUser(c.actor, *request); });
-  }
+                          v1::CreateUserResponse* response) override;
 
   grpc::Status ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
-                         v1::ListUsersResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/ListUsers", "", response,
-                  [&](const CallContext& c) { return catalog_.ListUsers(*request); });
-  }
+                         v1::ListUsersResponse* response) override;
 
   grpc::Status CreateToken(grpc::ServerContext* context, const v1::CreateTokenRequest* request,
-                           v1::CreateTokenResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateToken", "", response,
-                  [&](const CallContext& c) { return catalog_.CreateToken(c.actor, *request); });
-  }
+                           v1::CreateTokenResponse* response) override;
 
   grpc::Status CreateSigninLink(grpc::ServerContext* context,
                                 const v1::CreateSigninLinkRequest* request,
-                                v1::CreateSigninLinkResponse* response) override {
-    return Handle(
-        authorizer_, context, "/icr.v1.AdminService/CreateSigninLink", "", response,
-        [&](const CallContext& c) { return catalog_.CreateSigninLink(c.actor, *request); });
-  }
+                                v1::CreateSigninLinkResponse* response) override;
 
   // Needs no bearer token: the request carries the credential.
   grpc::Status CreateSession(grpc::ServerContext* context, const v1::CreateSessionRequest* request,
-                             v1::CreateSessionResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/CreateSession", "", response,
-                  [&](const CallContext&) { return catalog_.CreateSession(*request); });
-  }
+                             v1::CreateSessionResponse* response) override;
 
   grpc::Status GetCurrentUser(grpc::ServerContext* context,
                               const v1::GetCurrentUserRequest* request,
-                              v1::GetCurrentUserResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AdminService/GetCurrentUser", "", response,
-                  [&](const CallContext& c) -> absl::StatusOr<v1::GetCurrentUserResponse> {
-                    ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
-                                         catalog_.GetUser(c.actor.user));
-                    if (!user) return absl::NotFoundError("user");
-                    v1::GetCurrentUserResponse answer;
-                    *answer.mutable_user() = *std::move(user);
-                    return answer;
-                  });
-  }
+                              v1::GetCurrentUserResponse* response) override;
 
  private:
   catalog::Catalog& catalog_;

@@ -6,15 +6,12 @@
 // authorizes, calls live::LiveAgreement, maps errors. WatchAgreement holds
 // one server thread per open stream.
 
-#include <algorithm>
-#include <chrono>
+#include <cstdint>
 #include <string_view>
 
-#include "absl/time/clock.h"
 #include "icr/v1/agreement.grpc.pb.h"
 #include "server/live/live_agreement.h"
 #include "server/service/authorizer.h"
-#include "server/service/handler.h"
 
 namespace icr::service {
 
@@ -25,96 +22,22 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
 
   grpc::Status ComputeAgreement(grpc::ServerContext* context,
                                 const v1::ComputeAgreementRequest* request,
-                                v1::ComputeAgreementResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AgreementService/ComputeAgreement",
-                  request->project(), response, [&](const CallContext& c) {
-                    return live_.Compute(ToCaller(c), *request, InterruptOf(context));
-                  });
-  }
+                                v1::ComputeAgreementResponse* response) override;
 
   grpc::Status WatchAgreement(grpc::ServerContext* context,
                               const v1::WatchAgreementRequest* request,
-                              grpc::ServerWriter<v1::ComputeAgreementResponse>* writer) override {
-    absl::StatusOr<CallContext> caller =
-        authorizer_.Check(*context, kWatchMethod, request->project());
-    if (!caller.ok()) return ToGrpcStatus(caller.status());
-    // Every change recomputes the table: a bootstrap (thousands of
-    // resamples) per change is refused rather than silently dropped.
-    if (request->query().bootstrap() > 0) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "query.bootstrap: a watch computes no bootstrap; ask ComputeAgreement "
-                          "for intervals");
-    }
-    // A watch holds a handler thread while it lasts: counted among the open
-    // streams (--max_streams_per_token, --max_streams).
-    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
-    if (!slot.ok()) return ToGrpcStatus(slot.status());
-    v1::ComputeAgreementRequest query = request->query();
-    query.set_project(request->project());
-    query.set_round(request->round());
-    const absl::Duration min_interval =
-        absl::Milliseconds(std::max(request->min_interval_ms(), kMinIntervalMs));
-    // The caller is checked again before each update and while waiting: a
-    // revoked token ends the stream UNAUTHENTICATED, a lost membership
-    // NOT_FOUND, a role that may no longer watch PERMISSION_DENIED, and a
-    // changed role computes with the new role's view.
-    auto recheck = [&]() -> grpc::Status {
-      caller = authorizer_.Recheck(*context, kWatchMethod, request->project());
-      return caller.ok() ? grpc::Status::OK : ToGrpcStatus(caller.status());
-    };
-    while (!context->IsCancelled()) {
-      absl::StatusOr<v1::ComputeAgreementResponse> table =
-          live_.Compute(ToCaller(*caller), query, InterruptOf(context));
-      // The first computation's error is the answer; later ones (the round
-      // left a state the caller may see) end the stream the same way.
-      if (!table.ok()) return ToGrpcStatus(table.status());
-      if (!writer->Write(*table)) break;
-      const absl::Time sent = absl::Now();
-      // Wait for a change, waking now and then to notice a cancelled call,
-      // a caller who lost the right to watch, or a new role (which may see
-      // less: the table is computed again at once).
-      const std::optional<v1::MemberRole> computed_as = caller->role;
-      while (!context->IsCancelled() && caller->role == computed_as &&
-             live_.ChangeCount(request->project(), request->round()) == table->version()) {
-        live_.WaitForChange(request->project(), request->round(), table->version(),
-                            absl::Now() + absl::Milliseconds(200));
-        if (grpc::Status status = recheck(); !status.ok()) return status;
-      }
-      // Coalesce: at most one update per interval.
-      const absl::Time next = sent + min_interval;
-      while (!context->IsCancelled() && absl::Now() < next) {
-        absl::SleepFor(std::min(next - absl::Now(), absl::Milliseconds(50)));
-      }
-      if (grpc::Status status = recheck(); !status.ok()) return status;
-    }
-    return grpc::Status::OK;
-  }
+                              grpc::ServerWriter<v1::ComputeAgreementResponse>* writer) override;
 
   grpc::Status ListDisagreements(grpc::ServerContext* context,
                                  const v1::ListDisagreementsRequest* request,
-                                 v1::ListDisagreementsResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AgreementService/ListDisagreements",
-                  request->project(), response, [&](const CallContext& c) {
-                    return live_.ListDisagreements(ToCaller(c), *request, InterruptOf(context));
-                  });
-  }
+                                 v1::ListDisagreementsResponse* response) override;
 
   grpc::Status ResolveDisagreement(grpc::ServerContext* context,
                                    const v1::ResolveDisagreementRequest* request,
-                                   v1::ResolveDisagreementResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AgreementService/ResolveDisagreement",
-                  request->project(), response, [&](const CallContext& c) {
-                    return live_.Resolve(ToCaller(c), *request);
-                  });
-  }
+                                   v1::ResolveDisagreementResponse* response) override;
 
   grpc::Status GetConsensus(grpc::ServerContext* context, const v1::GetConsensusRequest* request,
-                            v1::GetConsensusResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.AgreementService/GetConsensus", request->project(),
-                  response, [&](const CallContext& c) {
-                    return live_.Consensus(ToCaller(c), *request, InterruptOf(context));
-                  });
-  }
+                            v1::GetConsensusResponse* response) override;
 
  private:
   static constexpr int32_t kMinIntervalMs = 250;
@@ -122,16 +45,9 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
 
   // A computation stops when the call's deadline passes or its client
   // cancels it.
-  static live::Interrupt InterruptOf(grpc::ServerContext* context) {
-    const absl::Time deadline = context->deadline() == std::chrono::system_clock::time_point::max()
-                                    ? absl::InfiniteFuture()
-                                    : absl::FromChrono(context->deadline());
-    return live::Interrupt(deadline, [context] { return context->IsCancelled(); });
-  }
+  static live::Interrupt InterruptOf(grpc::ServerContext* context);
 
-  static coding::Caller ToCaller(const CallContext& c) {
-    return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
-  }
+  static coding::Caller ToCaller(const CallContext& c);
 
   live::LiveAgreement& live_;
   const Authorizer& authorizer_;

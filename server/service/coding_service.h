@@ -1,19 +1,17 @@
 #ifndef ICR_SERVER_SERVICE_CODING_SERVICE_H_
 #define ICR_SERVER_SERVICE_CODING_SERVICE_H_
 
-// CodingService: coders submit, read and retract codings (DESIGN §6).
-// Synchronous gRPC API; each handler authorizes, calls the domain, maps
-// errors.
+// CodingService: coders submit, read and retract codings, stream an import
+// of many (each message authorized again; a finished import marks its
+// documents DONE), and set and read their progress (DESIGN §6). Synchronous
+// gRPC API; each handler authorizes, calls the domain, maps errors.
 
-#include <set>
+#include <cstddef>
 #include <string>
-#include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "server/coding/codings.h"
 #include "server/service/authorizer.h"
-#include "server/service/handler.h"
 
 namespace icr::service {
 
@@ -23,123 +21,30 @@ class CodingServiceImpl final : public v1::CodingService::Service {
       : codings_(codings), authorizer_(authorizer) {}
 
   grpc::Status SubmitCodings(grpc::ServerContext* context, const v1::SubmitCodingsRequest* request,
-                             v1::SubmitCodingsResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.CodingService/SubmitCodings", request->project(),
-                  response,
-                  [&](const CallContext& c) { return codings_.Submit(ToCaller(c), *request); });
-  }
+                             v1::SubmitCodingsResponse* response) override;
 
   grpc::Status ImportCodings(grpc::ServerContext* context,
                              grpc::ServerReader<v1::ImportCodingsRequest>* reader,
-                             v1::ImportCodingsResponse* response) override {
-    // The stream holds a handler thread from now until the client closes it:
-    // the token and the stream limits are checked before waiting for data.
-    absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
-    if (!slot.ok()) return ToGrpcStatus(slot.status());
-    v1::ImportCodingsRequest message;
-    if (!reader->Read(&message)) return grpc::Status::OK;  // an empty import stores nothing
-    absl::StatusOr<CallContext> caller =
-        authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", message.project());
-    if (!caller.ok()) return ToGrpcStatus(caller.status());
-    v1::SubmitCodingsRequest chunk;
-    chunk.set_project(message.project());
-    chunk.set_round(message.round());
-    chunk.set_on_behalf_of(message.on_behalf_of());
-    const std::string request_id = message.request_id();
-    // Chunk k is stored under "{request_id}/{k}", which must itself be a
-    // valid request id: leave room for the suffix.
-    if (request_id.size() > kMaxImportRequestId) {
-      return ToGrpcStatus(absl::InvalidArgumentError(
-          absl::StrCat("request_id: at most ", kMaxImportRequestId,
-                       " characters for ImportCodings (each chunk adds \"/{index}\")")));
-    }
-    std::vector<std::string> documents;
-    std::set<std::string> seen_documents;
-    int64_t index = 0;
-    int64_t messages = 0;
-    do {
-      // Every message after the first is one more request: charged to the
-      // token's rate and authorized again (a token revoked mid-stream ends it).
-      if (messages++ > 0) {
-        caller =
-            authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", chunk.project());
-        if (!caller.ok()) {
-          return ToGrpcStatus(absl::Status(
-              caller.status().code(),
-              absl::StrCat("message ", messages - 1, " (after ", response->stored(),
-                           " codings stored in ", index, " chunks): ", caller.status().message())));
-        }
-      }
-      if (message.codings_size() == 0) continue;
-      for (const v1::CodingInput& input : message.codings()) {
-        if (seen_documents.insert(input.document()).second) documents.push_back(input.document());
-      }
-      *chunk.mutable_codings() = std::move(*message.mutable_codings());
-      chunk.set_request_id(request_id.empty() ? "" : absl::StrCat(request_id, "/", index));
-      absl::StatusOr<v1::SubmitCodingsResponse> stored =
-          codings_.ImportChunk(ToCaller(*caller), chunk);
-      if (!stored.ok()) {
-        // Chunks before this one are stored; say how far the import got.
-        return ToGrpcStatus(absl::Status(
-            stored.status().code(),
-            absl::StrCat("chunk ", index, " (after ", response->stored(), " codings stored in ",
-                         index, " chunks): ", stored.status().message())));
-      }
-      response->set_stored(response->stored() + stored->coding_ids_size());
-      response->set_chunks(++index);
-    } while (reader->Read(&message));
-    // A whole import is finished work: its documents are DONE for the coder.
-    if (index > 0) {
-      absl::StatusOr<std::vector<std::string>> marked = codings_.MarkImportedDone(
-          ToCaller(*caller), chunk.project(), chunk.round(), chunk.on_behalf_of(), documents);
-      if (!marked.ok()) {
-        return ToGrpcStatus(absl::Status(
-            marked.status().code(),
-            absl::StrCat("all ", response->stored(), " codings stored; marking their documents "
-                         "done failed: ", marked.status().message())));
-      }
-      for (const std::string& document : documents) response->add_documents_done(document);
-    }
-    return grpc::Status::OK;
-  }
+                             v1::ImportCodingsResponse* response) override;
 
   grpc::Status SetDocumentProgress(grpc::ServerContext* context,
                                    const v1::SetDocumentProgressRequest* request,
-                                   v1::SetDocumentProgressResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.CodingService/SetDocumentProgress",
-                  request->project(), response,
-                  [&](const CallContext& c) { return codings_.SetProgress(ToCaller(c), *request); });
-  }
+                                   v1::SetDocumentProgressResponse* response) override;
 
   grpc::Status ListProgress(grpc::ServerContext* context, const v1::ListProgressRequest* request,
-                            v1::ListProgressResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.CodingService/ListProgress", request->project(),
-                  response, [&](const CallContext& c) {
-                    return codings_.ListProgress(ToCaller(c), *request);
-                  });
-  }
+                            v1::ListProgressResponse* response) override;
 
   grpc::Status RetractCoding(grpc::ServerContext* context, const v1::RetractCodingRequest* request,
-                             v1::RetractCodingResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.CodingService/RetractCoding", request->project(),
-                  response,
-                  [&](const CallContext& c) { return codings_.Retract(ToCaller(c), *request); });
-  }
+                             v1::RetractCodingResponse* response) override;
 
   grpc::Status ListCodings(grpc::ServerContext* context, const v1::ListCodingsRequest* request,
-                           v1::ListCodingsResponse* response) override {
-    return Handle(authorizer_, context, "/icr.v1.CodingService/ListCodings", request->project(),
-                  response,
-                  [&](const CallContext& c) { return codings_.List(ToCaller(c), *request); });
-  }
+                           v1::ListCodingsResponse* response) override;
 
  private:
   // ValidateRequestId's limit less "/" and 20 digits.
   static constexpr size_t kMaxImportRequestId = 128 - 21;
 
-  static coding::Caller ToCaller(const CallContext& c) {
-    return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
-  }
+  static coding::Caller ToCaller(const CallContext& c);
 
   coding::Codings& codings_;
   const Authorizer& authorizer_;

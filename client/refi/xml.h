@@ -11,6 +11,8 @@
 // sets, graphs, links) are ignored. A document type declaration is refused
 // (no entity expansion, no network). Every error is INVALID_ARGUMENT and
 // reads "WHERE:LINE: reason", naming the element and its guid.
+//
+// The reader is xml_reader.cc, the writer xml_writer.cc.
 
 #include <functional>
 #include <string>

@@ -79,6 +79,7 @@ test("a coder switches the interface to Persian from the header and codes a Pers
   await page.reload();
   await expect(page.locator(".who-name")).toHaveText("Lena Lead");
   await expect(page.getByRole("heading", { name: "دورها" })).toBeVisible();
+  await expect(page).toHaveTitle(`پروژهٔ ${project} · icr`);
   await expect(page.locator(".round").first()).toContainText("۳ سند · ۲ کدگذار");
   await expect(page.locator(".progress-table")).toContainText("۱ از ۳ سند انجام شده");
   await expect(page.getByRole("link", { name: "کتاب کد" })).toBeVisible();

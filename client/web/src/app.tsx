@@ -119,10 +119,10 @@ export function App() {
     const title = found
       ? typeof found.route.title === "function"
         ? found.route.title(found.params)
-        : found.route.title
-      : "Not found";
+        : t().titles.named[found.route.title] ?? found.route.title
+      : t().notFound;
     document.title = `${title} · icr`;
-  }, [path]);
+  }, [path, locale.value]);
 
   let body;
   if (found?.route.public) {

@@ -1,6 +1,7 @@
 // Every screen of the app, one line each: the first route whose path matches
 // the fragment is shown. Add a screen by adding a line (and its import).
 import type { Route } from "./router";
+import { t } from "./i18n";
 import { SignIn } from "./screens/signin";
 import { Projects } from "./screens/projects";
 import { ProjectOverview } from "./screens/overview";
@@ -26,28 +27,28 @@ export const routes: Route[] = [
   { path: "/signin/:code", view: SignIn, title: "Sign in", public: true },
   { path: "/", view: Projects, title: "Your projects" },
   { path: "/projects", view: Projects, title: "Your projects" },
-  { path: "/projects/:project", view: ProjectOverview, title: (p) => `Project ${p.project}` },
+  { path: "/projects/:project", view: ProjectOverview, title: (p) => t().titles.project(p.project!) },
 
   // Coder
   {
     path: "/projects/:project/rounds/:round",
     view: RoundDocuments,
-    title: (p) => `Round ${p.round}`,
+    title: (p) => t().header.round(p.round!),
     link: { on: "round", label: "Documents" },
   },
   {
     path: "/projects/:project/rounds/:round/documents/:document",
     view: DocumentView,
-    title: (p) => `Document ${p.document}`,
+    title: (p) => t().titles.document(p.document!),
   },
 
   // Lead (src/lead/)
   { path: "/projects/:project/rounds/:round/agreement", view: AgreementDashboard,
-    title: (p) => `Agreement, round ${p.round}`, link: { on: "round", label: "Agreement", roles: LEADS } },
+    title: (p) => t().titles.ofRound(t().links.Agreement!, p.round!), link: { on: "round", label: "Agreement", roles: LEADS } },
   { path: "/projects/:project/rounds/:round/disagreements", view: DisagreementQueue,
-    title: (p) => `Disagreements, round ${p.round}`, link: { on: "round", label: "Disagreements", roles: LEADS } },
+    title: (p) => t().titles.ofRound(t().links.Disagreements!, p.round!), link: { on: "round", label: "Disagreements", roles: LEADS } },
   { path: "/projects/:project/rounds/:round/consensus", view: Consensus,
-    title: (p) => `Consensus, round ${p.round}`, link: { on: "round", label: "Consensus", roles: LEADS } },
+    title: (p) => t().titles.ofRound(t().links.Consensus!, p.round!), link: { on: "round", label: "Consensus", roles: LEADS } },
   { path: "/projects/:project/codebook", view: Codebook, title: "Codebook",
     link: { on: "project", label: "Codebook", roles: LEADS } },
   { path: "/projects/:project/documents", view: Documents, title: "Documents",

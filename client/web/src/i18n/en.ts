@@ -18,6 +18,23 @@ export const en = {
   listSeparator: ", ",
   quote: (text: string) => `“${text}”`,
   notFound: "Not found",
+  // The browser tab's title of each screen (routes.ts).
+  titles: {
+    named: {
+      "Sign in": "Sign in",
+      "Your projects": "Your projects",
+      Codebook: "Codebook",
+      Documents: "Documents",
+      "New round": "New round",
+      Members: "Members",
+      Report: "Report",
+      "Audit trail": "Audit trail",
+      "Verify the trail": "Verify the trail",
+    } as Record<string, string>,
+    project: (id: string) => `Project ${id}`,
+    document: (id: string) => `Document ${id}`,
+    ofRound: (screen: string, round: string) => `${screen}, round ${round}`,
+  },
   noPage: (path: string) => `There is no page at ${path}.`,
   goToProjects: "Go to your projects",
   loading: (what: string) => `Loading ${what}…`,

@@ -20,6 +20,22 @@ export const fa: Messages = {
   // Persian quotes with guillemets; the quoted text is isolated, as it may be in any direction.
   quote: (text: string) => `«\u2068${text}\u2069»`,
   notFound: "پیدا نشد",
+  titles: {
+    named: {
+      "Sign in": "ورود",
+      "Your projects": "پروژه‌های شما",
+      Codebook: "کتاب کد",
+      Documents: "سندها",
+      "New round": "دور تازه",
+      Members: "اعضا",
+      Report: "گزارش",
+      "Audit trail": "ردّ ممیزی",
+      "Verify the trail": "وارسی ردّ ممیزی",
+    },
+    project: (id: string) => `پروژهٔ ${id}`,
+    document: (id: string) => `سند ${id}`,
+    ofRound: (screen: string, round: string) => `${screen}، دور ${round}`,
+  },
   noPage: (path: string) => `صفحه‌ای در ${path} نیست.`,
   goToProjects: "رفتن به پروژه‌های شما",
   loading: (what: string) => `در حال بارگیری ${what}…`,

@@ -11,6 +11,7 @@
 #include "client/span_stats/span_stats.h"
 #include "client/stats/coefficient_format.h"
 #include "client/stats/count_input.h"
+#include "client/stats/icc_output.h"
 #include "client/stats/stats_input.h"
 #include "client/stats/weights_file.h"
 #include "nlohmann/json.hpp"
@@ -55,7 +56,8 @@ absl::Status CheckValues(const LoadedData& loaded, const std::string& path, agre
   return absl::OkStatus();
 }
 
-void PrintJson(const Analysis& a, const agreement::ReliabilityData& data, std::ostream& out) {
+void PrintJson(const Analysis& a, const agreement::ReliabilityData& data,
+               const std::vector<agreement::IccResult>& icc, std::ostream& out) {
   nlohmann::json j;
   j["units"] = a.units;
   j["coders"] = a.coders;
@@ -77,6 +79,7 @@ void PrintJson(const Analysis& a, const agreement::ReliabilityData& data, std::o
     if (!p.cohen_kappa.defined()) row["cohen_kappa_reason"] = p.cohen_kappa.reason;
     j["pairwise"].push_back(std::move(row));
   }
+  if (!icc.empty()) j["icc"] = IccJson(icc);
   out << j.dump(2) << "\n";
 }
 
@@ -122,13 +125,14 @@ std::string SeLegend(const Analysis& a) {
   return out;
 }
 
-void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool csv,
-               std::ostream& out) {
+void PrintText(const Analysis& a, const agreement::ReliabilityData& data,
+               const std::vector<agreement::IccResult>& icc, bool csv, std::ostream& out) {
   std::vector<std::vector<std::string>> rows = {CoefficientTableHeader()};
   for (const auto& c : a.coefficients) rows.push_back(CoefficientTableRow(c));
   if (csv) {
     out << FormatCsv(rows);
     if (!a.pairwise.empty()) out << "\n" << FormatCsv(PairwiseRows(a, data));
+    if (!icc.empty()) out << "\n" << FormatCsv(IccRows(icc));
     return;
   }
   out << "units " << a.units << ", coders " << a.coders << ", pairable values " << a.pairable_values
@@ -143,6 +147,8 @@ void PrintText(const Analysis& a, const agreement::ReliabilityData& data, bool c
   out << "\n\n" << FormatTable(rows);
   out << SeLegend(a);
   if (!a.pairwise.empty()) out << "\npairwise\n" << FormatTable(PairwiseRows(a, data));
+  if (!icc.empty())
+    out << "\nintraclass correlations\n" << FormatTable(IccRows(icc)) << IccLegend(icc);
 }
 
 }  // namespace
@@ -255,6 +261,12 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
   analysis.bootstrap.confidence = options.confidence;
   analysis.bootstrap.alpha_min = options.alpha_min;
 
+  if (options.icc && (options.input.empty() || (analysis.level != agreement::Level::kInterval &&
+                                                analysis.level != agreement::Level::kRatio))) {
+    return UsageError(err,
+                      "--icc: intraclass correlations need ratings (--input) at --level "
+                      "interval or ratio");
+  }
   if (analysis.set_metric && options.input.empty()) {
     return UsageError(err, "--metric: --table and --counts hold single values, not sets");
   }
@@ -296,15 +308,22 @@ int RunStats(const StatsOptions& options, const GlobalOptions& globals, std::ost
   }
   absl::StatusOr<Analysis> result = agreement::Analyze(data, analysis);
   if (!result.ok()) return UsageError(err, std::string(result.status().message()));
+  std::vector<agreement::IccResult> icc;
+  if (options.icc) {
+    absl::StatusOr<std::vector<agreement::IccResult>> computed =
+        ComputeIcc(data, options.confidence);
+    if (!computed.ok()) return UsageError(err, std::string(computed.status().message()));
+    icc = *std::move(computed);
+  }
   switch (globals.output) {
     case OutputFormat::kJson:
-      PrintJson(*result, data, out);
+      PrintJson(*result, data, icc, out);
       break;
     case OutputFormat::kCsv:
-      PrintText(*result, data, /*csv=*/true, out);
+      PrintText(*result, data, icc, /*csv=*/true, out);
       break;
     case OutputFormat::kTable:
-      PrintText(*result, data, /*csv=*/false, out);
+      PrintText(*result, data, icc, /*csv=*/false, out);
       break;
   }
   return kExitOk;
@@ -398,6 +417,9 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
       ->capture_default_str();
   stats->add_option("--categories", options->categories,
                     "number of categories for Brennan-Prediger (default: those observed)");
+  stats->add_flag("--icc", options->icc,
+                  "also the intraclass correlations (Shrout & Fleiss 1979; McGraw & Wong 1996) of "
+                  "interval or ratio ratings");
   stats->add_option("--order", options->order, "ordinal order of the values, low to high: a,b,c")
       ->delimiter(',');
   stats->callback([options, span_options, &globals, exit_code] {

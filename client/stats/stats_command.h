@@ -45,6 +45,7 @@ struct StatsOptions {
   // both when --bootstrap N is given.
   std::string se;
   int64_t population = 0;  // --population N: finite-population correction
+  bool icc = false;        // --icc: also the intraclass correlations
 };
 
 // The --bootstrap replicates of `--se bootstrap|both` when --bootstrap is

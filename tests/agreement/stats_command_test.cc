@@ -296,6 +296,49 @@ TEST(StatsCommand, ContingencyTableInput) {
   EXPECT_THAT(r.err, HasSubstr("cont_rows.csv:2: row 'B' where the header has 'A'"));
 }
 
+// irr's `anxiety` ratings (20 subjects x 3 raters) and the reference
+// manual's icc(anxiety, model = "twoway", type = "agreement"): ICC(A,1) =
+// 0.198, F(19, 39.7) = 1.83, p = 0.0543, 95% interval -0.039 to 0.494.
+TEST(StatsCommand, IntraclassCorrelationsOfIntervalRatings) {
+  std::string csv = "unit,rater1,rater2,rater3\n";
+  const int ratings[20][3] = {{3, 3, 2}, {3, 6, 1}, {3, 4, 4}, {4, 6, 4}, {5, 2, 3},
+                              {5, 4, 2}, {2, 2, 1}, {3, 4, 6}, {5, 3, 1}, {2, 3, 1},
+                              {2, 2, 1}, {6, 3, 2}, {1, 3, 3}, {5, 3, 3}, {2, 2, 1},
+                              {2, 2, 1}, {1, 1, 3}, {2, 3, 3}, {4, 3, 2}, {3, 4, 2}};
+  for (int u = 0; u < 20; ++u) {
+    csv += "s" + std::to_string(u + 1) + "," + std::to_string(ratings[u][0]) + "," +
+           std::to_string(ratings[u][1]) + "," + std::to_string(ratings[u][2]) + "\n";
+  }
+  StatsOptions o = Input("anxiety.csv", csv);
+  o.level = "interval";
+  o.icc = true;
+  StatsRun r = Stats(o);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  const nlohmann::json icc = nlohmann::json::parse(r.out)["icc"];
+  ASSERT_EQ(icc.size(), 6u);
+  const nlohmann::json& agreement = icc[4];
+  EXPECT_EQ(agreement["name"], "ICC(A,1)");
+  EXPECT_EQ(agreement["shrout_fleiss"], "ICC(2,1)");
+  EXPECT_NEAR(agreement["value"].get<double>(), 0.198, 5e-4);
+  EXPECT_NEAR(agreement["f"].get<double>(), 1.83, 5e-3);
+  EXPECT_NEAR(agreement["df2"].get<double>(), 39.7, 0.05);
+  EXPECT_NEAR(agreement["p_value"].get<double>(), 0.0543, 5e-5);
+  EXPECT_NEAR(agreement["ci_low"].get<double>(), -0.039, 5e-4);
+  EXPECT_NEAR(agreement["ci_high"].get<double>(), 0.494, 5e-4);
+
+  r = Stats(o, OutputFormat::kTable);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("intraclass correlations"));
+  EXPECT_THAT(r.out, HasSubstr("ICC(C,k)"));
+  EXPECT_THAT(r.out, HasSubstr("20 units rated by all 3 raters"));
+
+  o.level = "nominal";
+  r = Stats(o);
+  EXPECT_EQ(r.code, kExitUsageError);
+  EXPECT_THAT(r.err, HasSubstr("--icc: intraclass correlations need ratings (--input) at --level "
+                               "interval or ratio"));
+}
+
 TEST(StatsCommand, CountsInput) {
   StatsOptions o;
   o.counts = WriteFile("distrib6.csv", kDistrib6);

@@ -122,6 +122,33 @@ test("documents: a Word file by paragraph and a WebVTT transcript by speaker tur
   await screenshot(page, "lead-documents-files");
 });
 
+test("a new round of a transcript by speaker turn leaves the interviewer's turns out of the units", async ({ page, context, study, icr }) => {
+  const vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>How was it?\n\n" +
+    "00:00:03.500 --> 00:00:06.000\n<v P7>Good, mostly.\n\n00:00:06.000 --> 00:00:08.000\n<v Interviewer>Why?\n\n" +
+    "00:00:08.500 --> 00:00:11.000\n<v P7>My mentor listened.\n";
+  const added = await api(icr, study.lead, "POST", `/v1/projects/${study.project}/documents`, {
+    id: "zoom-07", title: "Zoom 7", original: Buffer.from(vtt).toString("base64"), original_format: "vtt",
+    segmentation: "SEGMENT_TURN", request_id: `zoom-07-${Date.now()}`,
+  });
+  expect(added.status).toBe(200);
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/new-round`, "New round");
+  await page.locator("#round-id").fill("turns");
+  await page.getByRole("group", { name: /Documents/ }).getByLabel("zoom-07", { exact: false }).check();
+  await page.getByRole("group", { name: /Coders/ }).getByLabel("All").check();
+  const speakers = page.getByRole("group", { name: "Units: the turns of these speakers" });
+  await expect(speakers.getByLabel("Interviewer")).toBeChecked();
+  await expect(speakers.getByLabel("P7")).toBeChecked();
+  await speakers.getByLabel("Interviewer").uncheck();
+  await screenshot(page, "lead-new-round-speakers");
+  await page.getByRole("button", { name: "Create the round" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Peer mentoring interviews" })).toBeVisible();
+  const round = (await api<{ round: { exclude_speakers: string[]; speakers: string[] } }>(icr, study.lead, "GET",
+    `/v1/projects/${study.project}/rounds/turns`)).json.round;
+  expect(round.exclude_speakers).toEqual(["Interviewer"]);
+  expect(round.speakers).toEqual([]);
+});
+
 test("a new blind round of chosen documents and coders; a member added with a role", async ({ page, context, study, icr }) => {
   await signIn(context, icr.baseUrl, study.lead);
   await open(page, `/projects/${study.project}/new-round`, "New round");

@@ -19,6 +19,9 @@ export interface Project {
   codebook_revision: Int64;
   create_time?: string;
   etag: string;
+  // Units by speaker: only these speakers' turns, none of these.
+  speakers?: string[];
+  exclude_speakers?: string[];
 }
 
 export type MemberRole = "MEMBER_ROLE_UNSPECIFIED" | "OWNER" | "LEAD" | "CODER" | "REVIEWER";

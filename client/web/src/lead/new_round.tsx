@@ -1,4 +1,7 @@
-// Creating a round: which documents each of which coders codes, blind or not.
+// Creating a round: which documents each of which coders codes, blind or not,
+// and, for transcripts cut into speaker turns, whose turns are units (an
+// interviewer's questions left out, so they do not count as "nothing
+// applied" for every coder).
 import { useEffect, useState } from "preact/hooks";
 import { get, listAll, path, post, requestId } from "../api";
 import { announce } from "../announce";
@@ -33,6 +36,16 @@ function Checklist({ legend, items, chosen, onChange }: {
   );
 }
 
+// The speakers of the chosen documents' turns, in order of first appearance.
+function speakersOf(all: Document[], chosen: Set<string>): string[] {
+  const seen = new Set<string>();
+  for (const d of all) {
+    if (!chosen.has(d.id)) continue;
+    for (const s of d.segments) if (s.speaker) seen.add(s.speaker);
+  }
+  return [...seen];
+}
+
 export function NewRound({ params }: RouteProps) {
   const project = params.project!;
   const loaded = useLoad(async () => {
@@ -48,6 +61,8 @@ export function NewRound({ params }: RouteProps) {
   const [documents, setDocuments] = useState(new Set<string>());
   const [coders, setCoders] = useState(new Set<string>());
   const [blind, setBlind] = useState(true);
+  // Speakers whose turns are left out of the units.
+  const [excluded, setExcluded] = useState(new Set<string>());
   const [error, setError] = useState<string>();
   useEffect(() => {
     if (loaded.data) setBlind(loaded.data.project.blind_by_default);
@@ -62,8 +77,15 @@ export function NewRound({ params }: RouteProps) {
     }
     try {
       const order = loaded.data!.documents.map((d) => d.id).filter((d) => documents.has(d));
+      const speakers = speakersOf(loaded.data!.documents, documents);
+      const exclude = speakers.filter((s) => excluded.has(s));
+      if (speakers.length > 0 && exclude.length === speakers.length) {
+        setError("Keep at least one speaker's turns as units.");
+        return;
+      }
       await post(path("projects", project, "rounds"), {
         id, title, documents: order, coders: [...coders], blind, request_id: requestId(),
+        ...(exclude.length > 0 ? { exclude_speakers: exclude } : {}),
       });
       announce(`Created round ${id}.`);
       navigate(href("/projects/:project", params).slice(1));
@@ -90,6 +112,23 @@ export function NewRound({ params }: RouteProps) {
             <Checklist legend="Coders (each codes every chosen document)" chosen={coders} onChange={setCoders}
               items={data.coders.map((c) => ({ id: c, label: c }))} />
           </div>
+          {speakersOf(data.documents, documents).length > 0 && (
+            <fieldset class="checklist-set">
+              <legend>Units: the turns of these speakers</legend>
+              <p class="hint" id="speakers-help">Untick a speaker (an interviewer, say) to leave their turns out of the units: agreement, disagreements and the report then count only the others'.</p>
+              <div class="checklist" aria-describedby="speakers-help">
+                {speakersOf(data.documents, documents).map((s) => (
+                  <label key={s}>
+                    <input type="checkbox" checked={!excluded.has(s)} onChange={() => {
+                      const next = new Set(excluded);
+                      if (next.has(s)) next.delete(s); else next.add(s);
+                      setExcluded(next);
+                    }} /> <bdi>{s}</bdi>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          )}
           <label class="check"><input type="checkbox" checked={blind} onChange={(e) => setBlind((e.target as HTMLInputElement).checked)} />
             Blind: while the round is open, no coder sees another's codings (the server enforces it)</label>
           <ErrorNote error={error} />

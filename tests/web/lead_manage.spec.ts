@@ -51,6 +51,24 @@ test("the codebook as a tree: add, edit, move and merge a code", async ({ page, 
   expect([time.state, time.merged_into, time.parent]).toEqual(["CODE_MERGED", "avail", "feelings"]);
 });
 
+test("a code made a grouping code in the editor, and applicable again", async ({ page, context, study, icr }) => {
+  await signIn(context, icr.baseUrl, study.lead);
+  await open(page, `/projects/${study.project}/codebook`, "Codebook");
+  const tree = page.getByRole("list", { name: "Codebook" });
+  const grouping = async () => ((await api<{ codes: Array<{ id: string; grouping_only?: boolean }> }>(
+    icr, study.lead, "GET", `/v1/projects/${study.project}/codes`)).json.codes.find((c) => c.id === "support")!.grouping_only);
+  await page.getByRole("button", { name: /^Edit Support/ }).click();
+  await page.locator("#edit-support-grouping").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(tree.locator("li[data-code='support'] > .tree-node .badge")).toHaveText("groups");
+  expect(await grouping()).toBe(true);
+  await page.getByRole("button", { name: /^Edit Support/ }).click();
+  await page.locator("#edit-support-grouping").uncheck();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(tree.locator("li[data-code='support'] > .tree-node .badge")).toHaveCount(0);
+  expect(await grouping()).toBe(false);
+});
+
 test("documents: a UTF-8 file uploaded by paragraph; another encoding refused in words", async ({ page, context, study, icr }) => {
   await signIn(context, icr.baseUrl, study.lead);
   await open(page, `/projects/${study.project}/documents`, "Documents");

@@ -47,6 +47,9 @@ export interface Code {
   revision: Int64;
   etag: string;
   guid: string;
+  // Only groups the codes under it (REFI-QDA's isCodable="false"): the
+  // server refuses a coding of it.
+  grouping_only?: boolean;
   color: string;
 }
 

@@ -22,7 +22,7 @@ export interface CodeEntry {
 
 /** Whether the server marks `code` as grouping only. */
 export function isGrouping(code: Code): boolean {
-  return (code as Code & { grouping_only?: boolean }).grouping_only === true;
+  return code.grouping_only === true;
 }
 
 /** The entries a coder can apply: all but the grouping codes, in order. */

@@ -30,7 +30,7 @@ function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const prefix = isNew ? "new" : `edit-${initial.id}`;
-  const set = (field: keyof Code, value: string) => setCode((c) => ({ ...c, [field]: value }));
+  const set = (field: keyof Code, value: string | boolean) => setCode((c) => ({ ...c, [field]: value }));
   return (
     <form class="form-grid" onSubmit={async (e) => {
       e.preventDefault();
@@ -65,6 +65,11 @@ function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
                 onInput={(e) => set(field, (e.target as HTMLInputElement).value)} />}
         </div>
       ))}
+      <label class="check">
+        <input id={`${prefix}-grouping`} type="checkbox" checked={code.grouping_only === true}
+          onChange={(e) => set("grouping_only", (e.target as HTMLInputElement).checked)} />
+        {" "}Only groups the codes under it (coders cannot apply it)
+      </label>
       <ErrorNote error={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>{isNew ? "Add the code" : "Save"}</button>
@@ -137,6 +142,7 @@ export function Codebook({ params }: RouteProps) {
       <li key={c.id} data-code={c.id}>
         <div class="tree-node">
           <span class="name" dir="auto">{c.name || c.id}</span> <span class="id muted">{c.id}</span>
+          {c.grouping_only && <span class="badge" title="Only groups the codes under it: coders cannot apply it">groups</span>}
           <span class="muted">rev. {c.revision}</span>
           <span class="tools">
             <button type="button" aria-label={`Edit ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "edit" })}>Edit</button>
@@ -149,7 +155,7 @@ export function Codebook({ params }: RouteProps) {
           <div class="tree-editor card">
             <CodeForm initial={c} codes={all} isNew={false} onCancel={() => setEditing(null)}
               onSave={async (changed) => {
-                await update(c, changed, TEXT_FIELDS.map((f) => f.field));
+                await update(c, changed, [...TEXT_FIELDS.map((f) => f.field), "grouping_only"]);
                 after(`Saved ${changed.name || c.id}.`);
               }} />
           </div>

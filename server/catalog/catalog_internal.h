@@ -34,13 +34,6 @@ using storage::MutationResult;
 
 inline constexpr int32_t kDefaultPageSize = 100;
 inline constexpr int32_t kMaxPageSize = 1000;
-inline constexpr char kServiceAdmin[] = "/icr.v1.AdminService/";
-inline constexpr char kServiceProject[] = "/icr.v1.ProjectService/";
-
-inline std::string Method(const char* service, const char* rpc) {
-  return absl::StrCat(service, rpc);
-}
-
 inline void SetNow(google::protobuf::Timestamp* timestamp) { *timestamp = ToTimestamp(); }
 
 inline std::string NextEtag(std::string_view etag) {

@@ -1,6 +1,7 @@
 // The codebook: codes, their hierarchy and merges, domains; each change bumps the revision.
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/common/methods.h"
 
 namespace icr::catalog {
 
@@ -16,8 +17,8 @@ absl::StatusOr<v1::CreateCodeResponse> Catalog::CreateCode(const Actor& actor,
   code.set_state(v1::CODE_ACTIVE);
   code.clear_merged_into();
   code.set_etag("1");
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "CreateCode"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kCreateCode, request, request.request_id());
   mutation.apply = [project,
                     code](MutationContext& context) mutable -> absl::StatusOr<MutationResult> {
     const std::string key = storage::CodeKey(project, code.id());
@@ -68,8 +69,8 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
   const std::string project = request.project();
   const v1::Code edit = request.code();
   const std::string etag = request.etag();
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "UpdateCode"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kUpdateCode, request, request.request_id());
   mutation.apply = [project, edit, etag,
                     mask](MutationContext& context) -> absl::StatusOr<MutationResult> {
     const std::string key = storage::CodeKey(project, edit.id());
@@ -144,8 +145,8 @@ absl::StatusOr<v1::MergeCodeResponse> Catalog::MergeCode(const Actor& actor,
   const std::string project = request.project();
   const std::string from_id = request.from_code();
   const std::string into_id = request.into_code();
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "MergeCode"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kMergeCode, request, request.request_id());
   mutation.apply = [this, project, from_id,
                     into_id](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(v1::Code from, ActiveCode(context, project, "from_code", from_id));
@@ -241,8 +242,8 @@ absl::StatusOr<v1::CreateDomainResponse> Catalog::CreateDomain(
   const std::string project = request.project();
   v1::Domain stored_domain = domain;
   if (stored_domain.name().empty()) stored_domain.set_name(domain.id());
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "CreateDomain"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kCreateDomain, request, request.request_id());
   mutation.apply =
       [project, stored_domain](MutationContext& context) mutable -> absl::StatusOr<MutationResult> {
     const std::string key = storage::DomainKey(project, stored_domain.id());

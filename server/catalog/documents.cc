@@ -1,6 +1,7 @@
 // Documents: text stored once by its hash, segmentation, offsets in every unit.
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/common/methods.h"
 #include "server/text/extract.h"
 #include "server/text/transcript.h"
 
@@ -157,8 +158,8 @@ absl::StatusOr<v1::CreateDocumentResponse> Catalog::CreateDocument(
   audited.set_text(absl::StrCat("sha256:", document.sha256()));
   if (from_file) audited.set_original(absl::StrCat("sha256:", document.original_sha256()));
   const std::string project = request.project();
-  storage::Mutation mutation = NewMutation(
-      project, actor, Method(kServiceProject, "CreateDocument"), audited, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kCreateDocument, audited, request.request_id());
   std::string original = from_file ? request.original() : std::string();
   std::string extraction = from_file ? absl::StrCat("; from a ", document.original_format(),
                                                     " file of ", document.original_bytes(),

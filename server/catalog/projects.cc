@@ -1,6 +1,7 @@
 // Projects and their members (with the rules on who may change whose role).
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/common/methods.h"
 
 namespace icr::catalog {
 
@@ -24,8 +25,8 @@ absl::StatusOr<v1::CreateProjectResponse> Catalog::CreateProject(
   owner.set_user(actor.user);
   owner.set_role(v1::OWNER);
 
-  storage::Mutation mutation = NewMutation(
-      request.id(), actor, Method(kServiceProject, "CreateProject"), request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(request.id(), actor, rpc::project::kCreateProject, request, request.request_id());
   mutation.apply = [project, owner](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                          context.Get(Family::kMetadata, storage::ProjectKey(project.id())));
@@ -94,9 +95,8 @@ absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
   member.set_project(request.project());
   member.set_user(request.user());
   member.set_role(request.role());
-  storage::Mutation mutation =
-      NewMutation(request.project(), actor, Method(kServiceProject, "AddMember"), request,
-                  request.request_id());
+  storage::Mutation mutation = NewMutation(request.project(), actor, rpc::project::kAddMember,
+                                           request, request.request_id());
   mutation.apply = [member, acts_as_lead, actor_user = actor.user](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> user,

@@ -2,6 +2,7 @@
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
 #include "server/catalog/speakers.h"
+#include "server/common/methods.h"
 
 namespace icr::catalog {
 
@@ -43,8 +44,8 @@ absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
   round.set_etag("1");
   SetNow(round.mutable_create_time());
   const bool blind = request.blind();
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "CreateRound"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kCreateRound, request, request.request_id());
   mutation.apply = [project, round,
                     blind](MutationContext& context) mutable -> absl::StatusOr<MutationResult> {
     const std::string key = storage::RoundKey(project, round.id());
@@ -171,8 +172,8 @@ absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
   const v1::RoundState from_state = request.from_state();
   const std::string etag = request.etag();
   const bool force = request.force();
-  storage::Mutation mutation = NewMutation(project, actor, Method(kServiceProject, "AdvanceRound"),
-                                           request, request.request_id());
+  storage::Mutation mutation =
+      NewMutation(project, actor, rpc::project::kAdvanceRound, request, request.request_id());
   mutation.apply = [project, round_id, from_state, etag,
                     force](MutationContext& context) -> absl::StatusOr<MutationResult> {
     const std::string key = storage::RoundKey(project, round_id);

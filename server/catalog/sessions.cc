@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/common/methods.h"
 
 namespace icr::catalog {
 namespace {
@@ -109,8 +110,8 @@ absl::StatusOr<v1::CreateSigninLinkResponse> Catalog::CreateSigninLink(
     }
   }
   storage::Mutation mutation =
-      NewMutation(std::string(storage::kServerChain), actor,
-                  Method(kServiceAdmin, "CreateSigninLink"), request, request.request_id());
+      NewMutation(std::string(storage::kServerChain), actor, rpc::admin::kCreateSigninLink, request,
+                  request.request_id());
   mutation.apply = [user, ttl](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                          context.Get(Family::kMetadata, storage::UserKey(user)));
@@ -162,7 +163,7 @@ absl::StatusOr<v1::CreateSessionResponse> Catalog::CreateSession(
   audited.clear_signin_code();
   storage::Mutation mutation =
       NewMutation(std::string(storage::kServerChain), Actor{found->user(), false},
-                  Method(kServiceAdmin, "CreateSession"), audited, "");
+                  rpc::admin::kCreateSession, audited, "");
   mutation.apply = [by_signin, ttl, source_hash, refused, user = found->user()](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<storage::TokenRecord> source,

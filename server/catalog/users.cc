@@ -4,6 +4,7 @@
 
 #include "server/catalog/catalog.h"
 #include "server/catalog/catalog_internal.h"
+#include "server/common/methods.h"
 
 namespace icr::catalog {
 
@@ -29,9 +30,8 @@ absl::StatusOr<v1::CreateUserResponse> Catalog::CreateUser(const Actor& actor,
   user.set_role(request.role() == v1::ADMIN ? v1::ADMIN : v1::USER);
   SetNow(user.mutable_create_time());
 
-  storage::Mutation mutation =
-      NewMutation(std::string(storage::kServerChain), actor, Method(kServiceAdmin, "CreateUser"),
-                  request, request.request_id());
+  storage::Mutation mutation = NewMutation(std::string(storage::kServerChain), actor,
+                                           rpc::admin::kCreateUser, request, request.request_id());
   mutation.apply = [user](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                          context.Get(Family::kMetadata, storage::UserKey(user.id())));
@@ -67,9 +67,8 @@ absl::StatusOr<v1::CreateTokenResponse> Catalog::CreateToken(
     return absl::InvalidArgumentError("ttl_seconds: must not be negative");
   }
   const int64_t ttl = request.ttl_seconds();
-  storage::Mutation mutation =
-      NewMutation(std::string(storage::kServerChain), actor, Method(kServiceAdmin, "CreateToken"),
-                  request, request.request_id());
+  storage::Mutation mutation = NewMutation(std::string(storage::kServerChain), actor,
+                                           rpc::admin::kCreateToken, request, request.request_id());
   const std::string user = request.user();
   mutation.apply = [user, ttl](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<std::string> existing,
@@ -155,9 +154,8 @@ absl::StatusOr<v1::RevokeTokenResponse> Catalog::RevokeToken(
     return absl::InvalidArgumentError(
         "token_id: 16 lower-case hex digits, as `icr user tokens` lists them");
   }
-  storage::Mutation mutation =
-      NewMutation(std::string(storage::kServerChain), actor, Method(kServiceAdmin, "RevokeToken"),
-                  request, request.request_id());
+  storage::Mutation mutation = NewMutation(std::string(storage::kServerChain), actor,
+                                           rpc::admin::kRevokeToken, request, request.request_id());
   mutation.apply = [this, actor, id](MutationContext& context) -> absl::StatusOr<MutationResult> {
     // The id is a prefix of the key: find the one token it names.
     std::string key;

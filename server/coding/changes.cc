@@ -11,6 +11,7 @@
 #include "icr/v1/coding.pb.h"
 #include "server/coding/round_access.h"
 #include "server/common/ids.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/storage/keys.h"
 #include "server/storage/proto_io.h"
@@ -22,9 +23,6 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-constexpr std::string_view kImportMethod = "/icr.v1.CodingService/ImportCodings";
-constexpr std::string_view kRetractMethod = "/icr.v1.CodingService/RetractCoding";
-
 // What a method changes, and which fields of its request name the round and
 // the document (those a request creates are named by its "id").
 struct MethodChange {
@@ -35,19 +33,19 @@ struct MethodChange {
 };
 
 constexpr MethodChange kMethodChanges[] = {
-    {"/icr.v1.CodingService/SubmitCodings", v1::CHANGE_KIND_CODINGS},
-    {kImportMethod, v1::CHANGE_KIND_CODINGS},
-    {kRetractMethod, v1::CHANGE_KIND_CODINGS},
-    {"/icr.v1.CodingService/SetDocumentProgress", v1::CHANGE_KIND_PROGRESS},
-    {"/icr.v1.ProjectService/CreateRound", v1::CHANGE_KIND_ROUND, "id"},
-    {"/icr.v1.ProjectService/AdvanceRound", v1::CHANGE_KIND_ROUND},
-    {"/icr.v1.AgreementService/ResolveDisagreement", v1::CHANGE_KIND_RESOLUTION},
-    {"/icr.v1.ProjectService/CreateCode", v1::CHANGE_KIND_CODEBOOK},
-    {"/icr.v1.ProjectService/UpdateCode", v1::CHANGE_KIND_CODEBOOK},
-    {"/icr.v1.ProjectService/MergeCode", v1::CHANGE_KIND_CODEBOOK},
-    {"/icr.v1.ProjectService/CreateDomain", v1::CHANGE_KIND_CODEBOOK},
-    {"/icr.v1.ProjectService/CreateDocument", v1::CHANGE_KIND_DOCUMENTS, "round", "id"},
-    {"/icr.v1.ProjectService/AddMember", v1::CHANGE_KIND_MEMBERS},
+    {rpc::coding::kSubmitCodings, v1::CHANGE_KIND_CODINGS},
+    {rpc::coding::kImportCodings, v1::CHANGE_KIND_CODINGS},
+    {rpc::coding::kRetractCoding, v1::CHANGE_KIND_CODINGS},
+    {rpc::coding::kSetDocumentProgress, v1::CHANGE_KIND_PROGRESS},
+    {rpc::project::kCreateRound, v1::CHANGE_KIND_ROUND, "id"},
+    {rpc::project::kAdvanceRound, v1::CHANGE_KIND_ROUND},
+    {rpc::agreement::kResolveDisagreement, v1::CHANGE_KIND_RESOLUTION},
+    {rpc::project::kCreateCode, v1::CHANGE_KIND_CODEBOOK},
+    {rpc::project::kUpdateCode, v1::CHANGE_KIND_CODEBOOK},
+    {rpc::project::kMergeCode, v1::CHANGE_KIND_CODEBOOK},
+    {rpc::project::kCreateDomain, v1::CHANGE_KIND_CODEBOOK},
+    {rpc::project::kCreateDocument, v1::CHANGE_KIND_DOCUMENTS, "round", "id"},
+    {rpc::project::kAddMember, v1::CHANGE_KIND_MEMBERS},
 };
 
 const MethodChange* FindMethodChange(std::string_view method) {
@@ -61,7 +59,7 @@ const MethodChange* FindMethodChange(std::string_view method) {
 // method's input type, but for imports, whose events each record one chunk
 // as the SubmitCodingsRequest it was committed as.
 const Descriptor* RecordedRequestType(std::string_view method) {
-  if (method == kImportMethod) return v1::SubmitCodingsRequest::descriptor();
+  if (method == rpc::coding::kImportCodings) return v1::SubmitCodingsRequest::descriptor();
   // "/icr.v1.CodingService/SubmitCodings" -> "icr.v1.CodingService.SubmitCodings"
   const size_t slash = method.rfind('/');
   if (method.size() < 2 || method[0] != '/' || slash == 0 || slash == std::string_view::npos) {
@@ -204,7 +202,7 @@ absl::StatusOr<v1::ListChangesResponse> ChangeFeed::List(
   ICR_RETURN_IF_ERROR(
       log_.ReadEventsAfter(project, request.after_seq(), [&](v1::EventRecord& record) {
         v1::Change change = ChangeOfEvent(record.event());
-        if (record.event().method() == kRetractMethod) {
+        if (record.event().method() == rpc::coding::kRetractCoding) {
           failure = FillRetractedCoding(store_, record.event(), change);
           if (!failure.ok()) return false;
         }

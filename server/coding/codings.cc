@@ -11,6 +11,7 @@
 #include "server/coding/progress_records.h"
 #include "server/coding/round_access.h"
 #include "server/common/ids.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/common/timestamp.h"
 #include "server/storage/keys.h"
@@ -26,9 +27,6 @@ using storage::ReadProto;
 
 namespace {
 
-constexpr char kSubmitMethod[] = "/icr.v1.CodingService/SubmitCodings";
-constexpr char kImportMethod[] = "/icr.v1.CodingService/ImportCodings";
-constexpr char kRetractMethod[] = "/icr.v1.CodingService/RetractCoding";
 constexpr int32_t kDefaultPageSize = 100;
 constexpr int32_t kMaxPageSize = 10000;
 
@@ -163,12 +161,12 @@ void Codings::Notify(const CodingsChange& change) {
 
 absl::StatusOr<v1::SubmitCodingsResponse> Codings::Submit(const Caller& caller,
                                                           const v1::SubmitCodingsRequest& request) {
-  return SubmitAs(kSubmitMethod, caller, request);
+  return SubmitAs(rpc::coding::kSubmitCodings, caller, request);
 }
 
 absl::StatusOr<v1::SubmitCodingsResponse> Codings::ImportChunk(
     const Caller& caller, const v1::SubmitCodingsRequest& chunk) {
-  return SubmitAs(kImportMethod, caller, chunk);
+  return SubmitAs(rpc::coding::kImportCodings, caller, chunk);
 }
 
 absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
@@ -284,8 +282,8 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
   const std::string& project = request.project();
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
 
-  storage::Mutation mutation =
-      NewCodingMutation(project, caller, "", kRetractMethod, request.request_id(), request);
+  storage::Mutation mutation = NewCodingMutation(project, caller, "", rpc::coding::kRetractCoding,
+                                                 request.request_id(), request);
   mutation.apply = [this, &request, &caller, project,
                     seq](MutationContext& context) -> absl::StatusOr<MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> round,

@@ -13,6 +13,7 @@
 #include "server/coding/codings.h"
 #include "server/coding/progress_records.h"
 #include "server/coding/round_access.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/common/timestamp.h"
 #include "server/storage/keys.h"
@@ -20,8 +21,6 @@
 
 namespace icr::coding {
 namespace {
-
-constexpr char kSetProgressMethod[] = "/icr.v1.CodingService/SetDocumentProgress";
 
 bool InRound(const v1::Round& round, const std::string& document) {
   return std::find(round.documents().begin(), round.documents().end(), document) !=
@@ -47,8 +46,9 @@ absl::StatusOr<v1::SetDocumentProgressResponse> Codings::SetProgress(
   ICR_ASSIGN_OR_RETURN(const std::string coder,
                        CoderOfRequest(caller, round, request.on_behalf_of(), "set progress"));
   ICR_RETURN_IF_ERROR(RequireOpen(round));
-  ICR_ASSIGN_OR_RETURN(v1::DocumentProgress progress,
-                       CommitProgress(kSetProgressMethod, caller, request, coder, ""));
+  ICR_ASSIGN_OR_RETURN(
+      v1::DocumentProgress progress,
+      CommitProgress(rpc::coding::kSetDocumentProgress, caller, request, coder, ""));
   v1::SetDocumentProgressResponse response;
   *response.mutable_progress() = std::move(progress);
   return response;
@@ -131,7 +131,8 @@ absl::StatusOr<std::vector<std::string>> Codings::MarkImportedDone(
     // Audited as the SetDocumentProgress it amounts to (an event's request
     // bytes are always the named method's request message).
     ICR_RETURN_IF_ERROR(
-        CommitProgress(kSetProgressMethod, caller, request, coder, " (imported)").status());
+        CommitProgress(rpc::coding::kSetDocumentProgress, caller, request, coder, " (imported)")
+            .status());
     marked.push_back(document);
   }
   return marked;

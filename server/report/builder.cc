@@ -10,6 +10,7 @@
 #include "icr/v1/coding.pb.h"
 #include "icr/v1/project.pb.h"
 #include "server/audit/hash.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 
 namespace icr::report {
@@ -27,9 +28,8 @@ std::string MethodName(const std::string& method) {
 }
 
 bool IsCodebookChange(const std::string& method) {
-  for (const char* name :
-       {"/icr.v1.ProjectService/CreateCode", "/icr.v1.ProjectService/UpdateCode",
-        "/icr.v1.ProjectService/MergeCode", "/icr.v1.ProjectService/CreateDomain"}) {
+  for (const char* name : {rpc::project::kCreateCode, rpc::project::kUpdateCode,
+                           rpc::project::kMergeCode, rpc::project::kCreateDomain}) {
     if (method == name) return true;
   }
   return false;
@@ -122,20 +122,20 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
         if (IsCodebookChange(event.method())) {
           data.codebook_changes.push_back({event.seq(), ++revision, time, event.actor(),
                                            MethodName(event.method()), event.result_summary()});
-        } else if (event.method() == "/icr.v1.ProjectService/CreateRound") {
+        } else if (event.method() == rpc::project::kCreateRound) {
           v1::CreateRoundRequest request;
           if (request.ParseFromString(event.request())) {
             history[request.id()].push_back(
                 {time, "created: " + event.result_summary(), event.actor(), event.seq()});
           }
-        } else if (event.method() == "/icr.v1.ProjectService/AdvanceRound") {
+        } else if (event.method() == rpc::project::kAdvanceRound) {
           v1::AdvanceRoundRequest request;
           if (request.ParseFromString(event.request())) {
             history[request.round()].push_back(
                 {time, event.result_summary(), event.actor(), event.seq()});
           }
-        } else if (event.method() == "/icr.v1.CodingService/SubmitCodings" ||
-                   event.method() == "/icr.v1.CodingService/ImportCodings") {
+        } else if (event.method() == rpc::coding::kSubmitCodings ||
+                   event.method() == rpc::coding::kImportCodings) {
           // An import chunk (bulk and REFI imports) is stored as the
           // SubmitCodingsRequest it was committed as.
           v1::SubmitCodingsRequest request;
@@ -145,15 +145,15 @@ absl::StatusOr<ReportData> BuildReport(const catalog::Catalog& catalog, audit::A
             codings[coder] += request.codings_size();
             coding_events[request.round()].Add(event.seq());
           }
-        } else if (event.method() == "/icr.v1.CodingService/SetDocumentProgress") {
+        } else if (event.method() == rpc::coding::kSetDocumentProgress) {
           v1::SetDocumentProgressRequest request;
           if (request.ParseFromString(event.request()))
             coding_events[request.round()].Add(event.seq());
-        } else if (event.method() == "/icr.v1.CodingService/RetractCoding") {
+        } else if (event.method() == rpc::coding::kRetractCoding) {
           v1::RetractCodingRequest request;
           if (request.ParseFromString(event.request()))
             coding_events[request.round()].Add(event.seq());
-        } else if (event.method() == "/icr.v1.AgreementService/ResolveDisagreement") {
+        } else if (event.method() == rpc::agreement::kResolveDisagreement) {
           v1::ResolveDisagreementRequest request;
           if (request.ParseFromString(event.request())) {
             resolution_events[request.round()].Add(event.seq());

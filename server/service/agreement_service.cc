@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/common/methods.h"
 #include "server/service/handler.h"
 
 namespace icr::service {
@@ -12,8 +13,8 @@ namespace icr::service {
 grpc::Status AgreementServiceImpl::ComputeAgreement(grpc::ServerContext* context,
                                                     const v1::ComputeAgreementRequest* request,
                                                     v1::ComputeAgreementResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AgreementService/ComputeAgreement",
-                request->project(), response, [&](const CallContext& c) {
+  return Handle(authorizer_, context, rpc::agreement::kComputeAgreement, request->project(),
+                response, [&](const CallContext& c) {
                   return live_.Compute(ToCaller(c), *request, InterruptOf(context));
                 });
 }
@@ -22,7 +23,7 @@ grpc::Status AgreementServiceImpl::WatchAgreement(
     grpc::ServerContext* context, const v1::WatchAgreementRequest* request,
     grpc::ServerWriter<v1::ComputeAgreementResponse>* writer) {
   absl::StatusOr<CallContext> caller =
-      authorizer_.Check(*context, kWatchMethod, request->project());
+      authorizer_.Check(*context, rpc::agreement::kWatchAgreement, request->project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // Every change recomputes the table: a bootstrap (thousands of
   // resamples) per change is refused rather than silently dropped.
@@ -45,7 +46,7 @@ grpc::Status AgreementServiceImpl::WatchAgreement(
   // NOT_FOUND, a role that may no longer watch PERMISSION_DENIED, and a
   // changed role computes with the new role's view.
   auto recheck = [&]() -> grpc::Status {
-    caller = authorizer_.Recheck(*context, kWatchMethod, request->project());
+    caller = authorizer_.Recheck(*context, rpc::agreement::kWatchAgreement, request->project());
     return caller.ok() ? grpc::Status::OK : ToGrpcStatus(caller.status());
   };
   while (!context->IsCancelled()) {
@@ -79,8 +80,8 @@ grpc::Status AgreementServiceImpl::WatchAgreement(
 grpc::Status AgreementServiceImpl::ListDisagreements(grpc::ServerContext* context,
                                                      const v1::ListDisagreementsRequest* request,
                                                      v1::ListDisagreementsResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AgreementService/ListDisagreements",
-                request->project(), response, [&](const CallContext& c) {
+  return Handle(authorizer_, context, rpc::agreement::kListDisagreements, request->project(),
+                response, [&](const CallContext& c) {
                   return live_.ListDisagreements(ToCaller(c), *request, InterruptOf(context));
                 });
 }
@@ -88,16 +89,16 @@ grpc::Status AgreementServiceImpl::ListDisagreements(grpc::ServerContext* contex
 grpc::Status AgreementServiceImpl::ResolveDisagreement(
     grpc::ServerContext* context, const v1::ResolveDisagreementRequest* request,
     v1::ResolveDisagreementResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AgreementService/ResolveDisagreement",
-                request->project(), response,
+  return Handle(authorizer_, context, rpc::agreement::kResolveDisagreement, request->project(),
+                response,
                 [&](const CallContext& c) { return live_.Resolve(ToCaller(c), *request); });
 }
 
 grpc::Status AgreementServiceImpl::GetConsensus(grpc::ServerContext* context,
                                                 const v1::GetConsensusRequest* request,
                                                 v1::GetConsensusResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AgreementService/GetConsensus", request->project(),
-                response, [&](const CallContext& c) {
+  return Handle(authorizer_, context, rpc::agreement::kGetConsensus, request->project(), response,
+                [&](const CallContext& c) {
                   return live_.Consensus(ToCaller(c), *request, InterruptOf(context));
                 });
 }

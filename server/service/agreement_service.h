@@ -41,7 +41,6 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
 
  private:
   static constexpr int32_t kMinIntervalMs = 250;
-  static constexpr std::string_view kWatchMethod = "/icr.v1.AgreementService/WatchAgreement";
 
   // A computation stops when the call's deadline passes or its client
   // cancels it.

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/service/handler.h"
 #include "server/storage/keys.h"
@@ -36,8 +37,8 @@ absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const CallContex
 grpc::Status AuditServiceImpl::ListEvents(grpc::ServerContext* context,
                                           const v1::ListEventsRequest* request,
                                           v1::ListEventsResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AuditService/ListEvents", request->project(),
-                response, [&](const CallContext& caller) -> absl::StatusOr<v1::ListEventsResponse> {
+  return Handle(authorizer_, context, rpc::audit::kListEvents, request->project(), response,
+                [&](const CallContext& caller) -> absl::StatusOr<v1::ListEventsResponse> {
                   ICR_RETURN_IF_ERROR(CheckTrailVisible(catalog_, caller, request->project()));
                   return catalog_.ListEvents(request->project(), request->page_size(),
                                              request->page_token());
@@ -47,8 +48,8 @@ grpc::Status AuditServiceImpl::ListEvents(grpc::ServerContext* context,
 grpc::Status AuditServiceImpl::GetSignedHead(grpc::ServerContext* context,
                                              const v1::GetSignedHeadRequest* request,
                                              v1::GetSignedHeadResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AuditService/GetSignedHead", request->project(),
-                response, [&](const CallContext&) -> absl::StatusOr<v1::GetSignedHeadResponse> {
+  return Handle(authorizer_, context, rpc::audit::kGetSignedHead, request->project(), response,
+                [&](const CallContext&) -> absl::StatusOr<v1::GetSignedHeadResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   v1::GetSignedHeadResponse out;
                   ICR_ASSIGN_OR_RETURN(*out.mutable_head(), log_.SignedHead(request->project()));
@@ -59,8 +60,8 @@ grpc::Status AuditServiceImpl::GetSignedHead(grpc::ServerContext* context,
 grpc::Status AuditServiceImpl::GetInclusionProof(grpc::ServerContext* context,
                                                  const v1::GetInclusionProofRequest* request,
                                                  v1::GetInclusionProofResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AuditService/GetInclusionProof", request->project(),
-                response, [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
+  return Handle(authorizer_, context, rpc::audit::kGetInclusionProof, request->project(), response,
+                [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   return log_.InclusionProof(request->project(), request->seq(),
                                              request->tree_size());
@@ -70,8 +71,8 @@ grpc::Status AuditServiceImpl::GetInclusionProof(grpc::ServerContext* context,
 grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* context,
                                                    const v1::GetConsistencyProofRequest* request,
                                                    v1::GetConsistencyProofResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AuditService/GetConsistencyProof",
-                request->project(), response,
+  return Handle(authorizer_, context, rpc::audit::kGetConsistencyProof, request->project(),
+                response,
                 [&](const CallContext&) -> absl::StatusOr<v1::GetConsistencyProofResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   return log_.ConsistencyProof(request->project(), request->first_tree_size(),
@@ -82,7 +83,7 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* context,
 grpc::Status AuditServiceImpl::GetPublicKey(grpc::ServerContext* context,
                                             const v1::GetPublicKeyRequest* request,
                                             v1::GetPublicKeyResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.AuditService/GetPublicKey", "", response,
+  return Handle(authorizer_, context, rpc::audit::kGetPublicKey, "", response,
                 [&](const CallContext&) -> absl::StatusOr<v1::GetPublicKeyResponse> {
                   v1::GetPublicKeyResponse out;
                   out.set_public_key_pem(log_.key().public_key().Pem());
@@ -96,7 +97,7 @@ grpc::Status AuditServiceImpl::ListChanges(grpc::ServerContext* context,
                                            const v1::ListChangesRequest* request,
                                            v1::ListChangesResponse* response) {
   return Handle(
-      authorizer_, context, "/icr.v1.AuditService/ListChanges", request->project(), response,
+      authorizer_, context, rpc::audit::kListChanges, request->project(), response,
       [&](const CallContext& caller) -> absl::StatusOr<v1::ListChangesResponse> {
         ICR_RETURN_IF_ERROR(CheckChain(request->project()));
         return changes_.List(
@@ -109,7 +110,7 @@ grpc::Status AuditServiceImpl::ExportAudit(grpc::ServerContext* context,
                                            const v1::ExportAuditRequest* request,
                                            grpc::ServerWriter<v1::ExportAuditResponse>* writer) {
   absl::StatusOr<CallContext> caller =
-      authorizer_.Check(*context, "/icr.v1.AuditService/ExportAudit", request->project());
+      authorizer_.Check(*context, rpc::audit::kExportAudit, request->project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);
   if (!slot.ok()) return ToGrpcStatus(slot.status());

@@ -3,14 +3,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/catalog/validation.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/service/authorization.h"
 #include "server/storage/keys.h"
 
 namespace icr::service {
 namespace {
-
-constexpr std::string_view kListEvents = "/icr.v1.AuditService/ListEvents";
 
 // The token of "authorization: Bearer <token>".
 absl::StatusOr<std::string_view> BearerToken(const grpc::ServerContext& context) {
@@ -70,7 +69,7 @@ absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& con
   CallContext call;
   call.actor.user = holder.user.id();
   call.actor.server_admin = holder.user.role() == v1::ADMIN;
-  if (method == kListEvents && project == storage::kServerChain) {
+  if (method == rpc::audit::kListEvents && project == storage::kServerChain) {
     // The server-level chain (users, tokens) is the admins' to read.
     if (!call.actor.server_admin) return absl::NotFoundError("project _server");
     call.role = v1::OWNER;

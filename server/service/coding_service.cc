@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/methods.h"
 #include "server/service/handler.h"
 
 namespace icr::service {
@@ -12,8 +13,7 @@ namespace icr::service {
 grpc::Status CodingServiceImpl::SubmitCodings(grpc::ServerContext* context,
                                               const v1::SubmitCodingsRequest* request,
                                               v1::SubmitCodingsResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.CodingService/SubmitCodings", request->project(),
-                response,
+  return Handle(authorizer_, context, rpc::coding::kSubmitCodings, request->project(), response,
                 [&](const CallContext& c) { return codings_.Submit(ToCaller(c), *request); });
 }
 
@@ -27,7 +27,7 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
   v1::ImportCodingsRequest message;
   if (!reader->Read(&message)) return grpc::Status::OK;  // an empty import stores nothing
   absl::StatusOr<CallContext> caller =
-      authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", message.project());
+      authorizer_.Check(*context, rpc::coding::kImportCodings, message.project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::SubmitCodingsRequest chunk;
   chunk.set_project(message.project());
@@ -49,7 +49,7 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
     // Every message after the first is one more request: charged to the
     // token's rate and authorized again (a token revoked mid-stream ends it).
     if (messages++ > 0) {
-      caller = authorizer_.Check(*context, "/icr.v1.CodingService/ImportCodings", chunk.project());
+      caller = authorizer_.Check(*context, rpc::coding::kImportCodings, chunk.project());
       if (!caller.ok()) {
         return ToGrpcStatus(absl::Status(
             caller.status().code(),
@@ -94,32 +94,29 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
 grpc::Status CodingServiceImpl::SetDocumentProgress(grpc::ServerContext* context,
                                                     const v1::SetDocumentProgressRequest* request,
                                                     v1::SetDocumentProgressResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.CodingService/SetDocumentProgress",
-                request->project(), response,
+  return Handle(authorizer_, context, rpc::coding::kSetDocumentProgress, request->project(),
+                response,
                 [&](const CallContext& c) { return codings_.SetProgress(ToCaller(c), *request); });
 }
 
 grpc::Status CodingServiceImpl::ListProgress(grpc::ServerContext* context,
                                              const v1::ListProgressRequest* request,
                                              v1::ListProgressResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.CodingService/ListProgress", request->project(),
-                response,
+  return Handle(authorizer_, context, rpc::coding::kListProgress, request->project(), response,
                 [&](const CallContext& c) { return codings_.ListProgress(ToCaller(c), *request); });
 }
 
 grpc::Status CodingServiceImpl::RetractCoding(grpc::ServerContext* context,
                                               const v1::RetractCodingRequest* request,
                                               v1::RetractCodingResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.CodingService/RetractCoding", request->project(),
-                response,
+  return Handle(authorizer_, context, rpc::coding::kRetractCoding, request->project(), response,
                 [&](const CallContext& c) { return codings_.Retract(ToCaller(c), *request); });
 }
 
 grpc::Status CodingServiceImpl::ListCodings(grpc::ServerContext* context,
                                             const v1::ListCodingsRequest* request,
                                             v1::ListCodingsResponse* response) {
-  return Handle(authorizer_, context, "/icr.v1.CodingService/ListCodings", request->project(),
-                response,
+  return Handle(authorizer_, context, rpc::coding::kListCodings, request->project(), response,
                 [&](const CallContext& c) { return codings_.List(ToCaller(c), *request); });
 }
 

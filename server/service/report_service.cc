@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "server/audit/hash.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/report/agreement_section.h"
 #include "server/report/builder.h"
@@ -17,7 +18,7 @@ grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
                                           const v1::GetReportRequest* request,
                                           v1::GetReportResponse* response) {
   return Handle(
-      authorizer_, context, "/icr.v1.ReportService/GetReport", request->project(), response,
+      authorizer_, context, rpc::report::kGetReport, request->project(), response,
       [&](const CallContext& call) -> absl::StatusOr<v1::GetReportResponse> {
         if (request->format() == v1::REPORT_FORMAT_UNSPECIFIED) {
           return absl::InvalidArgumentError(

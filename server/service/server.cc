@@ -24,6 +24,7 @@
 #include "server/catalog/validation.h"
 #include "server/coding/changes.h"
 #include "server/coding/codings.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/live/live_agreement.h"
 #include "server/service/admin_service.h"
@@ -227,7 +228,7 @@ absl::StatusOr<v1::BackupResponse> Backup(const storage::Store& store, catalog::
   response.set_bytes(bytes);
   response.set_signing_key_included(request.include_signing_key());
   ICR_RETURN_IF_ERROR(catalog.RecordServerEvent(
-      actor, "/icr.v1.AdminService/Backup", request,
+      actor, rpc::admin::kBackup, request,
       absl::StrCat("backup ", id, " of ", bytes, " bytes to ", path,
                    request.include_signing_key() ? ", with the private signing key"
                                                  : ", without the private signing key")));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/catalog/validation.h"
+#include "server/common/methods.h"
 #include "server/common/status_macros.h"
 #include "server/common/timestamp.h"
 #include "server/live/code_analysis.h"
@@ -23,7 +24,7 @@ using storage::ReadProto;
 
 namespace {
 
-constexpr char kResolveMethod[] = "/icr.v1.AgreementService/ResolveDisagreement";
+constexpr const char* kResolveMethod = rpc::agreement::kResolveDisagreement;
 constexpr int32_t kDefaultPageSize = 100;
 constexpr int32_t kMaxPageSize = 1000;
 

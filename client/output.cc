@@ -19,8 +19,6 @@ std::string CsvField(const std::string& field) {
   return quoted;
 }
 
-size_t Width(const std::string& s) { return DisplayWidth(s); }
-
 }  // namespace
 
 std::string FormatTime(const google::protobuf::Timestamp& time) {
@@ -47,13 +45,13 @@ void PrintRows(OutputFormat format, std::ostream& out, const Rows& rows) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
   for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - Width(row[i]) + 2, ' ');
+      if (i + 1 < row.size()) line += std::string(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
     out << line << "\n";
   }

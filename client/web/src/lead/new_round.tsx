@@ -68,6 +68,10 @@ export function NewRound({ params }: RouteProps) {
     if (loaded.data) setBlind(loaded.data.project.blind_by_default);
   }, [loaded.data]);
 
+  const data = loaded.data;
+  // The chosen documents' speakers, for the units-by-speaker choice.
+  const speakers = data ? speakersOf(data.documents, documents) : [];
+
   const create = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
@@ -77,7 +81,6 @@ export function NewRound({ params }: RouteProps) {
     }
     try {
       const order = loaded.data!.documents.map((d) => d.id).filter((d) => documents.has(d));
-      const speakers = speakersOf(loaded.data!.documents, documents);
       const exclude = speakers.filter((s) => excluded.has(s));
       if (speakers.length > 0 && exclude.length === speakers.length) {
         setError("Keep at least one speaker's turns as units.");
@@ -94,7 +97,6 @@ export function NewRound({ params }: RouteProps) {
     }
   };
 
-  const data = loaded.data;
   return (
     <section class="lead-screen">
       <PageHeading>New round</PageHeading>
@@ -112,12 +114,12 @@ export function NewRound({ params }: RouteProps) {
             <Checklist legend="Coders (each codes every chosen document)" chosen={coders} onChange={setCoders}
               items={data.coders.map((c) => ({ id: c, label: c }))} />
           </div>
-          {speakersOf(data.documents, documents).length > 0 && (
+          {speakers.length > 0 && (
             <fieldset class="checklist-set">
               <legend>Units: the turns of these speakers</legend>
               <p class="hint" id="speakers-help">Untick a speaker (an interviewer, say) to leave their turns out of the units: agreement, disagreements and the report then count only the others'.</p>
               <div class="checklist" aria-describedby="speakers-help">
-                {speakersOf(data.documents, documents).map((s) => (
+                {speakers.map((s) => (
                   <label key={s}>
                     <input type="checkbox" checked={!excluded.has(s)} onChange={() => {
                       const next = new Set(excluded);

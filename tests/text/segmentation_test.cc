@@ -1,6 +1,7 @@
 #include "server/text/segmentation.h"
 
 #include "gtest/gtest.h"
+#include "server/text/utf8.h"
 
 namespace icr::text {
 namespace {
@@ -33,39 +34,17 @@ TEST(SegmentationTest, OldMacLineEnds) {
   EXPECT_EQ(Segment("a\rb", SegmentBy::kLine), (std::vector<Span>{{0, 1}, {2, 3}}));
 }
 
-// The text of each span, to read the expectations as sentences.
+// The text of each span, to read the expectations as sentences: code
+// points to bytes through the library's own offset conversion.
 std::vector<std::string> Texts(const std::string& text, const std::vector<Span>& spans) {
-  std::vector<char32_t> points;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = text[i];
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (int k = 1; k < n; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
-    points.push_back(cp);
-    i += n;
-  }
+  std::vector<int64_t> offsets;
+  for (const Span& span : spans) offsets.insert(offsets.end(), {span.start, span.end});
+  absl::StatusOr<std::vector<int64_t>> bytes =
+      ConvertOffsets(text, OffsetUnit::kCodePoints, OffsetUnit::kUtf8Bytes, offsets);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
   std::vector<std::string> out;
-  for (const Span& span : spans) {
-    std::string piece;
-    for (int64_t p = span.start; p < span.end; ++p) {
-      const char32_t cp = points[p];
-      if (cp < 0x80) {
-        piece += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        piece += static_cast<char>(0xC0 | (cp >> 6));
-        piece += static_cast<char>(0x80 | (cp & 0x3F));
-      } else if (cp < 0x10000) {
-        piece += static_cast<char>(0xE0 | (cp >> 12));
-        piece += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        piece += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        piece += static_cast<char>(0xF0 | (cp >> 18));
-        piece += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        piece += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        piece += static_cast<char>(0x80 | (cp & 0x3F));
-      }
-    }
-    out.push_back(piece);
+  for (size_t i = 0; bytes.ok() && i + 1 < bytes->size(); i += 2) {
+    out.push_back(text.substr((*bytes)[i], (*bytes)[i + 1] - (*bytes)[i]));
   }
   return out;
 }

@@ -2,11 +2,14 @@
 #define ICR_TESTS_AGREEMENT_TEST_SUPPORT_H_
 
 // What the agreement tests share: reliability data from a vector file's
-// {"coders", "units", "values"} object, and running an independent python3
-// implementation on a JSON file of cases.
+// {"coders", "units", "values"} object, the named cases of a published
+// examples file, and running an independent python3 implementation on a JSON
+// file of cases.
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,44 @@ inline ReliabilityData DataOf(const nlohmann::json& data) {
     }
   }
   return out;
+}
+
+// A case of a published examples file: {"cases": [{"name": ..., ...}]}.
+struct PublishedCase {
+  std::string name;
+  nlohmann::json body;
+};
+inline void PrintTo(const PublishedCase& p, std::ostream* os) { *os << p.name; }
+
+// The whole JSON file `file` of tests/data; a missing file fails the test
+// (and gives an empty object).
+inline nlohmann::json LoadTestData(const std::string& file) {
+  std::ifstream in(std::string(ICR_TEST_DATA_DIR) + "/" + file);
+  if (!in) {
+    ADD_FAILURE() << "cannot read " << file;
+    return nlohmann::json::object();
+  }
+  return nlohmann::json::parse(in);
+}
+
+inline std::vector<PublishedCase> LoadPublishedCases(const std::string& file) {
+  std::vector<PublishedCase> out;
+  const nlohmann::json doc = LoadTestData(file);
+  if (!doc.contains("cases")) return out;
+  for (const nlohmann::json& c : doc["cases"]) out.push_back({c["name"], c});
+  return out;
+}
+
+// A parameterized test's name from a case's: every character that is not a
+// letter or a digit becomes '_', as gtest requires.
+inline std::string ParamName(std::string name) {
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+inline std::string PublishedCaseName(const ::testing::TestParamInfo<PublishedCase>& info) {
+  return ParamName(info.param.name);
 }
 
 // Writes `cases` to a temporary file, runs `script` (in

@@ -71,22 +71,10 @@ TEST(StudentT, MatchesPrintedQuantiles) {
 
 // --- irrCAC's published examples ---------------------------------------------
 
-struct Published {
-  std::string name;
-  json body;
-};
-void PrintTo(const Published& p, std::ostream* os) { *os << p.name; }
+using testing_support::PublishedCase;
 
-std::vector<Published> LoadPublished() {
-  std::ifstream in(std::string(ICR_TEST_DATA_DIR) + "/irrcac_readme_examples.json");
-  std::vector<Published> out;
-  if (!in) {
-    ADD_FAILURE() << "cannot read irrcac_readme_examples.json";
-    return out;
-  }
-  const json doc = json::parse(in);
-  for (const json& c : doc["cases"]) out.push_back({c["name"], c});
-  return out;
+std::vector<PublishedCase> LoadPublished() {
+  return testing_support::LoadPublishedCases("irrcac_readme_examples.json");
 }
 
 // irrCAC's krippen.alpha.dist variance (unweighted), written out from its R
@@ -135,7 +123,7 @@ std::pair<double, double> AlphaDistFormula(const UnitCounts& counts) {
   return {alpha, std::sqrt(sum / (n * (n - 1)))};
 }
 
-class IrrCacExample : public testing::TestWithParam<Published> {};
+class IrrCacExample : public testing::TestWithParam<PublishedCase> {};
 
 TEST_P(IrrCacExample, MatchesValueSeIntervalAndPValue) {
   const json& c = GetParam().body;
@@ -183,16 +171,10 @@ TEST_P(IrrCacExample, MatchesValueSeIntervalAndPValue) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Published, IrrCacExample, testing::ValuesIn(LoadPublished()),
-                         [](const testing::TestParamInfo<Published>& info) {
-                           std::string name = info.param.name;
-                           for (char& ch : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return name;
-                         });
+                         testing_support::PublishedCaseName);
 
 TEST(AnalyticSe, FinitePopulationCorrectionScalesTheVariance) {
-  std::vector<Published> cases = LoadPublished();
+  std::vector<PublishedCase> cases = LoadPublished();
   ASSERT_FALSE(cases.empty());
   ReliabilityData data = DataOf(cases[2].body["data"]);  // cac.raw4raters, Fleiss
   AnalysisOptions options;
@@ -218,7 +200,7 @@ TEST(AnalyticSe, FinitePopulationCorrectionScalesTheVariance) {
 }
 
 TEST(AnalyticSe, LightKappaHasNoneAndSaysWhy) {
-  std::vector<Published> cases = LoadPublished();
+  std::vector<PublishedCase> cases = LoadPublished();
   ASSERT_FALSE(cases.empty());
   ReliabilityData data = DataOf(cases[0].body["data"]);
   AnalysisOptions options;

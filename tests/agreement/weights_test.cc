@@ -31,14 +31,7 @@ using nlohmann::json;
 using testing_support::DataOf;
 using testing_support::Label;
 
-json LoadVectors() {
-  std::ifstream in(std::string(ICR_TEST_DATA_DIR) + "/irrcac_weighted_examples.json");
-  if (!in) {
-    ADD_FAILURE() << "cannot read irrcac_weighted_examples.json";
-    return json::object();
-  }
-  return json::parse(in);
-}
+json LoadVectors() { return testing_support::LoadTestData("irrcac_weighted_examples.json"); }
 
 TEST(WeightFamilies, MatchIrrCacsPrintedMatrices) {
   const json doc = LoadVectors();
@@ -89,21 +82,9 @@ TEST(WeightFamilies, ReadTheValuesWhenAllAreNumbers) {
 
 // --- irrCAC's weighting vignette ------------------------------------------
 
-struct Published {
-  std::string name;
-  json body;
-};
-void PrintTo(const Published& p, std::ostream* os) { *os << p.name; }
+using testing_support::PublishedCase;
 
-std::vector<Published> LoadPublished() {
-  std::vector<Published> out;
-  const json doc = LoadVectors();
-  if (!doc.contains("cases")) return out;
-  for (const json& c : doc["cases"]) out.push_back({c["name"], c});
-  return out;
-}
-
-class IrrCacWeighted : public testing::TestWithParam<Published> {};
+class IrrCacWeighted : public testing::TestWithParam<PublishedCase> {};
 
 TEST_P(IrrCacWeighted, MatchesValueSeIntervalAndPValue) {
   const json& c = GetParam().body;
@@ -152,14 +133,10 @@ TEST_P(IrrCacWeighted, MatchesValueSeIntervalAndPValue) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Published, IrrCacWeighted, testing::ValuesIn(LoadPublished()),
-                         [](const testing::TestParamInfo<Published>& info) {
-                           std::string name = info.param.name;
-                           for (char& ch : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Published, IrrCacWeighted,
+    testing::ValuesIn(testing_support::LoadPublishedCases("irrcac_weighted_examples.json")),
+    testing_support::PublishedCaseName);
 
 // --- properties --------------------------------------------------------------
 

@@ -10,6 +10,7 @@
 #include "client/output.h"
 #include "client/stats/coefficient_format.h"
 #include "server/agreement/analysis.h"
+#include "server/agreement/icc/icc_coefficient.h"
 #include "server/live/coefficient_proto.h"
 
 namespace icr::client {
@@ -84,13 +85,18 @@ std::string Cell(const v1::Coefficient& c) {
   return c.has_value() ? FormatNumber(c.value(), 3) : "undefined";
 }
 
-// The coefficient names of a table, in the order of its first row.
+// The coefficient names of a table: the overall row's, then those only some
+// rows have (the intraclass correlations of interval domains), in order of
+// first appearance.
 std::vector<std::string> CoefficientNames(const v1::ComputeAgreementResponse& r) {
   std::vector<std::string> names;
-  for (const auto& c : r.overall().coefficients()) names.push_back(c.name());
-  if (names.empty() && r.rows_size() > 0) {
-    for (const auto& c : r.rows(0).coefficients()) names.push_back(c.name());
-  }
+  auto add = [&](const v1::AgreementRow& row) {
+    for (const auto& c : row.coefficients()) {
+      if (std::find(names.begin(), names.end(), c.name()) == names.end()) names.push_back(c.name());
+    }
+  };
+  add(r.overall());
+  for (const auto& row : r.rows()) add(row);
   return names;
 }
 
@@ -222,14 +228,15 @@ struct AgreementFlags {
 
 absl::Status CheckCoefficients(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
-    if (name == "all" || name == "gwet_ac2") continue;
+    if (name == "all" || name == "gwet_ac2" || agreement::IsIccName(name)) continue;
     if (std::find(std::begin(agreement::kCoefficientNames), std::end(agreement::kCoefficientNames),
                   name) == std::end(agreement::kCoefficientNames)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--coefficients: unknown coefficient '", name,
           "' (known: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, "
           "krippendorff_alpha, gwet_ac1, gwet_ac2, brennan_prediger, conger_kappa, light_kappa, "
-          "all)"));
+          "all; with --by domain on interval or ratio domains also icc_1, icc_k, icc_c1, icc_ck, "
+          "icc_a1, icc_ak or icc)"));
     }
   }
   return absl::OkStatus();
@@ -271,7 +278,10 @@ void AddAgreement(CLI::App& app, GlobalOptions& globals, int* exit_code) {
       ->capture_default_str();
   c->add_option("--coefficients", f->coefficients,
                 "comma-separated, as icr stats: percent_agreement,cohen_kappa,scott_pi,"
-                "fleiss_kappa,krippendorff_alpha,gwet_ac1,brennan_prediger or all (default)")
+                "fleiss_kappa,krippendorff_alpha,gwet_ac1,brennan_prediger or all (default); "
+                "with --by domain on interval or ratio domains also the intraclass correlations "
+                "icc_1,icc_k,icc_c1,icc_ck,icc_a1,icc_ak (McGraw & Wong's ICC(1) ... ICC(A,k)) "
+                "or icc (all six)")
       ->delimiter(',');
   c->add_option("--bootstrap", f->bootstrap, "bootstrap replicates for intervals (0: none)")
       ->check(CLI::NonNegativeNumber);

@@ -243,6 +243,14 @@ int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals, 
     err << "icr stats: --spans and --lengths are both required\n";
     return kExitUsageError;
   }
+  if (options.bootstrap < 0) {
+    err << "icr stats: --bootstrap must be 0 or more\n";
+    return kExitUsageError;
+  }
+  if (!(options.confidence > 0 && options.confidence < 1)) {
+    err << "icr stats: --confidence " << options.confidence << " must lie between 0 and 1\n";
+    return kExitUsageError;
+  }
   if (!(options.overlap > 0 && options.overlap <= 1)) {
     err << "icr stats: --overlap " << options.overlap << " must lie in (0, 1]\n";
     return kExitUsageError;
@@ -256,6 +264,9 @@ int RunSpanStats(const SpanStatsOptions& options, const GlobalOptions& globals, 
   compute.matching.threshold = options.overlap;
   compute.matching.rule = options.overlap_of_either ? agreement::spans::OverlapRule::kOfEither
                                                     : agreement::spans::OverlapRule::kOfLonger;
+  compute.bootstrap.samples = options.bootstrap;
+  compute.bootstrap.seed = options.seed;
+  compute.bootstrap.confidence = options.confidence;
   absl::StatusOr<SpanAgreement> result = agreement::spans::ComputeSpanAgreement(*set, compute);
   if (!result.ok()) {  // input already validated; kept for safety
     err << result.status().message() << "\n";

@@ -11,10 +11,13 @@
 //   --coders A,B,C: the study's coders. A coder who marked nothing is a
 //            coder all the same (every one of their code points says "no
 //            span"); without the list, the coders are those with a span row.
+//   --bootstrap N [--seed S] [--confidence C]: intervals for the alpha
+//            family, documents resampled with replacement.
 //
 // The computation itself lives in server/agreement/spans/ (target icr_spans);
 // this layer only reads files and prints.
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,6 +38,12 @@ struct SpanStatsOptions {
   // --coders: every coder of the study, in order; a span by another coder
   // is an error. Empty: the coders of the span rows.
   std::vector<std::string> coders;
+  // --bootstrap N --seed S --confidence C (those of `icr stats`): percentile
+  // intervals for unitizing_alpha, binary_u_alpha, cu_alpha and Cu_alpha,
+  // resampling documents (server/agreement/spans/span_bootstrap.h).
+  int bootstrap = 0;
+  uint64_t seed = 1;
+  double confidence = 0.95;
 };
 
 // Runs `icr stats --spans`: reads both files, computes every free-span

@@ -39,6 +39,13 @@ std::string Interpretation(const agreement::Coefficient& c) {
     return "unreliable";
   }
   if (ends_with("percent_agreement")) return "";
+  // Koo & Li (2016) for the intraclass correlations.
+  if (c.name.rfind("icc_", 0) == 0) {
+    if (v < 0.5) return "poor";
+    if (v < 0.75) return "moderate";
+    if (v < 0.9) return "good";
+    return "excellent";
+  }
   if (v < 0) return "poor";
   if (v <= 0.20) return "slight";
   if (v <= 0.40) return "fair";
@@ -92,6 +99,13 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c) {
       j["se"] = nullptr;
       j["se_reason"] = a.undefined_reason;
     }
+  } else if (c.f_test) {
+    const agreement::FTestInterval& f = *c.f_test;
+    j["se_method"] = "f_distribution";
+    j["se_confidence"] = f.confidence;
+    j["ci_low"] = f.low;
+    j["ci_high"] = f.high;
+    j["p_value"] = f.p_value;
   } else if (c.ci && c.ci->se) {
     j["se"] = *c.ci->se;
     j["se_method"] = "bootstrap";
@@ -123,6 +137,9 @@ std::vector<std::string> CoefficientTableRow(const agreement::Coefficient& c, in
     if (!bootstrap_ci.empty()) ci += "; bootstrap " + bootstrap_ci;
     se = FormatNumber(c.analytic->se, decimals);
     if (c.analytic->p_value) p_value = FormatPValue(*c.analytic->p_value);
+  } else if (c.f_test) {
+    ci = interval(c.f_test->low, c.f_test->high) + " (F)";
+    p_value = FormatPValue(c.f_test->p_value);
   } else if (c.ci && c.ci->se) {
     se = FormatNumber(*c.ci->se, decimals) + " (bootstrap)";
   }

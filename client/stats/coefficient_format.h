@@ -28,7 +28,9 @@ namespace icr::client {
 // se_confidence, t with se_degrees_of_freedom), "p_value" (one-sided, against
 // 0) and "se_method": "analytic"; an undefined one gives "se": null and
 // "se_reason". Without them, a bootstrap's standard deviation is "se" with
-// "se_method": "bootstrap"; it is also "ci"."se".
+// "se_method": "bootstrap"; it is also "ci"."se". An intraclass correlation
+// gives its F interval as "ci_low", "ci_high" and its F test as "p_value",
+// with "se_method": "f_distribution" and no "se".
 // An undefined coefficient has "value": null, "defined": false and the reason.
 // A bootstrap in which no replicate was defined has no low and high:
 //   "ci": {"defined": false, "undefined_reason": "...", "confidence", "samples": 0}
@@ -39,7 +41,9 @@ nlohmann::json CoefficientToJson(const agreement::Coefficient& c);
 // Krippendorff (2004) for alpha: >= .800 "reliable", >= .667 "tentative",
 // else "unreliable"; Landis & Koch (1977) for the kappa family ("poor" < 0,
 // "slight" <= .20, "fair" <= .40, "moderate" <= .60, "substantial" <= .80,
-// "almost perfect"); "" for percent agreement and undefined values.
+// "almost perfect"); Koo & Li (2016) for the intraclass correlations (icc_*:
+// "poor" < .5, "moderate" < .75, "good" < .9, "excellent"); "" for percent
+// agreement and undefined values.
 std::string Interpretation(const agreement::Coefficient& c);
 
 // Column headers of the table/CSV rendering, matching CoefficientTableRow:

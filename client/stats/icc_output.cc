@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/stats/coefficient_format.h"
+#include "server/agreement/icc/icc_coefficient.h"
 
 namespace icr::client {
 namespace {
@@ -18,24 +19,13 @@ std::string ModelWords(const agreement::IccForm& form) {
 
 absl::StatusOr<std::vector<agreement::IccResult>> ComputeIcc(const agreement::ReliabilityData& data,
                                                              double confidence) {
-  std::vector<std::vector<double>> table(data.num_units(),
-                                         std::vector<double>(data.num_coders(), NAN));
-  for (int64_t u = 0; u < data.num_units(); ++u) {
-    for (int c = 0; c < data.num_coders(); ++c) {
-      const int32_t id = data.value(u, c);
-      if (id == agreement::ReliabilityData::kMissing) continue;
-      const std::optional<double>& number = data.category(id).number;
-      if (!number) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--icc: value '", data.category(id).label, "' is not a number"));
-      }
-      table[u][c] = *number;
-    }
-  }
+  absl::StatusOr<std::vector<std::vector<double>>> table = agreement::IccRatings(data);
+  if (!table.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--icc: ", table.status().message()));
   std::vector<agreement::IccResult> results;
   for (const agreement::IccForm& form : agreement::AllIccForms()) {
     absl::StatusOr<agreement::IccResult> r =
-        agreement::IntraclassCorrelation(table, form, confidence);
+        agreement::IntraclassCorrelation(*table, form, confidence);
     if (!r.ok()) return absl::InvalidArgumentError(absl::StrCat("--icc: ", r.status().message()));
     results.push_back(*std::move(r));
   }

@@ -432,6 +432,10 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& globals, int* exit_code
         *exit_code = kExitUsageError;
         return;
       }
+      // The bootstrap flags are those of every `icr stats` bootstrap.
+      span_options->bootstrap = options->bootstrap;
+      span_options->seed = options->seed;
+      span_options->confidence = options->confidence;
       *exit_code = RunSpanStats(*span_options, globals, std::cout, std::cerr);
     } else if (options->input.empty() && options->table.empty() && options->counts.empty()) {
       std::cerr << "icr stats: give --input F.csv, --table T.csv, --counts C.csv, or --spans "

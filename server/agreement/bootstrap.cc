@@ -111,41 +111,59 @@ void BootstrapAlpha(const AlphaContributions& contributions, const BootstrapOpti
   }
 }
 
-void BootstrapRows(int64_t rows, const BootstrapOptions& options,
-                   const std::function<Coefficient(Multiplicity)>& replicate, Coefficient* c) {
-  if (!c->defined() || options.samples <= 0 || rows <= 0) return;
+void BootstrapRowsJointly(int64_t rows, const BootstrapOptions& options,
+                          const std::function<std::vector<Coefficient>(Multiplicity)>& replicate,
+                          const std::vector<Coefficient*>& coefficients) {
+  const bool any = std::any_of(coefficients.begin(), coefficients.end(),
+                               [](const Coefficient* c) { return c->defined(); });
+  if (!any || options.samples <= 0 || rows <= 0) return;
   Rng rng(options.seed);
   std::vector<uint32_t> times(rows);
-  std::vector<double> values;
-  values.reserve(options.samples);
+  const size_t n = coefficients.size();
+  std::vector<std::vector<double>> values(n);
+  for (auto& v : values) v.reserve(options.samples);
   // Reasons of undefined replicates, counted, in order of first appearance.
-  std::vector<std::pair<std::string, int>> reasons;
+  std::vector<std::vector<std::pair<std::string, int>>> reasons(n);
   for (int s = 0; s < options.samples; ++s) {
     std::fill(times.begin(), times.end(), 0);
     for (int64_t i = 0; i < rows; ++i) ++times[rng.Uniform(rows)];
-    Coefficient r = replicate(times);
-    if (r.value) {
-      values.push_back(*r.value);
-      continue;
-    }
-    auto it = std::find_if(reasons.begin(), reasons.end(),
-                           [&](const auto& e) { return e.first == r.reason; });
-    if (it == reasons.end()) {
-      reasons.emplace_back(std::move(r.reason), 1);
-    } else {
-      ++it->second;
+    std::vector<Coefficient> drawn = replicate(times);
+    for (size_t k = 0; k < n && k < drawn.size(); ++k) {
+      Coefficient& r = drawn[k];
+      if (r.value) {
+        values[k].push_back(*r.value);
+        continue;
+      }
+      auto it = std::find_if(reasons[k].begin(), reasons[k].end(),
+                             [&](const auto& e) { return e.first == r.reason; });
+      if (it == reasons[k].end()) {
+        reasons[k].emplace_back(std::move(r.reason), 1);
+      } else {
+        ++it->second;
+      }
     }
   }
-  std::string why;
-  if (values.empty()) {
-    why =
-        absl::StrCat("none of the ", options.samples, " bootstrap replicates has a defined value");
-    auto most = std::max_element(reasons.begin(), reasons.end(),
-                                 [](const auto& a, const auto& b) { return a.second < b.second; });
-    if (most != reasons.end() && !most->first.empty())
-      absl::StrAppend(&why, " (", most->first, ")");
+  for (size_t k = 0; k < n; ++k) {
+    if (!coefficients[k]->defined()) continue;
+    std::string why;
+    if (values[k].empty()) {
+      why = absl::StrCat("none of the ", options.samples,
+                         " bootstrap replicates has a defined value");
+      auto most =
+          std::max_element(reasons[k].begin(), reasons[k].end(),
+                           [](const auto& a, const auto& b) { return a.second < b.second; });
+      if (most != reasons[k].end() && !most->first.empty())
+        absl::StrAppend(&why, " (", most->first, ")");
+    }
+    coefficients[k]->ci =
+        PercentileInterval(std::move(values[k]), options.confidence, std::move(why));
   }
-  c->ci = PercentileInterval(std::move(values), options.confidence, std::move(why));
+}
+
+void BootstrapRows(int64_t rows, const BootstrapOptions& options,
+                   const std::function<Coefficient(Multiplicity)>& replicate, Coefficient* c) {
+  BootstrapRowsJointly(rows, options,
+                       [&](Multiplicity m) { return std::vector<Coefficient>{replicate(m)}; }, {c});
 }
 
 void BootstrapRows(int64_t rows, const BootstrapOptions& options,

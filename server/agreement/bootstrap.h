@@ -74,6 +74,14 @@ void BootstrapAlpha(const AlphaContributions& contributions, const BootstrapOpti
 // replicates' most frequent reason. No-op when `c` is undefined.
 void BootstrapRows(int64_t rows, const BootstrapOptions& options,
                    const std::function<Coefficient(Multiplicity)>& replicate, Coefficient* c);
+// The same for several coefficients computed together on each draw (one
+// computation per replicate instead of one per coefficient): `replicate`
+// returns them in the order of `coefficients`, each of which gets its own
+// interval (the undefined ones none). The draws are those BootstrapRows makes
+// with the same seed.
+void BootstrapRowsJointly(int64_t rows, const BootstrapOptions& options,
+                          const std::function<std::vector<Coefficient>(Multiplicity)>& replicate,
+                          const std::vector<Coefficient*>& coefficients);
 // The same for a replicate that gives only a value (the reason is then
 // generic).
 void BootstrapRows(int64_t rows, const BootstrapOptions& options,

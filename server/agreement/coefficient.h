@@ -49,6 +49,20 @@ struct AnalyticInterval {
   bool defined() const { return undefined_reason.empty(); }
 };
 
+// The F-based interval and test of an intraclass correlation (McGraw & Wong
+// 1996, Tables 7-8; icc/icc.h), in place of a standard error: the interval at
+// `confidence` and the one-sided p-value of F against H0: ICC = r0.
+struct FTestInterval {
+  double low = 0;
+  double high = 0;
+  double confidence = 0.95;
+  double f = 0;
+  double df1 = 0;
+  double df2 = 0;
+  double r0 = 0;
+  double p_value = 0;
+};
+
 struct Coefficient {
   // Stable machine name, as in DESIGN §10: "percent_agreement", "cohen_kappa",
   // "scott_pi", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1", "gwet_ac2",
@@ -80,6 +94,8 @@ struct Coefficient {
   std::optional<double> p_below_min;  // alpha only: P(alpha < alpha_min)
   // Only when analytic standard errors were asked for.
   std::optional<AnalyticInterval> analytic;
+  // Intraclass correlations only: their F interval and test.
+  std::optional<FTestInterval> f_test;
 
   bool defined() const { return value.has_value(); }
 

@@ -1,6 +1,11 @@
 #include "server/live/coefficient_proto.h"
 
 namespace icr::live {
+namespace {
+
+constexpr char kFDistribution[] = "f_distribution";
+
+}  // namespace
 
 v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
   v1::Coefficient out;
@@ -37,6 +42,15 @@ v1::Coefficient CoefficientToProto(const agreement::Coefficient& c) {
     } else {
       out.set_se_reason(a.undefined_reason);
     }
+  } else if (c.f_test) {
+    // The ICC's own interval and F test in the fields of the analytic one,
+    // with no standard error (the F statistic and its degrees of freedom
+    // stay in the engine's result).
+    out.set_se_method(kFDistribution);
+    out.set_se_confidence(c.f_test->confidence);
+    out.set_ci_low(c.f_test->low);
+    out.set_ci_high(c.f_test->high);
+    out.set_p_value(c.f_test->p_value);
   }
   return out;
 }
@@ -73,6 +87,13 @@ agreement::Coefficient CoefficientFromProto(const v1::Coefficient& c) {
       a.undefined_reason = c.se_reason().empty() ? "no standard error" : c.se_reason();
     }
     out.analytic = std::move(a);
+  } else if (c.se_method() == kFDistribution) {
+    agreement::FTestInterval f;
+    f.confidence = c.se_confidence();
+    f.low = c.ci_low();
+    f.high = c.ci_high();
+    f.p_value = c.p_value();
+    out.f_test = f;
   }
   return out;
 }

@@ -2,9 +2,11 @@
 // analyses share.
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/live/coefficient_proto.h"
 #include "server/live/value_analysis.h"
 
 namespace icr::live {
@@ -91,6 +93,43 @@ absl::StatusOr<DomainCells> CollectDomain(const AnalysisInput& in,
   return out;
 }
 
+// The chance-corrected coefficients to compute: those asked for; with only
+// ICC names asked for, alpha alone (for the row's coder diagnostics; it is
+// not reported).
+std::vector<std::string> ChanceCorrected(const Query& q) {
+  if (q.icc_only) return {"krippendorff_alpha"};
+  return q.coefficients;
+}
+
+// The intraclass correlations asked for, on the units every selected coder
+// rated (irr::icc's na.omit): `units` of each says how many; a warning says
+// how many were left out.
+absl::Status AddIcc(const agreement::ReliabilityData& table, const Query& q, const std::string& key,
+                    v1::AgreementRow* row) {
+  if (q.icc.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<std::vector<double>>> ratings = agreement::IccRatings(table);
+  if (!ratings.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("domain ", key, ": ", ratings.status().message()));
+  }
+  for (const agreement::IccForm& form : q.icc) {
+    *row->add_coefficients() =
+        CoefficientToProto(agreement::IccCoefficient(*ratings, form, q.bootstrap.confidence));
+  }
+  const int64_t complete =
+      std::count_if(ratings->begin(), ratings->end(), [](const std::vector<double>& unit) {
+        return std::none_of(unit.begin(), unit.end(), [](double x) { return std::isnan(x); });
+      });
+  if (complete < table.num_units()) {
+    *row->add_warnings() = Warning(
+        "icc_incomplete_units", key,
+        absl::StrCat("the intraclass correlations use the ", complete, " of ", table.num_units(),
+                     " units every selected coder rated; units with a missing rating are left "
+                     "out (as irr::icc)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status AnalyzeRow(const agreement::ReliabilityData& data,
@@ -164,6 +203,13 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
     t.level = LevelOf(domain.level());
     const bool numeric =
         t.level == agreement::Level::kInterval || t.level == agreement::Level::kRatio;
+    if (!q.icc.empty() && !numeric) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("coefficients: ", q.first_icc_name,
+                       " is an intraclass correlation of interval or ratio ratings, and domain ",
+                       domain.id(), " is ", v1::MeasurementLevel_Name(domain.level()),
+                       "; choose domains at interval or ratio level with codes"));
+    }
     for (const std::string& code : domain.codes()) {
       std::string effective = book.Effective(code);
       if (std::find(t.members.begin(), t.members.end(), effective) != t.members.end()) continue;
@@ -212,7 +258,7 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
     agreement::AnalysisOptions options;
     options.level = t.level;
     options.weights = t.level == agreement::Level::kNominal ? agreement::Weights::kNone : q.weights;
-    options.coefficients = q.coefficients;
+    options.coefficients = ChanceCorrected(q);
     options.bootstrap = q.bootstrap;
     options.analytic = q.analytic;
     options.pairwise = false;
@@ -222,6 +268,8 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
     agreement::Analysis analysis;
     ICR_RETURN_IF_ERROR(
         AnalyzeRow(table, options, order, domain.id(), in, analyze, row, &analysis));
+    if (q.icc_only) row->clear_coefficients();
+    ICR_RETURN_IF_ERROR(AddIcc(table, q, domain.id(), row));
     if (t.cells.several > 0) {
       *row->add_warnings() =
           Warning("several_domain_codes", domain.id(),
@@ -246,11 +294,13 @@ absl::Status DomainAnalysis(const AnalysisInput& in, v1::ComputeAgreementRespons
       }
     }
   }
+  // Pooled over domains the values are nominal: no ICC there.
   agreement::AnalysisOptions options;
-  options.coefficients = q.coefficients;
-  options.bootstrap = q.bootstrap;
+  options.coefficients = ChanceCorrected(q);
+  options.bootstrap = q.icc_only ? agreement::BootstrapOptions{.samples = 0} : q.bootstrap;
   options.analytic = q.analytic;
   ICR_ASSIGN_OR_RETURN(agreement::Analysis all, agreement::Analyze(pooled, options));
+  if (q.icc_only) all.coefficients.clear();
   response->mutable_overall()->set_key("overall");
   FillRow(all, response->mutable_overall());
   FillPairwise(all, q.coder_names, response);

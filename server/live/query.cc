@@ -84,6 +84,21 @@ absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, cons
                                                    "\" (known: code, domain, set, span)"));
   }
   q.coefficients.assign(request.coefficients().begin(), request.coefficients().end());
+  for (const std::string& name : q.coefficients) {
+    if (agreement::IsIccName(name) && q.first_icc_name.empty()) q.first_icc_name = name;
+  }
+  if (!q.first_icc_name.empty()) {
+    if (q.analysis != "domain") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "coefficients: ", q.first_icc_name,
+          " is an intraclass correlation of interval or ratio ratings: ask for it with the "
+          "domain analysis on domains at interval or ratio level (the ",
+          q.analysis, " analysis has no numeric ratings)"));
+    }
+    q.icc = agreement::RequestedIccForms(q.coefficients);
+    q.coefficients = agreement::WithoutIccNames(q.coefficients);
+    q.icc_only = q.coefficients.empty();
+  }
   if (q.analysis != "span") {
     ICR_ASSIGN_OR_RETURN(q.names, RequestedCoefficients(q.coefficients));
   } else if (!q.coefficients.empty()) {
@@ -94,9 +109,6 @@ absl::StatusOr<Query> MakeQuery(const v1::ComputeAgreementRequest& request, cons
   if (request.bootstrap() < 0 || request.bootstrap() > options.max_bootstrap) {
     return absl::InvalidArgumentError(
         absl::StrCat("bootstrap: must be between 0 and ", options.max_bootstrap));
-  }
-  if (request.bootstrap() > 0 && q.analysis == "span") {
-    return absl::InvalidArgumentError("bootstrap: not available for the span analysis");
   }
   q.bootstrap.samples = request.bootstrap();
   q.bootstrap.seed = request.seed();

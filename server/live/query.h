@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "icr/v1/agreement.pb.h"
 #include "server/agreement/analysis.h"
+#include "server/agreement/icc/icc_coefficient.h"
 #include "server/agreement/variance.h"
 #include "server/catalog/speakers.h"
 #include "server/coding/codings.h"
@@ -30,8 +31,15 @@ namespace icr::live {
 
 struct Query {
   std::string analysis;
-  std::vector<std::string> coefficients;  // as asked (for Analyze)
-  std::vector<std::string> names;         // validated, report order
+  std::vector<std::string> coefficients;  // as asked (for Analyze), less the ICC names
+  // The intraclass correlations asked for by name (icc_coefficient.h): the
+  // domain analysis only, on domains at interval or ratio level.
+  std::vector<agreement::IccForm> icc;
+  std::string first_icc_name;  // as asked, for messages
+  // Only ICC names were asked for: no chance-corrected coefficient is
+  // reported (an empty `coefficients` would mean all of them).
+  bool icc_only = false;
+  std::vector<std::string> names;  // validated, report order
   agreement::BootstrapOptions bootstrap{.samples = 0};
   // Analytic standard errors: always computed (cheap), at the request's
   // confidence and population.

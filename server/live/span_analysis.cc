@@ -86,8 +86,15 @@ absl::Status SpanAnalysis(const AnalysisInput& in, v1::ComputeAgreementResponse*
     return std::tie(a.document, a.coder, a.code, a.start, a.end) <
            std::tie(b.document, b.coder, b.code, b.start, b.end);
   });
+  // A replicate recomputes the alpha family on every span and document of
+  // its draw.
+  ICR_RETURN_IF_ERROR(CheckBootstrapBudget(
+      q.bootstrap.samples,
+      kUnitRowCost * static_cast<int64_t>(set.spans.size() + set.documents.size()), in.options));
   agreement::spans::SpanAgreementOptions options;
   options.matching.threshold = q.overlap;
+  // Documents resampled with replacement (span_bootstrap.h).
+  options.bootstrap = q.bootstrap;
   ICR_ASSIGN_OR_RETURN(agreement::spans::SpanAgreement result,
                        agreement::spans::ComputeSpanAgreement(set, options));
   for (const auto& code : result.per_code) {

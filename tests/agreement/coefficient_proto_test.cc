@@ -41,6 +41,35 @@ TEST(CoefficientProto, DefinedBootstrapIntervalHasNoReason) {
   EXPECT_EQ(*back.p_below_min, 0.2);
 }
 
+TEST(CoefficientProto, IccFIntervalTravelsWithoutAStandardError) {
+  agreement::Coefficient c;
+  c.name = "icc_a1";
+  c.value = 0.198;
+  c.variant = "twoway_agreement_single";
+  c.f_test = agreement::FTestInterval{.low = -0.039,
+                                      .high = 0.494,
+                                      .confidence = 0.9,
+                                      .f = 1.83,
+                                      .df1 = 19,
+                                      .df2 = 39.7,
+                                      .p_value = 0.0543};
+  const v1::Coefficient proto = CoefficientToProto(c);
+  EXPECT_EQ(proto.se_method(), "f_distribution");
+  EXPECT_FALSE(proto.has_se());
+  EXPECT_EQ(proto.ci_low(), -0.039);
+  EXPECT_EQ(proto.ci_high(), 0.494);
+  EXPECT_EQ(proto.p_value(), 0.0543);
+  EXPECT_EQ(proto.se_confidence(), 0.9);
+  const agreement::Coefficient back = CoefficientFromProto(proto);
+  EXPECT_FALSE(back.analytic.has_value());
+  ASSERT_TRUE(back.f_test.has_value());
+  EXPECT_EQ(back.f_test->low, -0.039);
+  EXPECT_EQ(back.f_test->high, 0.494);
+  EXPECT_EQ(back.f_test->p_value, 0.0543);
+  EXPECT_EQ(back.f_test->confidence, 0.9);
+  EXPECT_EQ(back.variant, "twoway_agreement_single");
+}
+
 TEST(CoefficientProto, WeightsAreNamed) {
   agreement::Coefficient c;
   c.name = "fleiss_kappa";

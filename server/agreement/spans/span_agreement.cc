@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/agreement/spans/character_agreement.h"
+#include "server/agreement/spans/span_bootstrap.h"
 #include "server/agreement/spans/unitizing.h"
 #include "server/common/status_macros.h"
 
@@ -16,6 +17,10 @@ absl::StatusOr<SpanAgreement> ComputeSpanAgreement(const SpanSet& set,
   if (!(threshold > 0 && threshold <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("overlap threshold ", threshold, " is not in (0, 1]"));
+  }
+  if (options.bootstrap.samples > 0 &&
+      !(options.bootstrap.confidence > 0 && options.bootstrap.confidence < 1)) {
+    return absl::InvalidArgumentError("bootstrap confidence must lie between 0 and 1");
   }
   const PreparedSpans p = PreparedSpans::Prepare(set);
   PerCodeCoefficients unitizing = KrippendorffUnitizingAlpha(p);
@@ -86,6 +91,8 @@ absl::StatusOr<SpanAgreement> ComputeSpanAgreement(const SpanSet& set,
     r.per_code.push_back(std::move(code));
   }
 
+  BootstrapSpanAlphas(set, options.bootstrap, &r);
+
   r.notes.push_back(absl::StrCat(
       "overlapping spans of one coder with one code were merged first: ", r.merged_away,
       " of ", r.input_spans, " spans absorbed"));
@@ -97,6 +104,12 @@ absl::StatusOr<SpanAgreement> ComputeSpanAgreement(const SpanSet& set,
     r.notes.push_back(absl::StrCat(
         "cu_alpha leaves out ", r.multi_coded_points,
         " code points (summed over coders) where a coder gave two or more codes"));
+  }
+  if (options.bootstrap.samples > 0) {
+    r.notes.push_back(absl::StrCat(
+        "alpha intervals: ", options.bootstrap.samples,
+        " bootstrap replicates over documents (drawn with replacement), seed ",
+        options.bootstrap.seed));
   }
   return r;
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/agreement/bootstrap.h"
 #include "server/agreement/coefficient.h"
 #include "server/agreement/spans/segment_matching.h"
 #include "server/agreement/spans/span_set.h"
@@ -33,6 +34,9 @@ struct SpanAgreementOptions {
   // Segment matching: threshold in (0, 1] and rule. Default: the overlap
   // covers at least 90% of the longer span.
   MatchingOptions matching;
+  // Percentile intervals for the alpha family, resampling documents
+  // (span_bootstrap.h); samples = 0: none.
+  BootstrapOptions bootstrap{.samples = 0};
 };
 
 // Every Coefficient's `units` / `pairable_values`: for the alpha family the

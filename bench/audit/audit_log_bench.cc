@@ -29,6 +29,7 @@
 #include "server/audit/merkle.h"
 #include "server/audit/signing.h"
 #include "server/coding/changes.h"
+#include "server/common/caller.h"
 #include "server/service/server.h"
 #include "server/storage/keys.h"
 #include "server/storage/store.h"
@@ -199,7 +200,7 @@ void BM_ListChanges(benchmark::State& state) {
   Log& log = ChangesLog();
   AuditLog audit_log(*log.store, *log.key);
   coding::ChangeFeed feed(*log.store, audit_log);
-  coding::Caller lead{{"lead"}, v1::LEAD};
+  const common::Caller lead{.user = "lead", .role = v1::LEAD};
   v1::ListChangesRequest request;
   request.set_project(kChain);
   request.set_after_seq(log.size - state.range(0));

@@ -23,6 +23,7 @@
 
 #include "server/catalog/catalog.h"
 #include "server/coding/codings.h"
+#include "server/common/caller.h"
 #include "server/live/live_agreement.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
@@ -55,7 +56,7 @@ struct World {
   std::unique_ptr<catalog::Catalog> catalog;
   std::unique_ptr<coding::Codings> codings;
   std::unique_ptr<live::LiveAgreement> live;
-  coding::Caller lead{{"lead", true}, v1::OWNER};
+  common::Caller lead{.user = "lead", .server_admin = true, .role = v1::OWNER};
 
   World() {
     dir = (std::filesystem::temp_directory_path() / "icr-live-bench").string();
@@ -66,7 +67,7 @@ struct World {
     codings = std::make_unique<coding::Codings>(*store, *writer,
                                                 coding::CodingsOptions{.max_batch = 20000});
     live = std::make_unique<live::LiveAgreement>(*store, *writer, *codings, live::LiveOptions{});
-    const catalog::Actor admin{"lead", true};
+    const common::Caller admin{.user = "lead", .server_admin = true};
     for (const char* user : {"lead", "alice", "bob", "carol"}) {
       v1::CreateUserRequest u;
       u.set_id(user);
@@ -82,7 +83,7 @@ struct World {
       m.set_project("big");
       m.set_user(coder);
       m.set_role(v1::CODER);
-      Check(catalog->AddMember(admin, v1::OWNER, m));
+      Check(catalog->AddMember(admin, m));
     }
     for (int c = 0; c < kCodes; ++c) {
       v1::CreateCodeRequest code;

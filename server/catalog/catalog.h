@@ -17,17 +17,12 @@
 #include "icr/v1/admin.pb.h"
 #include "icr/v1/audit.pb.h"
 #include "icr/v1/project.pb.h"
+#include "server/common/caller.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 #include "server/text/sandbox.h"
 
 namespace icr::catalog {
-
-// Who is acting, as authenticated.
-struct Actor {
-  std::string user;
-  bool server_admin = false;
-};
 
 // Who holds a bearer token, and what kind of token it is.
 struct TokenHolder {
@@ -51,9 +46,9 @@ class Catalog {
   // --- Users and tokens -------------------------------------------------
   // The token is in the first answer only; a retry with the same request_id
   // answers the user without it (the server keeps only the token's hash).
-  absl::StatusOr<v1::CreateUserResponse> CreateUser(const Actor& actor,
+  absl::StatusOr<v1::CreateUserResponse> CreateUser(const common::Caller& actor,
                                                     const v1::CreateUserRequest& request);
-  absl::StatusOr<v1::CreateTokenResponse> CreateToken(const Actor& actor,
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(const common::Caller& actor,
                                                       const v1::CreateTokenRequest& request);
   absl::StatusOr<v1::ListUsersResponse> ListUsers(const v1::ListUsersRequest& request) const;
   absl::StatusOr<std::optional<v1::User>> GetUser(std::string_view user) const;
@@ -63,11 +58,11 @@ class Catalog {
   absl::StatusOr<std::optional<TokenHolder>> UserForToken(std::string_view token) const;
   // A user's tokens of every kind (ADMIN, or the user itself), never their
   // secrets.
-  absl::StatusOr<v1::ListTokensResponse> ListTokens(const Actor& actor,
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const common::Caller& actor,
                                                     const v1::ListTokensRequest& request) const;
   // Revokes a token of any kind (API, session, sign-in link); a user may
   // revoke their own, an admin anyone's.
-  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const Actor& actor,
+  absl::StatusOr<v1::RevokeTokenResponse> RevokeToken(const common::Caller& actor,
                                                       const v1::RevokeTokenRequest& request);
   // A single-use sign-in code for `request.user` (default TTL 7 days, at most
   // 30). Made by an admin, by the user itself, or by someone who is OWNER or
@@ -76,7 +71,7 @@ class Catalog {
   // for a server admin unless by an admin. Else PERMISSION_DENIED. Like a
   // token, the code is in the first answer only.
   absl::StatusOr<v1::CreateSigninLinkResponse> CreateSigninLink(
-      const Actor& actor, const v1::CreateSigninLinkRequest& request);
+      const common::Caller& actor, const v1::CreateSigninLinkRequest& request);
   // A browser session (default 12 hours, at most 7 days) for the holder of
   // an API token or of a sign-in code, carried in the request: the request
   // is its own credential. A sign-in code is spent by the exchange, in the
@@ -86,7 +81,7 @@ class Catalog {
   absl::StatusOr<v1::CreateSessionResponse> CreateSession(const v1::CreateSessionRequest& request);
   // Appends a server-level audit event for an action done outside a
   // mutation of state (a backup).
-  absl::Status RecordServerEvent(const Actor& actor, std::string method,
+  absl::Status RecordServerEvent(const common::Caller& actor, std::string method,
                                  const google::protobuf::Message& request, std::string summary);
   // On a database without users: creates the ADMIN user `admin` and returns
   // its token. Otherwise nullopt.
@@ -94,51 +89,51 @@ class Catalog {
 
   // --- Projects and members -----------------------------------------------
   // The creator becomes the project's OWNER.
-  absl::StatusOr<v1::CreateProjectResponse> CreateProject(const Actor& actor,
+  absl::StatusOr<v1::CreateProjectResponse> CreateProject(const common::Caller& actor,
                                                           const v1::CreateProjectRequest& request);
   absl::StatusOr<std::optional<v1::Project>> GetProject(std::string_view project) const;
   // The projects `actor` is a member of (all of them for a server admin).
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(
-      const Actor& actor, const v1::ListProjectsRequest& request) const;
+      const common::Caller& actor, const v1::ListProjectsRequest& request) const;
   // The member's role, or nullopt for a non-member.
   absl::StatusOr<std::optional<v1::MemberRole>> RoleOf(std::string_view project,
                                                        std::string_view user) const;
-  // Adds a member or changes a member's role. `actor_role` is the actor's
-  // own role (a server admin acts as an OWNER). A LEAD may grant only CODER
+  // Adds a member or changes a member's role, by `actor` in the role it has
+  // in the project (a server admin acts as an OWNER). A LEAD may grant only CODER
   // and REVIEWER and may not change an OWNER's or another LEAD's membership
   // (PERMISSION_DENIED); the last OWNER is never demoted
   // (FAILED_PRECONDITION). There is no removal: demotion is the only way a
   // membership loses rights.
-  absl::StatusOr<v1::AddMemberResponse> AddMember(const Actor& actor, v1::MemberRole actor_role,
+  absl::StatusOr<v1::AddMemberResponse> AddMember(const common::Caller& actor,
                                                   const v1::AddMemberRequest& request);
   absl::StatusOr<v1::ListMembersResponse> ListMembers(const v1::ListMembersRequest& request) const;
 
   // --- Codebook ------------------------------------------------------------
-  absl::StatusOr<v1::CreateCodeResponse> CreateCode(const Actor& actor,
+  absl::StatusOr<v1::CreateCodeResponse> CreateCode(const common::Caller& actor,
                                                     const v1::CreateCodeRequest& request);
-  absl::StatusOr<v1::UpdateCodeResponse> UpdateCode(const Actor& actor,
+  absl::StatusOr<v1::UpdateCodeResponse> UpdateCode(const common::Caller& actor,
                                                     const v1::UpdateCodeRequest& request);
   // FROM becomes MERGED into INTO; FROM's children move under INTO.
-  absl::StatusOr<v1::MergeCodeResponse> MergeCode(const Actor& actor,
+  absl::StatusOr<v1::MergeCodeResponse> MergeCode(const common::Caller& actor,
                                                   const v1::MergeCodeRequest& request);
   absl::StatusOr<v1::ListCodesResponse> ListCodes(const v1::ListCodesRequest& request) const;
-  absl::StatusOr<v1::CreateDomainResponse> CreateDomain(const Actor& actor,
+  absl::StatusOr<v1::CreateDomainResponse> CreateDomain(const common::Caller& actor,
                                                         const v1::CreateDomainRequest& request);
   absl::StatusOr<v1::ListDomainsResponse> ListDomains(const v1::ListDomainsRequest& request) const;
 
   // --- Documents -----------------------------------------------------------
   absl::StatusOr<v1::CreateDocumentResponse> CreateDocument(
-      const Actor& actor, const v1::CreateDocumentRequest& request);
+      const common::Caller& actor, const v1::CreateDocumentRequest& request);
   absl::StatusOr<v1::GetDocumentResponse> GetDocument(const v1::GetDocumentRequest& request) const;
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(
       const v1::ListDocumentsRequest& request) const;
 
   // --- Rounds --------------------------------------------------------------
-  absl::StatusOr<v1::CreateRoundResponse> CreateRound(const Actor& actor,
+  absl::StatusOr<v1::CreateRoundResponse> CreateRound(const common::Caller& actor,
                                                       const v1::CreateRoundRequest& request);
   absl::StatusOr<v1::GetRoundResponse> GetRound(const v1::GetRoundRequest& request) const;
   absl::StatusOr<v1::ListRoundsResponse> ListRounds(const v1::ListRoundsRequest& request) const;
-  absl::StatusOr<v1::AdvanceRoundResponse> AdvanceRound(const Actor& actor,
+  absl::StatusOr<v1::AdvanceRoundResponse> AdvanceRound(const common::Caller& actor,
                                                         const v1::AdvanceRoundRequest& request);
 
   // --- Audit ---------------------------------------------------------------

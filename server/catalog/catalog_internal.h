@@ -144,7 +144,8 @@ bool KeepAll(const Message&) {
   return true;
 }
 
-inline storage::Mutation NewMutation(std::string chain, const Actor& actor, std::string method,
+inline storage::Mutation NewMutation(std::string chain, const common::Caller& actor,
+                                     std::string method,
                                      const google::protobuf::Message& audited_request,
                                      std::string request_id) {
   storage::Mutation mutation;

@@ -7,7 +7,7 @@ namespace icr::catalog {
 
 // --- Codebook ---------------------------------------------------------------
 
-absl::StatusOr<v1::CreateCodeResponse> Catalog::CreateCode(const Actor& actor,
+absl::StatusOr<v1::CreateCodeResponse> Catalog::CreateCode(const common::Caller& actor,
                                                            const v1::CreateCodeRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("code.id", request.code().id()));
   ICR_RETURN_IF_ERROR(ValidateCodeFields(request.code(), /*check_name=*/true));
@@ -43,7 +43,7 @@ absl::StatusOr<v1::CreateCodeResponse> Catalog::CreateCode(const Actor& actor,
   return CommitAndParse<v1::CreateCodeResponse>(writer_, std::move(mutation));
 }
 
-absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
+absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const common::Caller& actor,
                                                            const v1::UpdateCodeRequest& request) {
   static const std::set<std::string> kEditable = {"name",
                                                   "definition",
@@ -134,7 +134,7 @@ absl::StatusOr<v1::UpdateCodeResponse> Catalog::UpdateCode(const Actor& actor,
   return CommitAndParse<v1::UpdateCodeResponse>(writer_, std::move(mutation));
 }
 
-absl::StatusOr<v1::MergeCodeResponse> Catalog::MergeCode(const Actor& actor,
+absl::StatusOr<v1::MergeCodeResponse> Catalog::MergeCode(const common::Caller& actor,
                                                          const v1::MergeCodeRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("from_code", request.from_code()));
   ICR_RETURN_IF_ERROR(ValidateId("into_code", request.into_code()));
@@ -218,7 +218,7 @@ absl::StatusOr<v1::ListCodesResponse> Catalog::ListCodes(
 }
 
 absl::StatusOr<v1::CreateDomainResponse> Catalog::CreateDomain(
-    const Actor& actor, const v1::CreateDomainRequest& request) {
+    const common::Caller& actor, const v1::CreateDomainRequest& request) {
   const v1::Domain& domain = request.domain();
   ICR_RETURN_IF_ERROR(ValidateId("domain.id", domain.id()));
   ICR_RETURN_IF_ERROR(ValidateText("domain.name", domain.name(), kMaxNameLength));

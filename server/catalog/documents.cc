@@ -27,7 +27,7 @@ text::SegmentBy SegmentByOf(v1::Segmentation segmentation) {
 }  // namespace
 
 absl::StatusOr<v1::CreateDocumentResponse> Catalog::CreateDocument(
-    const Actor& actor, const v1::CreateDocumentRequest& request) {
+    const common::Caller& actor, const v1::CreateDocumentRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("id", request.id()));
   ICR_RETURN_IF_ERROR(ValidateText("title", request.title(), kMaxNameLength));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));

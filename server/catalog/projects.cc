@@ -8,7 +8,7 @@ namespace icr::catalog {
 // --- Projects and members ---------------------------------------------------
 
 absl::StatusOr<v1::CreateProjectResponse> Catalog::CreateProject(
-    const Actor& actor, const v1::CreateProjectRequest& request) {
+    const common::Caller& actor, const v1::CreateProjectRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("id", request.id()));
   ICR_RETURN_IF_ERROR(ValidateName("title", request.title()));
   ICR_RETURN_IF_ERROR(ValidateText("description", request.description()));
@@ -48,7 +48,7 @@ absl::StatusOr<std::optional<v1::Project>> Catalog::GetProject(std::string_view 
 }
 
 absl::StatusOr<v1::ListProjectsResponse> Catalog::ListProjects(
-    const Actor& actor, const v1::ListProjectsRequest& request) const {
+    const common::Caller& actor, const v1::ListProjectsRequest& request) const {
   v1::ListProjectsResponse response;
   absl::Status role_status;
   auto visible = [&](const v1::Project& project) {
@@ -78,8 +78,7 @@ absl::StatusOr<std::optional<v1::MemberRole>> Catalog::RoleOf(std::string_view p
   return member->role();
 }
 
-absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
-                                                         v1::MemberRole actor_role,
+absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const common::Caller& actor,
                                                          const v1::AddMemberRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("user", request.user()));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
@@ -87,7 +86,7 @@ absl::StatusOr<v1::AddMemberResponse> Catalog::AddMember(const Actor& actor,
     return absl::InvalidArgumentError("role: one of OWNER, LEAD, CODER, REVIEWER is required");
   }
   // A server admin acts with an owner's powers in every project.
-  const bool acts_as_lead = !actor.server_admin && actor_role == v1::LEAD;
+  const bool acts_as_lead = !actor.server_admin && actor.role == v1::LEAD;
   if (acts_as_lead && (request.role() == v1::OWNER || request.role() == v1::LEAD)) {
     return absl::PermissionDeniedError("role: a lead may add only coders and reviewers");
   }

@@ -9,7 +9,7 @@ namespace icr::catalog {
 // --- Rounds -----------------------------------------------------------------
 
 absl::StatusOr<v1::CreateRoundResponse> Catalog::CreateRound(
-    const Actor& actor, const v1::CreateRoundRequest& request) {
+    const common::Caller& actor, const v1::CreateRoundRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("id", request.id()));
   ICR_RETURN_IF_ERROR(ValidateText("title", request.title(), kMaxNameLength));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
@@ -161,7 +161,7 @@ absl::StatusOr<std::vector<v1::UnfinishedWork>> UnfinishedWorkOf(const MutationC
 }  // namespace
 
 absl::StatusOr<v1::AdvanceRoundResponse> Catalog::AdvanceRound(
-    const Actor& actor, const v1::AdvanceRoundRequest& request) {
+    const common::Caller& actor, const v1::AdvanceRoundRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!v1::RoundState_IsValid(request.from_state())) {

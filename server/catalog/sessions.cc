@@ -94,7 +94,7 @@ absl::StatusOr<std::optional<storage::TokenRecord>> TokenRecordOf(const Mutation
 }  // namespace
 
 absl::StatusOr<v1::CreateSigninLinkResponse> Catalog::CreateSigninLink(
-    const Actor& actor, const v1::CreateSigninLinkRequest& request) {
+    const common::Caller& actor, const v1::CreateSigninLinkRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("user", request.user()));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   ICR_ASSIGN_OR_RETURN(const int64_t ttl, TtlOrDefault(request.ttl_seconds(), kDefaultSigninTtl,
@@ -162,7 +162,7 @@ absl::StatusOr<v1::CreateSessionResponse> Catalog::CreateSession(
   audited.clear_token();
   audited.clear_signin_code();
   storage::Mutation mutation =
-      NewMutation(std::string(storage::kServerChain), Actor{found->user(), false},
+      NewMutation(std::string(storage::kServerChain), common::Caller{.user = found->user()},
                   rpc::admin::kCreateSession, audited, "");
   mutation.apply = [by_signin, ttl, source_hash, refused, user = found->user()](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {

@@ -19,7 +19,7 @@ std::string TokenHash(std::string_view token) { return audit::HexEncode(audit::S
 
 // --- Users and tokens -------------------------------------------------------
 
-absl::StatusOr<v1::CreateUserResponse> Catalog::CreateUser(const Actor& actor,
+absl::StatusOr<v1::CreateUserResponse> Catalog::CreateUser(const common::Caller& actor,
                                                            const v1::CreateUserRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("id", request.id()));
   ICR_RETURN_IF_ERROR(ValidateText("display_name", request.display_name(), kMaxNameLength));
@@ -57,7 +57,7 @@ absl::StatusOr<v1::CreateUserResponse> Catalog::CreateUser(const Actor& actor,
 }
 
 absl::StatusOr<v1::CreateTokenResponse> Catalog::CreateToken(
-    const Actor& actor, const v1::CreateTokenRequest& request) {
+    const common::Caller& actor, const v1::CreateTokenRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateId("user", request.user()));
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   if (!actor.server_admin && request.user() != actor.user) {
@@ -120,7 +120,7 @@ absl::StatusOr<std::optional<TokenHolder>> Catalog::UserForToken(std::string_vie
 }
 
 absl::StatusOr<v1::ListTokensResponse> Catalog::ListTokens(
-    const Actor& actor, const v1::ListTokensRequest& request) const {
+    const common::Caller& actor, const v1::ListTokensRequest& request) const {
   const std::string user = request.user().empty() ? actor.user : request.user();
   ICR_RETURN_IF_ERROR(ValidateId("user", user));
   if (!actor.server_admin && user != actor.user) {
@@ -146,7 +146,7 @@ absl::StatusOr<v1::ListTokensResponse> Catalog::ListTokens(
 }
 
 absl::StatusOr<v1::RevokeTokenResponse> Catalog::RevokeToken(
-    const Actor& actor, const v1::RevokeTokenRequest& request) {
+    const common::Caller& actor, const v1::RevokeTokenRequest& request) {
   ICR_RETURN_IF_ERROR(ValidateRequestId(request.request_id()));
   const std::string& id = request.token_id();
   if (id.size() != kTokenIdLength ||
@@ -184,7 +184,7 @@ absl::StatusOr<v1::RevokeTokenResponse> Catalog::RevokeToken(
   return CommitAndParse<v1::RevokeTokenResponse>(writer_, std::move(mutation));
 }
 
-absl::Status Catalog::RecordServerEvent(const Actor& actor, std::string method,
+absl::Status Catalog::RecordServerEvent(const common::Caller& actor, std::string method,
                                         const google::protobuf::Message& request,
                                         std::string summary) {
   storage::Mutation mutation =
@@ -207,8 +207,9 @@ absl::StatusOr<std::optional<std::string>> Catalog::BootstrapAdmin() {
   request.set_id("admin");
   request.set_display_name("Administrator");
   request.set_role(v1::ADMIN);
-  ICR_ASSIGN_OR_RETURN(v1::CreateUserResponse response,
-                       CreateUser(Actor{"icr-server", true}, request));
+  ICR_ASSIGN_OR_RETURN(
+      v1::CreateUserResponse response,
+      CreateUser(common::Caller{.user = "icr-server", .server_admin = true}, request));
   return response.token();
 }
 

@@ -152,7 +152,7 @@ absl::Status FillRetractedCoding(const storage::Store& store, const v1::AuditEve
 }  // namespace
 
 absl::StatusOr<v1::ListChangesResponse> ChangeFeed::List(
-    const Caller& caller, const v1::ListChangesRequest& request) const {
+    const common::Caller& caller, const v1::ListChangesRequest& request) const {
   if (request.after_seq() < -1) {
     return absl::InvalidArgumentError("after_seq: must be an event seq, or -1 for the end");
   }
@@ -178,8 +178,7 @@ absl::StatusOr<v1::ListChangesResponse> ChangeFeed::List(
   // once per call, and only for a CODER.
   absl::flat_hash_map<std::string, bool> hidden_rounds;
   auto visible = [&](const v1::Change& change) -> absl::StatusOr<bool> {
-    if (caller.role != v1::CODER || !IsCodersWork(change.kind()) ||
-        change.coder() == caller.actor.user) {
+    if (caller.role != v1::CODER || !IsCodersWork(change.kind()) || change.coder() == caller.user) {
       return true;
     }
     auto [it, inserted] = hidden_rounds.try_emplace(change.round(), true);

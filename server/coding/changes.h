@@ -19,7 +19,7 @@
 #include "icr/v1/audit.pb.h"
 #include "icr/v1/resources.pb.h"
 #include "server/audit/audit_log.h"
-#include "server/coding/caller.h"
+#include "server/common/caller.h"
 #include "server/storage/store.h"
 
 namespace icr::coding {
@@ -42,7 +42,7 @@ class ChangeFeed {
   // at most page_size events read, filtered for `caller`. INVALID_ARGUMENT
   // naming after_seq or page_size when negative. The caller's membership is
   // checked before (the authorization table).
-  absl::StatusOr<v1::ListChangesResponse> List(const Caller& caller,
+  absl::StatusOr<v1::ListChangesResponse> List(const common::Caller& caller,
                                                const v1::ListChangesRequest& request) const;
 
  private:

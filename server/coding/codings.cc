@@ -159,18 +159,18 @@ void Codings::Notify(const CodingsChange& change) {
   for (const auto& listener : listeners_) listener(change);
 }
 
-absl::StatusOr<v1::SubmitCodingsResponse> Codings::Submit(const Caller& caller,
+absl::StatusOr<v1::SubmitCodingsResponse> Codings::Submit(const common::Caller& caller,
                                                           const v1::SubmitCodingsRequest& request) {
   return SubmitAs(rpc::coding::kSubmitCodings, caller, request);
 }
 
 absl::StatusOr<v1::SubmitCodingsResponse> Codings::ImportChunk(
-    const Caller& caller, const v1::SubmitCodingsRequest& chunk) {
+    const common::Caller& caller, const v1::SubmitCodingsRequest& chunk) {
   return SubmitAs(rpc::coding::kImportCodings, caller, chunk);
 }
 
 absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
-    const char* method, const Caller& caller, const v1::SubmitCodingsRequest& request) {
+    const char* method, const common::Caller& caller, const v1::SubmitCodingsRequest& request) {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(catalog::ValidateRequestId(request.request_id()));
   if (request.codings_size() == 0) {
@@ -196,7 +196,7 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
 
   storage::Mutation mutation = NewCodingMutation(project, caller, request.on_behalf_of(), method,
                                                  request.request_id(), request);
-  const std::string submitted_by = request.on_behalf_of().empty() ? "" : caller.actor.user;
+  const std::string submitted_by = request.on_behalf_of().empty() ? "" : caller.user;
   mutation.apply = [this, &request, project, coder, submitted_by, round_id = round.id()](
                        MutationContext& context) -> absl::StatusOr<MutationResult> {
     // The round may have advanced since validation.
@@ -269,7 +269,7 @@ absl::StatusOr<v1::SubmitCodingsResponse> Codings::SubmitAs(
 }
 
 absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
-    const Caller& caller, const v1::RetractCodingRequest& request) {
+    const common::Caller& caller, const v1::RetractCodingRequest& request) {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(catalog::ValidateRequestId(request.request_id()));
   const int64_t seq = ParseDecimalId(request.coding());
@@ -297,7 +297,7 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
       return absl::NotFoundError(
           absl::StrCat("coding ", request.coding(), " in round ", request.round()));
     }
-    if (coding->coder() != caller.actor.user && !caller.is_lead()) {
+    if (coding->coder() != caller.user && !caller.is_lead()) {
       return absl::PermissionDeniedError("coding: only its coder or a lead may retract it");
     }
     ICR_RETURN_IF_ERROR(RequireOpen(*round));
@@ -309,7 +309,7 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
     }
     coding->set_state(v1::RETRACTED);
     coding->set_retract_reason(request.reason());
-    coding->set_retracted_by(caller.actor.user);
+    coding->set_retracted_by(caller.user);
     context.Put(Family::kCodings, key, coding->SerializeAsString());
     auto change = std::make_shared<CodingsChange>();
     change->project = project;
@@ -330,7 +330,7 @@ absl::StatusOr<v1::RetractCodingResponse> Codings::Retract(
   return response;
 }
 
-absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
+absl::StatusOr<v1::ListCodingsResponse> Codings::List(const common::Caller& caller,
                                                       const v1::ListCodingsRequest& request) const {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   if (!request.coder().empty()) ICR_RETURN_IF_ERROR(catalog::ValidateId("coder", request.coder()));
@@ -352,11 +352,11 @@ absl::StatusOr<v1::ListCodingsResponse> Codings::List(const Caller& caller,
           absl::StrCat("round ", round.id(),
                        " is blind and OPEN; reviewers read codings once it has left OPEN"));
     }
-    if (!coder.empty() && coder != caller.actor.user) {
+    if (!coder.empty() && coder != caller.user) {
       return absl::PermissionDeniedError(absl::StrCat(
           "round ", round.id(), " is blind and OPEN; coders read only their own codings"));
     }
-    coder = caller.actor.user;
+    coder = caller.user;
   }
 
   const int32_t page_size =

@@ -17,7 +17,7 @@
 #include "absl/status/statusor.h"
 #include "icr/v1/coding.pb.h"
 #include "server/catalog/catalog.h"
-#include "server/coding/caller.h"
+#include "server/common/caller.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
@@ -32,7 +32,6 @@ struct CodingsOptions {
   // (a shape is two numbers, re-read from the document on the next use).
   size_t max_cached_documents = 65536;
 };
-
 
 // What changed, for listeners that keep derived state (live agreement).
 struct CodingsChange {
@@ -58,30 +57,30 @@ class Codings {
   Codings(const Codings&) = delete;
   Codings& operator=(const Codings&) = delete;
 
-  absl::StatusOr<v1::SubmitCodingsResponse> Submit(const Caller& caller,
+  absl::StatusOr<v1::SubmitCodingsResponse> Submit(const common::Caller& caller,
                                                    const v1::SubmitCodingsRequest& request);
   // One chunk of an ImportCodings stream: the same rules, audited as an
   // import.
-  absl::StatusOr<v1::SubmitCodingsResponse> ImportChunk(const Caller& caller,
+  absl::StatusOr<v1::SubmitCodingsResponse> ImportChunk(const common::Caller& caller,
                                                         const v1::SubmitCodingsRequest& chunk);
-  absl::StatusOr<v1::RetractCodingResponse> Retract(const Caller& caller,
+  absl::StatusOr<v1::RetractCodingResponse> Retract(const common::Caller& caller,
                                                     const v1::RetractCodingRequest& request);
-  absl::StatusOr<v1::ListCodingsResponse> List(const Caller& caller,
+  absl::StatusOr<v1::ListCodingsResponse> List(const common::Caller& caller,
                                                const v1::ListCodingsRequest& request) const;
 
   // Progress (server/coding/progress.cc). A coder marks a document DONE or
   // reopens it (IN_PROGRESS) while the round is OPEN; setting the state it
   // already has changes nothing and adds no event.
   absl::StatusOr<v1::SetDocumentProgressResponse> SetProgress(
-      const Caller& caller, const v1::SetDocumentProgressRequest& request);
+      const common::Caller& caller, const v1::SetDocumentProgressRequest& request);
   // Every (coder, document) of the round with its state; a coder of an OPEN
   // blind round sees only its own.
   absl::StatusOr<v1::ListProgressResponse> ListProgress(
-      const Caller& caller, const v1::ListProgressRequest& request) const;
+      const common::Caller& caller, const v1::ListProgressRequest& request) const;
   // After an import: marks the imported coder's `documents` DONE (an import
   // is finished work). Returns the documents it marked (those not DONE yet).
   absl::StatusOr<std::vector<std::string>> MarkImportedDone(
-      const Caller& caller, const std::string& project, const std::string& round,
+      const common::Caller& caller, const std::string& project, const std::string& round,
       const std::string& on_behalf_of, const std::vector<std::string>& documents);
 
   // Calls `visit` for every stored coding of a round (retracted included),
@@ -104,11 +103,13 @@ class Codings {
   void AddListener(std::function<void(const CodingsChange&)> listener);
 
  private:
-  absl::StatusOr<v1::SubmitCodingsResponse> SubmitAs(const char* method, const Caller& caller,
+  absl::StatusOr<v1::SubmitCodingsResponse> SubmitAs(const char* method,
+                                                     const common::Caller& caller,
                                                      const v1::SubmitCodingsRequest& request);
   void Notify(const CodingsChange& change);
   // One state change of a pair, committed with its audit event.
-  absl::StatusOr<v1::DocumentProgress> CommitProgress(const char* method, const Caller& caller,
+  absl::StatusOr<v1::DocumentProgress> CommitProgress(const char* method,
+                                                      const common::Caller& caller,
                                                       const v1::SetDocumentProgressRequest& request,
                                                       const std::string& coder,
                                                       const std::string& note);

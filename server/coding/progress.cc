@@ -30,7 +30,7 @@ bool InRound(const v1::Round& round, const std::string& document) {
 }  // namespace
 
 absl::StatusOr<v1::SetDocumentProgressResponse> Codings::SetProgress(
-    const Caller& caller, const v1::SetDocumentProgressRequest& request) {
+    const common::Caller& caller, const v1::SetDocumentProgressRequest& request) {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(catalog::ValidateId("document", request.document()));
   ICR_RETURN_IF_ERROR(catalog::ValidateRequestId(request.request_id()));
@@ -55,7 +55,7 @@ absl::StatusOr<v1::SetDocumentProgressResponse> Codings::SetProgress(
 }
 
 absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
-    const char* method, const Caller& caller, const v1::SetDocumentProgressRequest& request,
+    const char* method, const common::Caller& caller, const v1::SetDocumentProgressRequest& request,
     const std::string& coder, const std::string& note) {
   const std::string project = request.project();
   const std::string round_id = request.round();
@@ -72,7 +72,7 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
                                                  request.request_id(), request);
   const v1::ProgressState state = request.state();
   mutation.apply =
-      [this, project, round_id, document, coder, state, note, actor = caller.actor.user](
+      [this, project, round_id, document, coder, state, note, actor = caller.user](
           storage::MutationContext& context) -> absl::StatusOr<storage::MutationResult> {
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Round> current,
                          storage::ReadProto<v1::Round>(context, storage::Family::kMetadata,
@@ -110,7 +110,7 @@ absl::StatusOr<v1::DocumentProgress> Codings::CommitProgress(
 }
 
 absl::StatusOr<std::vector<std::string>> Codings::MarkImportedDone(
-    const Caller& caller, const std::string& project, const std::string& round,
+    const common::Caller& caller, const std::string& project, const std::string& round,
     const std::string& on_behalf_of, const std::vector<std::string>& documents) {
   ICR_ASSIGN_OR_RETURN(v1::Round stored_round, LoadRound(store_, project, round));
   ICR_ASSIGN_OR_RETURN(const std::string coder,
@@ -139,7 +139,7 @@ absl::StatusOr<std::vector<std::string>> Codings::MarkImportedDone(
 }
 
 absl::StatusOr<v1::ListProgressResponse> Codings::ListProgress(
-    const Caller& caller, const v1::ListProgressRequest& request) const {
+    const common::Caller& caller, const v1::ListProgressRequest& request) const {
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   if (!request.coder().empty()) ICR_RETURN_IF_ERROR(catalog::ValidateId("coder", request.coder()));
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, request.project(), request.round()));
@@ -147,11 +147,11 @@ absl::StatusOr<v1::ListProgressResponse> Codings::ListProgress(
   // Blind rules: while a blind round is OPEN a coder sees only its own
   // progress (others' pace says something about their codings).
   if (round.blind() && round.state() == v1::OPEN && caller.role == v1::CODER) {
-    if (!only.empty() && only != caller.actor.user) {
+    if (!only.empty() && only != caller.user) {
       return absl::PermissionDeniedError(absl::StrCat(
           "round ", round.id(), " is blind and OPEN; coders see only their own progress"));
     }
-    only = caller.actor.user;
+    only = caller.user;
   }
   if (!only.empty() && !IsCoderOf(round, only)) {
     return absl::InvalidArgumentError(

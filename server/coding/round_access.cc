@@ -33,15 +33,15 @@ absl::Status RequireOpen(const v1::Round& round) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> CoderOfRequest(const Caller& caller, const v1::Round& round,
+absl::StatusOr<std::string> CoderOfRequest(const common::Caller& caller, const v1::Round& round,
                                            const std::string& on_behalf_of,
                                            const std::string& action) {
   if (on_behalf_of.empty()) {
-    if (!IsCoderOf(round, caller.actor.user)) {
+    if (!IsCoderOf(round, caller.user)) {
       return absl::PermissionDeniedError(
-          absl::StrCat("you (", caller.actor.user, ") are not a coder of round ", round.id()));
+          absl::StrCat("you (", caller.user, ") are not a coder of round ", round.id()));
     }
-    return caller.actor.user;
+    return caller.user;
   }
   if (!caller.is_lead()) {
     return absl::PermissionDeniedError(
@@ -55,14 +55,14 @@ absl::StatusOr<std::string> CoderOfRequest(const Caller& caller, const v1::Round
   return on_behalf_of;
 }
 
-storage::Mutation NewCodingMutation(const std::string& project, const Caller& caller,
+storage::Mutation NewCodingMutation(const std::string& project, const common::Caller& caller,
                                     const std::string& on_behalf_of, const char* method,
                                     const std::string& request_id,
                                     const google::protobuf::Message& request) {
   storage::Mutation mutation;
   mutation.chain = project;
   mutation.event.set_project(project);
-  mutation.event.set_actor(caller.actor.user);
+  mutation.event.set_actor(caller.user);
   mutation.event.set_on_behalf_of(on_behalf_of);
   mutation.event.set_method(method);
   mutation.event.set_request_id(request_id);

@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "icr/v1/resources.pb.h"
-#include "server/coding/caller.h"
+#include "server/common/caller.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
@@ -29,13 +29,13 @@ absl::Status RequireOpen(const v1::Round& round);
 // owner names an assigned coder. PERMISSION_DENIED for a caller who is not a
 // coder of the round (or not a lead, with on_behalf_of), INVALID_ARGUMENT
 // for an on_behalf_of who is not one of its coders.
-absl::StatusOr<std::string> CoderOfRequest(const Caller& caller, const v1::Round& round,
+absl::StatusOr<std::string> CoderOfRequest(const common::Caller& caller, const v1::Round& round,
                                            const std::string& on_behalf_of,
                                            const std::string& action);
 
 // A mutation of `project`'s chain whose audit event names the caller, the
 // coder acted for, the method and its request as sent.
-storage::Mutation NewCodingMutation(const std::string& project, const Caller& caller,
+storage::Mutation NewCodingMutation(const std::string& project, const common::Caller& caller,
                                     const std::string& on_behalf_of, const char* method,
                                     const std::string& request_id,
                                     const google::protobuf::Message& request);

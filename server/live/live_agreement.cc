@@ -265,7 +265,7 @@ void LiveAgreement::WaitForChange(const std::string& project, const std::string&
 // --- Disagreements, resolutions, consensus ----------------------------------------
 
 absl::StatusOr<v1::ListDisagreementsResponse> LiveAgreement::ListDisagreements(
-    const coding::Caller& caller, const v1::ListDisagreementsRequest& request,
+    const common::Caller& caller, const v1::ListDisagreementsRequest& request,
     const Interrupt& interrupt) {
   const std::string& project = request.project();
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
@@ -361,7 +361,7 @@ absl::StatusOr<v1::ListDisagreementsResponse> LiveAgreement::ListDisagreements(
 }
 
 absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
-    const coding::Caller& caller, const v1::ResolveDisagreementRequest& request) {
+    const common::Caller& caller, const v1::ResolveDisagreementRequest& request) {
   const std::string& project = request.project();
   ICR_RETURN_IF_ERROR(catalog::ValidateId("round", request.round()));
   ICR_RETURN_IF_ERROR(catalog::ValidateRequestId(request.request_id()));
@@ -447,7 +447,7 @@ absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
     (id->is_domain ? *resolution.mutable_domain() : *resolution.mutable_code()) = key;
     resolution.set_value(value);
     resolution.set_rationale(request.rationale());
-    resolution.set_resolved_by(caller.actor.user);
+    resolution.set_resolved_by(caller.user);
     for (int j = 0; j < data.num_coders(); ++j) {
       if (found->values[j] == kAbsent) continue;
       (*resolution.mutable_values())[data.layout().coders[j]] = items.value(found->values[j]);
@@ -457,7 +457,7 @@ absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
   storage::Mutation mutation;
   mutation.chain = project;
   mutation.event.set_project(project);
-  mutation.event.set_actor(caller.actor.user);
+  mutation.event.set_actor(caller.user);
   mutation.event.set_method(kResolveMethod);
   mutation.event.set_request_id(request.request_id());
   mutation.event.set_request(request.SerializeAsString());
@@ -501,7 +501,7 @@ absl::StatusOr<v1::ResolveDisagreementResponse> LiveAgreement::Resolve(
 }
 
 absl::StatusOr<v1::GetConsensusResponse> LiveAgreement::Consensus(
-    const coding::Caller& caller, const v1::GetConsensusRequest& request,
+    const common::Caller& caller, const v1::GetConsensusRequest& request,
     const Interrupt& interrupt) {
   const std::string& project = request.project();
   ICR_ASSIGN_OR_RETURN(v1::Round round, LoadRound(store_, project, request.round()));
@@ -529,7 +529,7 @@ absl::StatusOr<v1::GetConsensusResponse> LiveAgreement::Consensus(
 }
 
 absl::StatusOr<v1::ComputeAgreementResponse> LiveAgreement::Compute(
-    const coding::Caller& caller, const v1::ComputeAgreementRequest& request,
+    const common::Caller& caller, const v1::ComputeAgreementRequest& request,
     const Interrupt& interrupt) {
   const absl::Time start = absl::Now();
   const std::string& project = request.project();

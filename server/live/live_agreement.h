@@ -40,6 +40,7 @@
 #include "absl/time/time.h"
 #include "icr/v1/agreement.pb.h"
 #include "server/coding/codings.h"
+#include "server/common/caller.h"
 #include "server/live/disagreements.h"
 #include "server/live/interrupt.h"
 #include "server/live/live_options.h"
@@ -58,16 +59,16 @@ class LiveAgreement {
   LiveAgreement(const LiveAgreement&) = delete;
   LiveAgreement& operator=(const LiveAgreement&) = delete;
 
-  absl::StatusOr<v1::ComputeAgreementResponse> Compute(const coding::Caller& caller,
+  absl::StatusOr<v1::ComputeAgreementResponse> Compute(const common::Caller& caller,
                                                        const v1::ComputeAgreementRequest& request,
                                                        const Interrupt& interrupt = {});
   absl::StatusOr<v1::ListDisagreementsResponse> ListDisagreements(
-      const coding::Caller& caller, const v1::ListDisagreementsRequest& request,
+      const common::Caller& caller, const v1::ListDisagreementsRequest& request,
       const Interrupt& interrupt = {});
   // Only a LEAD or OWNER, only while the round is RECONCILING.
   absl::StatusOr<v1::ResolveDisagreementResponse> Resolve(
-      const coding::Caller& caller, const v1::ResolveDisagreementRequest& request);
-  absl::StatusOr<v1::GetConsensusResponse> Consensus(const coding::Caller& caller,
+      const common::Caller& caller, const v1::ResolveDisagreementRequest& request);
+  absl::StatusOr<v1::GetConsensusResponse> Consensus(const common::Caller& caller,
                                                      const v1::GetConsensusRequest& request,
                                                      const Interrupt& interrupt = {});
 

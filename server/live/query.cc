@@ -17,7 +17,7 @@ using storage::Family;
 using storage::ReadProto;
 
 // The blind rules of DESIGN §2 for derived views of the codings.
-absl::Status CheckVisible(const coding::Caller& caller, const v1::Round& round,
+absl::Status CheckVisible(const common::Caller& caller, const v1::Round& round,
                           bool shows_codings) {
   if (!round.blind() || round.state() != v1::OPEN || caller.is_lead()) return absl::OkStatus();
   if (caller.role == v1::CODER) {

@@ -19,6 +19,7 @@
 #include "server/catalog/speakers.h"
 #include "server/coding/codings.h"
 #include "server/coding/round_access.h"
+#include "server/common/caller.h"
 #include "server/live/codebook.h"
 #include "server/live/interrupt.h"
 #include "server/live/live_options.h"
@@ -97,7 +98,7 @@ inline constexpr int64_t kUnitRowCost = 4;
 using coding::LoadRound;
 
 // The blind rules of DESIGN §2 for derived views of the codings.
-absl::Status CheckVisible(const coding::Caller& caller, const v1::Round& round, bool shows_codings);
+absl::Status CheckVisible(const common::Caller& caller, const v1::Round& round, bool shows_codings);
 
 v1::AgreementWarning Warning(std::string kind, std::string subject, std::string message);
 std::string Fixed(double x, int decimals = 3);

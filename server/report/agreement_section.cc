@@ -61,7 +61,7 @@ absl::Status ValidateSectionOptions(const SectionOptions& options) {
 }
 
 absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
-                                                const coding::Caller& caller,
+                                                const common::Caller& caller,
                                                 const std::string& project,
                                                 const std::string& round,
                                                 const SectionOptions& options) {

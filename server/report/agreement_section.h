@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/coding/codings.h"
+#include "server/common/caller.h"
 #include "server/live/live_agreement.h"
 #include "server/report/report.h"
 
@@ -33,7 +34,7 @@ struct SectionOptions {
 absl::Status ValidateSectionOptions(const SectionOptions& options);
 
 absl::StatusOr<RoundAgreement> AgreementSection(live::LiveAgreement& live,
-                                                const coding::Caller& caller,
+                                                const common::Caller& caller,
                                                 const std::string& project,
                                                 const std::string& round,
                                                 const SectionOptions& options = {});

@@ -14,65 +14,64 @@ grpc::Status AdminServiceImpl::ListTokens(grpc::ServerContext* context,
                                           const v1::ListTokensRequest* request,
                                           v1::ListTokensResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kListTokens, "", response,
-                [&](const CallContext& c) { return catalog_.ListTokens(c.actor, *request); });
+                [&](const common::Caller& c) { return catalog_.ListTokens(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* context,
                                            const v1::RevokeTokenRequest* request,
                                            v1::RevokeTokenResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kRevokeToken, "", response,
-                [&](const CallContext& c) { return catalog_.RevokeToken(c.actor, *request); });
+                [&](const common::Caller& c) { return catalog_.RevokeToken(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
                                       const v1::BackupRequest* request,
                                       v1::BackupResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kBackup, "", response,
-                [&](const CallContext& c) { return backup_(c.actor, *request); });
+                [&](const common::Caller& c) { return backup_(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::CreateUser(grpc::ServerContext* context,
                                           const v1::CreateUserRequest* request,
                                           v1::CreateUserResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kCreateUser, "", response,
-                [&](const CallContext& c) { return catalog_.CreateUser(c.actor, *request); });
+                [&](const common::Caller& c) { return catalog_.CreateUser(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* context,
                                          const v1::ListUsersRequest* request,
                                          v1::ListUsersResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kListUsers, "", response,
-                [&](const CallContext& c) { return catalog_.ListUsers(*request); });
+                [&](const common::Caller& c) { return catalog_.ListUsers(*request); });
 }
 
 grpc::Status AdminServiceImpl::CreateToken(grpc::ServerContext* context,
                                            const v1::CreateTokenRequest* request,
                                            v1::CreateTokenResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kCreateToken, "", response,
-                [&](const CallContext& c) { return catalog_.CreateToken(c.actor, *request); });
+                [&](const common::Caller& c) { return catalog_.CreateToken(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::CreateSigninLink(grpc::ServerContext* context,
                                                 const v1::CreateSigninLinkRequest* request,
                                                 v1::CreateSigninLinkResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kCreateSigninLink, "", response,
-                [&](const CallContext& c) { return catalog_.CreateSigninLink(c.actor, *request); });
+                [&](const common::Caller& c) { return catalog_.CreateSigninLink(c, *request); });
 }
 
 grpc::Status AdminServiceImpl::CreateSession(grpc::ServerContext* context,
                                              const v1::CreateSessionRequest* request,
                                              v1::CreateSessionResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kCreateSession, "", response,
-                [&](const CallContext&) { return catalog_.CreateSession(*request); });
+                [&](const common::Caller&) { return catalog_.CreateSession(*request); });
 }
 
 grpc::Status AdminServiceImpl::GetCurrentUser(grpc::ServerContext* context,
                                               const v1::GetCurrentUserRequest* request,
                                               v1::GetCurrentUserResponse* response) {
   return Handle(authorizer_, context, rpc::admin::kGetCurrentUser, "", response,
-                [&](const CallContext& c) -> absl::StatusOr<v1::GetCurrentUserResponse> {
-                  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user,
-                                       catalog_.GetUser(c.actor.user));
+                [&](const common::Caller& c) -> absl::StatusOr<v1::GetCurrentUserResponse> {
+                  ICR_ASSIGN_OR_RETURN(std::optional<v1::User> user, catalog_.GetUser(c.user));
                   if (!user) return absl::NotFoundError("user");
                   v1::GetCurrentUserResponse answer;
                   *answer.mutable_user() = *std::move(user);

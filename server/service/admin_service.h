@@ -9,6 +9,7 @@
 
 #include "icr/v1/admin.grpc.pb.h"
 #include "server/catalog/catalog.h"
+#include "server/common/caller.h"
 #include "server/service/authorizer.h"
 
 namespace icr::service {
@@ -17,7 +18,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
  public:
   // Takes a backup of the whole server (it knows the data directory).
   using BackupFunction = std::function<absl::StatusOr<v1::BackupResponse>(
-      const catalog::Actor&, const v1::BackupRequest&)>;
+      const common::Caller&, const v1::BackupRequest&)>;
 
   AdminServiceImpl(catalog::Catalog& catalog, const Authorizer& authorizer, BackupFunction backup)
       : catalog_(catalog), authorizer_(authorizer), backup_(std::move(backup)) {}

@@ -13,16 +13,15 @@ namespace icr::service {
 grpc::Status AgreementServiceImpl::ComputeAgreement(grpc::ServerContext* context,
                                                     const v1::ComputeAgreementRequest* request,
                                                     v1::ComputeAgreementResponse* response) {
-  return Handle(authorizer_, context, rpc::agreement::kComputeAgreement, request->project(),
-                response, [&](const CallContext& c) {
-                  return live_.Compute(ToCaller(c), *request, InterruptOf(context));
-                });
+  return Handle(
+      authorizer_, context, rpc::agreement::kComputeAgreement, request->project(), response,
+      [&](const common::Caller& c) { return live_.Compute(c, *request, InterruptOf(context)); });
 }
 
 grpc::Status AgreementServiceImpl::WatchAgreement(
     grpc::ServerContext* context, const v1::WatchAgreementRequest* request,
     grpc::ServerWriter<v1::ComputeAgreementResponse>* writer) {
-  absl::StatusOr<CallContext> caller =
+  absl::StatusOr<common::Caller> caller =
       authorizer_.Check(*context, rpc::agreement::kWatchAgreement, request->project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // Every change recomputes the table: a bootstrap (thousands of
@@ -51,7 +50,7 @@ grpc::Status AgreementServiceImpl::WatchAgreement(
   };
   while (!context->IsCancelled()) {
     absl::StatusOr<v1::ComputeAgreementResponse> table =
-        live_.Compute(ToCaller(*caller), query, InterruptOf(context));
+        live_.Compute(*caller, query, InterruptOf(context));
     // The first computation's error is the answer; later ones (the round
     // left a state the caller may see) end the stream the same way.
     if (!table.ok()) return ToGrpcStatus(table.status());
@@ -81,8 +80,8 @@ grpc::Status AgreementServiceImpl::ListDisagreements(grpc::ServerContext* contex
                                                      const v1::ListDisagreementsRequest* request,
                                                      v1::ListDisagreementsResponse* response) {
   return Handle(authorizer_, context, rpc::agreement::kListDisagreements, request->project(),
-                response, [&](const CallContext& c) {
-                  return live_.ListDisagreements(ToCaller(c), *request, InterruptOf(context));
+                response, [&](const common::Caller& c) {
+                  return live_.ListDisagreements(c, *request, InterruptOf(context));
                 });
 }
 
@@ -90,17 +89,15 @@ grpc::Status AgreementServiceImpl::ResolveDisagreement(
     grpc::ServerContext* context, const v1::ResolveDisagreementRequest* request,
     v1::ResolveDisagreementResponse* response) {
   return Handle(authorizer_, context, rpc::agreement::kResolveDisagreement, request->project(),
-                response,
-                [&](const CallContext& c) { return live_.Resolve(ToCaller(c), *request); });
+                response, [&](const common::Caller& c) { return live_.Resolve(c, *request); });
 }
 
 grpc::Status AgreementServiceImpl::GetConsensus(grpc::ServerContext* context,
                                                 const v1::GetConsensusRequest* request,
                                                 v1::GetConsensusResponse* response) {
-  return Handle(authorizer_, context, rpc::agreement::kGetConsensus, request->project(), response,
-                [&](const CallContext& c) {
-                  return live_.Consensus(ToCaller(c), *request, InterruptOf(context));
-                });
+  return Handle(
+      authorizer_, context, rpc::agreement::kGetConsensus, request->project(), response,
+      [&](const common::Caller& c) { return live_.Consensus(c, *request, InterruptOf(context)); });
 }
 
 live::Interrupt AgreementServiceImpl::InterruptOf(grpc::ServerContext* context) {
@@ -108,10 +105,6 @@ live::Interrupt AgreementServiceImpl::InterruptOf(grpc::ServerContext* context) 
                                   ? absl::InfiniteFuture()
                                   : absl::FromChrono(context->deadline());
   return live::Interrupt(deadline, [context] { return context->IsCancelled(); });
-}
-
-coding::Caller AgreementServiceImpl::ToCaller(const CallContext& c) {
-  return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
 }
 
 }  // namespace icr::service

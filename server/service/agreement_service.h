@@ -46,8 +46,6 @@ class AgreementServiceImpl final : public v1::AgreementService::Service {
   // cancels it.
   static live::Interrupt InterruptOf(grpc::ServerContext* context);
 
-  static coding::Caller ToCaller(const CallContext& c);
-
   live::LiveAgreement& live_;
   const Authorizer& authorizer_;
 };

@@ -12,7 +12,7 @@
 
 namespace icr::service {
 
-absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const CallContext& caller,
+absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const common::Caller& caller,
                                const std::string& project) {
   if (project == storage::kServerChain || caller.role != v1::CODER) return absl::OkStatus();
   for (std::string token;;) {
@@ -38,7 +38,7 @@ grpc::Status AuditServiceImpl::ListEvents(grpc::ServerContext* context,
                                           const v1::ListEventsRequest* request,
                                           v1::ListEventsResponse* response) {
   return Handle(authorizer_, context, rpc::audit::kListEvents, request->project(), response,
-                [&](const CallContext& caller) -> absl::StatusOr<v1::ListEventsResponse> {
+                [&](const common::Caller& caller) -> absl::StatusOr<v1::ListEventsResponse> {
                   ICR_RETURN_IF_ERROR(CheckTrailVisible(catalog_, caller, request->project()));
                   return catalog_.ListEvents(request->project(), request->page_size(),
                                              request->page_token());
@@ -49,7 +49,7 @@ grpc::Status AuditServiceImpl::GetSignedHead(grpc::ServerContext* context,
                                              const v1::GetSignedHeadRequest* request,
                                              v1::GetSignedHeadResponse* response) {
   return Handle(authorizer_, context, rpc::audit::kGetSignedHead, request->project(), response,
-                [&](const CallContext&) -> absl::StatusOr<v1::GetSignedHeadResponse> {
+                [&](const common::Caller&) -> absl::StatusOr<v1::GetSignedHeadResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   v1::GetSignedHeadResponse out;
                   ICR_ASSIGN_OR_RETURN(*out.mutable_head(), log_.SignedHead(request->project()));
@@ -61,7 +61,7 @@ grpc::Status AuditServiceImpl::GetInclusionProof(grpc::ServerContext* context,
                                                  const v1::GetInclusionProofRequest* request,
                                                  v1::GetInclusionProofResponse* response) {
   return Handle(authorizer_, context, rpc::audit::kGetInclusionProof, request->project(), response,
-                [&](const CallContext&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
+                [&](const common::Caller&) -> absl::StatusOr<v1::GetInclusionProofResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   return log_.InclusionProof(request->project(), request->seq(),
                                              request->tree_size());
@@ -73,7 +73,7 @@ grpc::Status AuditServiceImpl::GetConsistencyProof(grpc::ServerContext* context,
                                                    v1::GetConsistencyProofResponse* response) {
   return Handle(authorizer_, context, rpc::audit::kGetConsistencyProof, request->project(),
                 response,
-                [&](const CallContext&) -> absl::StatusOr<v1::GetConsistencyProofResponse> {
+                [&](const common::Caller&) -> absl::StatusOr<v1::GetConsistencyProofResponse> {
                   ICR_RETURN_IF_ERROR(CheckChain(request->project()));
                   return log_.ConsistencyProof(request->project(), request->first_tree_size(),
                                                request->second_tree_size());
@@ -84,7 +84,7 @@ grpc::Status AuditServiceImpl::GetPublicKey(grpc::ServerContext* context,
                                             const v1::GetPublicKeyRequest* request,
                                             v1::GetPublicKeyResponse* response) {
   return Handle(authorizer_, context, rpc::audit::kGetPublicKey, "", response,
-                [&](const CallContext&) -> absl::StatusOr<v1::GetPublicKeyResponse> {
+                [&](const common::Caller&) -> absl::StatusOr<v1::GetPublicKeyResponse> {
                   v1::GetPublicKeyResponse out;
                   out.set_public_key_pem(log_.key().public_key().Pem());
                   out.set_algorithm("Ed25519");
@@ -96,20 +96,17 @@ grpc::Status AuditServiceImpl::GetPublicKey(grpc::ServerContext* context,
 grpc::Status AuditServiceImpl::ListChanges(grpc::ServerContext* context,
                                            const v1::ListChangesRequest* request,
                                            v1::ListChangesResponse* response) {
-  return Handle(
-      authorizer_, context, rpc::audit::kListChanges, request->project(), response,
-      [&](const CallContext& caller) -> absl::StatusOr<v1::ListChangesResponse> {
-        ICR_RETURN_IF_ERROR(CheckChain(request->project()));
-        return changes_.List(
-            coding::Caller{caller.actor, caller.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)},
-            *request);
-      });
+  return Handle(authorizer_, context, rpc::audit::kListChanges, request->project(), response,
+                [&](const common::Caller& caller) -> absl::StatusOr<v1::ListChangesResponse> {
+                  ICR_RETURN_IF_ERROR(CheckChain(request->project()));
+                  return changes_.List(caller, *request);
+                });
 }
 
 grpc::Status AuditServiceImpl::ExportAudit(grpc::ServerContext* context,
                                            const v1::ExportAuditRequest* request,
                                            grpc::ServerWriter<v1::ExportAuditResponse>* writer) {
-  absl::StatusOr<CallContext> caller =
+  absl::StatusOr<common::Caller> caller =
       authorizer_.Check(*context, rpc::audit::kExportAudit, request->project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<RateLimiter::StreamSlot> slot = authorizer_.OpenStream(*context);

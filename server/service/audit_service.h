@@ -25,7 +25,7 @@ namespace icr::service {
 // would show the others' work). The authorization table keeps coders out of
 // the trail anyway; this holds for a server admin who is a coder of the
 // project too, whom the table lets through. Reviewers and leads read it.
-absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const CallContext& caller,
+absl::Status CheckTrailVisible(const catalog::Catalog& catalog, const common::Caller& caller,
                                const std::string& project);
 
 class AuditServiceImpl final : public v1::AuditService::Service {

@@ -41,24 +41,24 @@ absl::StatusOr<catalog::TokenHolder> Authenticate(const catalog::Catalog& catalo
 
 }  // namespace
 
-absl::StatusOr<CallContext> Authorizer::Check(const grpc::ServerContext& context,
-                                              std::string_view method,
-                                              std::string_view project) const {
+absl::StatusOr<common::Caller> Authorizer::Check(const grpc::ServerContext& context,
+                                                 std::string_view method,
+                                                 std::string_view project) const {
   return Authorize(context, method, project, /*admit=*/true);
 }
 
-absl::StatusOr<CallContext> Authorizer::Recheck(const grpc::ServerContext& context,
-                                                std::string_view method,
-                                                std::string_view project) const {
+absl::StatusOr<common::Caller> Authorizer::Recheck(const grpc::ServerContext& context,
+                                                   std::string_view method,
+                                                   std::string_view project) const {
   return Authorize(context, method, project, /*admit=*/false);
 }
 
-absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& context,
-                                                  std::string_view method, std::string_view project,
-                                                  bool admit) const {
+absl::StatusOr<common::Caller> Authorizer::Authorize(const grpc::ServerContext& context,
+                                                     std::string_view method,
+                                                     std::string_view project, bool admit) const {
   const MethodRule* rule = FindRule(method);
   // The request is its own credential; the domain checks it.
-  if (rule != nullptr && rule->access == Access::kRequestCredential) return CallContext();
+  if (rule != nullptr && rule->access == Access::kRequestCredential) return common::Caller();
   ICR_ASSIGN_OR_RETURN(std::string_view token, BearerToken(context));
   ICR_ASSIGN_OR_RETURN(catalog::TokenHolder holder, Authenticate(catalog_, token));
   // Only known tokens get a bucket, so their number bounds the limiter's memory.
@@ -66,12 +66,12 @@ absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& con
     ICR_RETURN_IF_ERROR(limiter_.Admit(token));
   }
 
-  CallContext call;
-  call.actor.user = holder.user.id();
-  call.actor.server_admin = holder.user.role() == v1::ADMIN;
+  common::Caller call;
+  call.user = holder.user.id();
+  call.server_admin = holder.user.role() == v1::ADMIN;
   if (method == rpc::audit::kListEvents && project == storage::kServerChain) {
     // The server-level chain (users, tokens) is the admins' to read.
-    if (!call.actor.server_admin) return absl::NotFoundError("project _server");
+    if (!call.server_admin) return absl::NotFoundError("project _server");
     call.role = v1::OWNER;
     return call;
   }
@@ -79,15 +79,15 @@ absl::StatusOr<CallContext> Authorizer::Authorize(const grpc::ServerContext& con
     ICR_RETURN_IF_ERROR(catalog::ValidateId("project", project));
     ICR_ASSIGN_OR_RETURN(std::optional<v1::Project> stored, catalog_.GetProject(project));
     if (stored) {
-      ICR_ASSIGN_OR_RETURN(call.role, catalog_.RoleOf(project, call.actor.user));
+      ICR_ASSIGN_OR_RETURN(call.role, catalog_.RoleOf(project, call.user));
     }
-    if (!stored && call.actor.server_admin) {
+    if (!stored && call.server_admin) {
       return absl::NotFoundError(
           absl::StrCat("project ", absl::string_view(project.data(), project.size())));
     }
-    if (!call.role && call.actor.server_admin) call.role = v1::OWNER;
+    if (!call.role && call.server_admin) call.role = v1::OWNER;
   }
-  ICR_RETURN_IF_ERROR(Decide(method, call.actor.server_admin, call.role, project));
+  ICR_RETURN_IF_ERROR(Decide(method, call.server_admin, call.role, project));
   return call;
 }
 

@@ -11,16 +11,10 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "server/catalog/catalog.h"
+#include "server/common/caller.h"
 #include "server/service/rate_limiter.h"
 
 namespace icr::service {
-
-struct CallContext {
-  catalog::Actor actor;
-  // The caller's role in the request's project (OWNER for a server admin who
-  // is not a member); nullopt for calls outside a project.
-  std::optional<v1::MemberRole> role;
-};
 
 class Authorizer {
  public:
@@ -32,15 +26,15 @@ class Authorizer {
   // RESOURCE_EXHAUSTED when the token is over its request rate; then the
   // table's decision for `method` on `project` (empty for calls outside a
   // project). A method whose request is its own credential
-  // (Access::kRequestCredential) passes with an empty actor.
-  absl::StatusOr<CallContext> Check(const grpc::ServerContext& context, std::string_view method,
-                                    std::string_view project) const;
+  // (Access::kRequestCredential) passes as an empty caller.
+  absl::StatusOr<common::Caller> Check(const grpc::ServerContext& context, std::string_view method,
+                                       std::string_view project) const;
 
   // Check's decision without taking a request from the rate limiter: a
   // long stream re-checks its caller before each update it sends unasked
   // (a revoked token or a lost membership ends it).
-  absl::StatusOr<CallContext> Recheck(const grpc::ServerContext& context, std::string_view method,
-                                      std::string_view project) const;
+  absl::StatusOr<common::Caller> Recheck(const grpc::ServerContext& context,
+                                         std::string_view method, std::string_view project) const;
 
   // For a streaming call, before anything else: UNAUTHENTICATED for an
   // unknown token; else a slot among the open streams, held until the
@@ -52,8 +46,9 @@ class Authorizer {
   const RateLimiter& limiter() const { return limiter_; }
 
  private:
-  absl::StatusOr<CallContext> Authorize(const grpc::ServerContext& context, std::string_view method,
-                                        std::string_view project, bool admit) const;
+  absl::StatusOr<common::Caller> Authorize(const grpc::ServerContext& context,
+                                           std::string_view method, std::string_view project,
+                                           bool admit) const;
 
   const catalog::Catalog& catalog_;
   mutable RateLimiter limiter_;

@@ -14,7 +14,7 @@ grpc::Status CodingServiceImpl::SubmitCodings(grpc::ServerContext* context,
                                               const v1::SubmitCodingsRequest* request,
                                               v1::SubmitCodingsResponse* response) {
   return Handle(authorizer_, context, rpc::coding::kSubmitCodings, request->project(), response,
-                [&](const CallContext& c) { return codings_.Submit(ToCaller(c), *request); });
+                [&](const common::Caller& c) { return codings_.Submit(c, *request); });
 }
 
 grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
@@ -26,7 +26,7 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   v1::ImportCodingsRequest message;
   if (!reader->Read(&message)) return grpc::Status::OK;  // an empty import stores nothing
-  absl::StatusOr<CallContext> caller =
+  absl::StatusOr<common::Caller> caller =
       authorizer_.Check(*context, rpc::coding::kImportCodings, message.project());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::SubmitCodingsRequest chunk;
@@ -63,8 +63,7 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
     }
     *chunk.mutable_codings() = std::move(*message.mutable_codings());
     chunk.set_request_id(request_id.empty() ? "" : absl::StrCat(request_id, "/", index));
-    absl::StatusOr<v1::SubmitCodingsResponse> stored =
-        codings_.ImportChunk(ToCaller(*caller), chunk);
+    absl::StatusOr<v1::SubmitCodingsResponse> stored = codings_.ImportChunk(*caller, chunk);
     if (!stored.ok()) {
       // Chunks before this one are stored; say how far the import got.
       return ToGrpcStatus(absl::Status(
@@ -78,7 +77,7 @@ grpc::Status CodingServiceImpl::ImportCodings(grpc::ServerContext* context,
   // A whole import is finished work: its documents are DONE for the coder.
   if (index > 0) {
     absl::StatusOr<std::vector<std::string>> marked = codings_.MarkImportedDone(
-        ToCaller(*caller), chunk.project(), chunk.round(), chunk.on_behalf_of(), documents);
+        *caller, chunk.project(), chunk.round(), chunk.on_behalf_of(), documents);
     if (!marked.ok()) {
       return ToGrpcStatus(absl::Status(marked.status().code(),
                                        absl::StrCat("all ", response->stored(),
@@ -96,32 +95,28 @@ grpc::Status CodingServiceImpl::SetDocumentProgress(grpc::ServerContext* context
                                                     v1::SetDocumentProgressResponse* response) {
   return Handle(authorizer_, context, rpc::coding::kSetDocumentProgress, request->project(),
                 response,
-                [&](const CallContext& c) { return codings_.SetProgress(ToCaller(c), *request); });
+                [&](const common::Caller& c) { return codings_.SetProgress(c, *request); });
 }
 
 grpc::Status CodingServiceImpl::ListProgress(grpc::ServerContext* context,
                                              const v1::ListProgressRequest* request,
                                              v1::ListProgressResponse* response) {
   return Handle(authorizer_, context, rpc::coding::kListProgress, request->project(), response,
-                [&](const CallContext& c) { return codings_.ListProgress(ToCaller(c), *request); });
+                [&](const common::Caller& c) { return codings_.ListProgress(c, *request); });
 }
 
 grpc::Status CodingServiceImpl::RetractCoding(grpc::ServerContext* context,
                                               const v1::RetractCodingRequest* request,
                                               v1::RetractCodingResponse* response) {
   return Handle(authorizer_, context, rpc::coding::kRetractCoding, request->project(), response,
-                [&](const CallContext& c) { return codings_.Retract(ToCaller(c), *request); });
+                [&](const common::Caller& c) { return codings_.Retract(c, *request); });
 }
 
 grpc::Status CodingServiceImpl::ListCodings(grpc::ServerContext* context,
                                             const v1::ListCodingsRequest* request,
                                             v1::ListCodingsResponse* response) {
   return Handle(authorizer_, context, rpc::coding::kListCodings, request->project(), response,
-                [&](const CallContext& c) { return codings_.List(ToCaller(c), *request); });
-}
-
-coding::Caller CodingServiceImpl::ToCaller(const CallContext& c) {
-  return coding::Caller{c.actor, c.role.value_or(v1::MEMBER_ROLE_UNSPECIFIED)};
+                [&](const common::Caller& c) { return codings_.List(c, *request); });
 }
 
 }  // namespace icr::service

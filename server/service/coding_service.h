@@ -44,8 +44,6 @@ class CodingServiceImpl final : public v1::CodingService::Service {
   // ValidateRequestId's limit less "/" and 20 digits.
   static constexpr size_t kMaxImportRequestId = 128 - 21;
 
-  static coding::Caller ToCaller(const CallContext& c);
-
   coding::Codings& codings_;
   const Authorizer& authorizer_;
 };

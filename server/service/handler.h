@@ -13,13 +13,13 @@
 
 namespace icr::service {
 
-// Runs `call(CallContext)` -> absl::StatusOr<Response> for an authorized
+// Runs `call(common::Caller)` -> absl::StatusOr<Response> for an authorized
 // caller and stores its answer in `response`.
 template <typename Response, typename Call>
 grpc::Status Handle(const Authorizer& authorizer, grpc::ServerContext* context,
                     std::string_view method, std::string_view project, Response* response,
                     Call&& call) {
-  absl::StatusOr<CallContext> caller = authorizer.Check(*context, method, project);
+  absl::StatusOr<common::Caller> caller = authorizer.Check(*context, method, project);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   // A call whose deadline has passed (it waited in gRPC's queue) is not
   // started: its client has gone, and a mutation must not land unseen.

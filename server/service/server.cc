@@ -171,7 +171,7 @@ absl::Status PrepareBackupDir(const std::string& backup_dir) {
 absl::StatusOr<v1::BackupResponse> Backup(const storage::Store& store, catalog::Catalog& catalog,
                                           const audit::SigningKey& key,
                                           const std::string& backup_dir,
-                                          const catalog::Actor& actor,
+                                          const common::Caller& actor,
                                           const v1::BackupRequest& request) {
   if (!request.directory().empty()) {
     return absl::InvalidArgumentError(
@@ -281,7 +281,8 @@ absl::StatusOr<audit::SigningKey> LoadSigningKey(const ServerOptions& options,
     new_key.set_algorithm("Ed25519");
     new_key.set_key_id(key.public_key().KeyId());
     ICR_RETURN_IF_ERROR(catalog.RecordServerEvent(
-        catalog::Actor{"icr-server", true}, "icr-server/RotateSigningKey", new_key,
+        common::Caller{.user = "icr-server", .server_admin = true}, "icr-server/RotateSigningKey",
+        new_key,
         absl::StrCat("audit signing key rotated to key id ", key.public_key().KeyId(),
                      previous.empty() ? " (the previous key file was missing)"
                                       : absl::StrCat(" (previous key id ", previous, ")"))));
@@ -343,7 +344,7 @@ absl::StatusOr<std::unique_ptr<IcrServer>> IcrServer::Start(const ServerOptions&
       *parts->catalog, *parts->authorizer,
       [store = parts->store.get(), catalog = parts->catalog.get(), key = &*parts->signing_key,
        backup_dir = options.backup_dir](
-          const catalog::Actor& actor,
+          const common::Caller& actor,
           const v1::BackupRequest& request) -> absl::StatusOr<v1::BackupResponse> {
         return Backup(*store, *catalog, *key, backup_dir, actor, request);
       });

@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "server/catalog/catalog.h"
 #include "server/coding/codings.h"
+#include "server/common/caller.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 #include "tests/testing/temp_dir.h"
@@ -19,7 +20,7 @@ TEST(CodingsCacheTest, DocumentShapesAreBounded) {
   storage::Writer writer(**store, storage::WriterOptions{});
   catalog::Catalog catalog(**store, writer, catalog::CatalogOptions{});
   coding::Codings codings(**store, writer, coding::CodingsOptions{.max_cached_documents = 3});
-  const catalog::Actor admin{"admin", /*server_admin=*/true};
+  const common::Caller admin{.user = "admin", .server_admin = true};
 
   v1::CreateProjectRequest project;
   project.set_id("p");
@@ -49,7 +50,7 @@ TEST(CodingsCacheTest, DocumentShapesAreBounded) {
   }
   ASSERT_TRUE(catalog.CreateRound(admin, round).ok());
 
-  const coding::Caller caller{admin, v1::OWNER};
+  const common::Caller caller{.user = "admin", .server_admin = true, .role = v1::OWNER};
   for (int pass = 0; pass < 2; ++pass) {
     for (int i = 0; i < kDocuments; ++i) {
       v1::SubmitCodingsRequest request;

@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "server/catalog/catalog.h"
 #include "server/coding/codings.h"
+#include "server/common/caller.h"
 #include "server/live/live_agreement.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
@@ -29,7 +30,7 @@ class LiveCacheTest : public ::testing::Test {
     codings_ = std::make_unique<coding::Codings>(*store_, *writer_, coding::CodingsOptions{});
     live_ =
         std::make_unique<LiveAgreement>(*store_, *writer_, *codings_, LiveOptions{.max_rounds = 2});
-    const catalog::Actor admin{"lead", true};
+    const common::Caller admin{.user = "lead", .server_admin = true};
     for (const char* user : {"lead", "alice", "bob"}) {
       v1::CreateUserRequest u;
       u.set_id(user);
@@ -45,7 +46,7 @@ class LiveCacheTest : public ::testing::Test {
       m.set_project("p");
       m.set_user(coder);
       m.set_role(v1::CODER);
-      Ok(catalog_->AddMember(admin, v1::OWNER, m));
+      Ok(catalog_->AddMember(admin, m));
     }
     v1::CreateCodeRequest code;
     code.set_project("p");
@@ -101,7 +102,7 @@ class LiveCacheTest : public ::testing::Test {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<coding::Codings> codings_;
   std::unique_ptr<LiveAgreement> live_;
-  coding::Caller lead_{{"lead", true}, v1::OWNER};
+  common::Caller lead_{.user = "lead", .server_admin = true, .role = v1::OWNER};
 };
 
 TEST_F(LiveCacheTest, KeepsAtMostMaxRoundsAndReloadsOnDemand) {

@@ -51,6 +51,7 @@ nlohmann::json IccJson(const std::vector<agreement::IccResult>& results) {
   for (const agreement::IccResult& r : results) {
     out.push_back(
         {{"name", r.name},
+         {"coefficient", agreement::IccCoefficientName(r.form)},
          {"shrout_fleiss", r.shrout_fleiss_name},
          {"model", r.form.model == agreement::IccModel::kOneWay ? "oneway" : "twoway"},
          {"type", r.form.type == agreement::IccType::kConsistency ? "consistency" : "agreement"},

@@ -202,6 +202,7 @@ TEST_F(AgreementIccTest, IntervalDomainIccEqualsIcrStatsIcc) {
       const json& want = at90["icc"][i];
       SCOPED_TRACE(want["name"].get<std::string>());
       EXPECT_EQ(got.name(), kIccNames[i]);
+      EXPECT_EQ(got.name(), want["coefficient"]);
       ASSERT_TRUE(got.has_value()) << got.reason();
       EXPECT_NEAR(got.value(), want["value"].get<double>(), 1e-12);
       EXPECT_NEAR(got.ci_low(), want["ci_low"].get<double>(), 1e-12);

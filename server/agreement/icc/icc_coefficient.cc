@@ -29,6 +29,8 @@ int IndexOf(IccForm form) {
 
 }  // namespace
 
+std::string IccCoefficientName(IccForm form) { return std::string(NameOf(IndexOf(form))); }
+
 bool IsIccName(std::string_view name) {
   return name == kAllIccName ||
          std::find(std::begin(kIccCoefficientNames), std::end(kIccCoefficientNames), name) !=
@@ -75,7 +77,7 @@ absl::StatusOr<std::vector<std::vector<double>>> IccRatings(const ReliabilityDat
 
 Coefficient IccCoefficient(const std::vector<std::vector<double>>& ratings, IccForm form,
                            double confidence) {
-  const std::string name(NameOf(IndexOf(form)));
+  const std::string name = IccCoefficientName(form);
   absl::StatusOr<IccResult> r = IntraclassCorrelation(ratings, form, confidence);
   if (!r.ok()) return Coefficient::Undefined(name, std::string(r.status().message()));
   Coefficient c;

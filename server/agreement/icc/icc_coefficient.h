@@ -34,6 +34,9 @@ inline constexpr const char* kIccCoefficientNames[] = {"icc_1",  "icc_k",  "icc_
                                                        "icc_ck", "icc_a1", "icc_ak"};
 inline constexpr char kAllIccName[] = "icc";
 
+// The coefficient name of `form` ("icc_a1" for ICC(A,1)).
+std::string IccCoefficientName(IccForm form);
+
 // An ICC coefficient name, or "icc".
 bool IsIccName(std::string_view name);
 

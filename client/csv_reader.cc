@@ -1,9 +1,15 @@
 #include "client/csv_reader.h"
 
 #include <csv.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <cstdio>
-#include <memory>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -86,38 +92,91 @@ class Parser {
 // times faster. Files with quotes go through libcsv.
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
-absl::Status SplitUnquoted(std::string_view text,
-                           const std::function<absl::Status(const CsvRecord&)>& on_record) {
-  CsvRecord record;
-  size_t pos = 0;
+bool IsBlankLine(std::string_view line) { return std::all_of(line.begin(), line.end(), IsBlank); }
+
+// The line starting at *pos (without its line end); moves *pos past the end.
+std::string_view NextLine(std::string_view text, size_t* pos) {
   const size_t size = text.size();
+  size_t end = *pos;
+  while (end < size && text[end] != '\n' && text[end] != '\r') ++end;
+  std::string_view line = text.substr(*pos, end - *pos);
+  *pos = end + 1;
+  return line;
+}
+
+std::string_view WithoutByteOrderMark(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+}  // namespace
+
+absl::Status ReadUnquotedCsv(std::string_view text, int64_t first_line,
+                             const std::function<absl::Status(const CsvRecord&)>& on_record) {
+  CsvRecord record;
+  record.line = first_line - 1;
+  auto trimmed = [&](size_t begin, size_t end) {
+    while (begin < end && IsBlank(text[begin])) ++begin;
+    while (end > begin && IsBlank(text[end - 1])) --end;
+    return text.substr(begin, end - begin);
+  };
+  const size_t size = text.size();
+  size_t pos = 0;
   while (pos < size) {
-    size_t end = pos;
-    while (end < size && text[end] != '\n' && text[end] != '\r') ++end;
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    size_t first = 0;
-    while (first < line.size() && IsBlank(line[first])) ++first;
-    if (first == line.size()) continue;  // empty or blank line
+    // One pass over the line: fields end at commas, the record at CR or LF.
     record.fields.clear();
-    size_t start = 0;
-    while (true) {
-      size_t comma = line.find(',', start);
-      std::string_view field =
-          line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-      while (!field.empty() && IsBlank(field.front())) field.remove_prefix(1);
-      while (!field.empty() && IsBlank(field.back())) field.remove_suffix(1);
-      record.fields.push_back(field);
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
+    size_t field_start = pos, end = pos;
+    bool blank = true;
+    for (; end < size; ++end) {
+      const char c = text[end];
+      if (c == ',') {
+        record.fields.push_back(trimmed(field_start, end));
+        field_start = end + 1;
+        blank = false;
+      } else if (c == '\n' || c == '\r') {
+        break;
+      } else if (blank && !IsBlank(c)) {
+        blank = false;
+      }
     }
+    pos = end + 1;
+    if (blank) continue;  // empty or blank line
+    record.fields.push_back(trimmed(field_start, end));
     ++record.line;
     if (absl::Status s = on_record(record); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-}  // namespace
+bool IsUnquotedCsv(std::string_view text) {
+  return std::memchr(text.data(), '"', text.size()) == nullptr;
+}
+
+HeaderAndBody SplitHeader(std::string_view text) {
+  text = WithoutByteOrderMark(text);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    std::string_view line = NextLine(text, &pos);
+    if (!IsBlankLine(line)) return {line, text.substr(std::min(pos, text.size()))};
+  }
+  return {};
+}
+
+std::vector<std::string_view> CutAtLineEnds(std::string_view text, int pieces) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (int i = 1; i <= pieces && start < text.size(); ++i) {
+    size_t end = text.size();
+    if (i < pieces) {
+      const size_t target = std::max(start, text.size() / pieces * i);
+      const void* newline = std::memchr(text.data() + target, '\n', text.size() - target);
+      if (newline != nullptr) end = static_cast<const char*>(newline) - text.data() + 1;
+    }
+    out.push_back(text.substr(start, end - start));
+    start = end;
+  }
+  return out;
+}
 
 absl::Status CsvError(const std::string& path, int64_t line, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(path, ":", line, ": ", message));
@@ -125,10 +184,7 @@ absl::Status CsvError(const std::string& path, int64_t line, absl::string_view m
 
 absl::Status ReadCsvText(std::string_view text, const std::string& name,
                          const std::function<absl::Status(const CsvRecord&)>& on_record) {
-  if (text.find('"') == std::string_view::npos) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    return SplitUnquoted(text, on_record);
-  }
+  if (IsUnquotedCsv(text)) return ReadUnquotedCsv(WithoutByteOrderMark(text), 1, on_record);
   ParseState state;
   state.on_record = &on_record;
   Parser parser;
@@ -138,25 +194,58 @@ absl::Status ReadCsvText(std::string_view text, const std::string& name,
 
 absl::Status ReadCsvFile(const std::string& path,
                          const std::function<absl::Status(const CsvRecord&)>& on_record) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open"));
-  }
-  // The whole file in memory, then one parse (unquoted files take the fast
-  // split in ReadCsvText).
-  std::string text;
-  std::vector<char> buffer(1 << 20);
-  while (true) {
-    size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-    text.append(buffer.data(), n);
-    if (n < buffer.size()) {
-      if (std::ferror(file.get())) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
-      }
-      break;
+  absl::StatusOr<FileText> file = FileText::Open(path);
+  if (!file.ok()) return file.status();
+  return ReadCsvText(file->text(), path, on_record);
+}
+
+absl::StatusOr<FileText> FileText::Open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot open"));
+  FileText out;
+  struct stat info;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+    void* mapped = ::mmap(nullptr, info.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped != MAP_FAILED) {
+      ::close(fd);
+      out.mapped_ = static_cast<char*>(mapped);
+      out.size_ = static_cast<size_t>(info.st_size);
+      return out;
     }
   }
-  return ReadCsvText(text, path, on_record);
+  // Not mappable: read it.
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return absl::InvalidArgumentError(absl::StrCat(path, ": read error"));
+    }
+    if (n == 0) break;
+    out.copy_.append(buffer.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+FileText::FileText(FileText&& other) noexcept
+    : mapped_(std::exchange(other.mapped_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      copy_(std::move(other.copy_)) {}
+
+FileText& FileText::operator=(FileText&& other) noexcept {
+  if (this != &other) {
+    if (mapped_ != nullptr) ::munmap(mapped_, size_);
+    mapped_ = std::exchange(other.mapped_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    copy_ = std::move(other.copy_);
+  }
+  return *this;
+}
+
+FileText::~FileText() {
+  if (mapped_ != nullptr) ::munmap(mapped_, size_);
 }
 
 }  // namespace icr::client

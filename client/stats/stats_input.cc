@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "client/csv_reader.h"
+#include "server/common/parallel_for.h"
+#include "server/common/status_macros.h"
 
 namespace icr::client {
 namespace {
@@ -74,102 +76,274 @@ class CategoryLines {
   std::vector<int64_t> lines_;
 };
 
-// Category ids of short labels (up to 7 bytes) by their bytes packed into an
-// integer: a cheaper lookup than hashing a string, for the common case of
-// codes like "3" or "yes".
+// Category ids of short labels by their bytes: a cheaper lookup than hashing
+// a string, for the common case of codes like "3", "12" or "yes". Labels of
+// one or two bytes index a table directly; up to 7 bytes are packed into an
+// integer key.
 class ShortLabelCache {
  public:
+  ShortLabelCache() : tiny_(256 + 65536, kUnknown) {}
+
   int32_t Intern(std::string_view label, ReliabilityData& data) {
+    if (!label.empty() && label.size() <= 2) {
+      const auto byte = [&](size_t i) { return static_cast<unsigned char>(label[i]); };
+      int32_t& id = tiny_[label.size() == 1 ? byte(0) : 256 + (byte(0) << 8 | byte(1))];
+      if (id == kUnknown) id = data.InternValue(label);
+      return id;
+    }
     if (label.size() > 7) return data.InternValue(label);
     uint64_t key = label.size();
     for (char c : label) key = (key << 8) | static_cast<unsigned char>(c);
-    key |= uint64_t{1} << 63;
     auto [it, inserted] = ids_.try_emplace(key, 0);
     if (inserted) it->second = data.InternValue(label);
     return it->second;
   }
 
  private:
+  static constexpr int32_t kUnknown = -2;
+  std::vector<int32_t> tiny_;  // by the label's bytes (see Intern)
   absl::flat_hash_map<uint64_t, int32_t> ids_;
 };
 
 using ReadFn = std::function<absl::Status(const std::function<absl::Status(const CsvRecord&)>&)>;
 
-absl::StatusOr<LoadedData> LoadWide(const ReadFn& read, const std::string& name, bool set_valued) {
-  std::vector<std::string> coders;
-  NameTable units;
-  units.Reserve(1 << 16);
-  std::vector<int32_t> cells;
-  cells.reserve(1 << 20);
-  std::vector<int64_t> unit_line;
-  ReliabilityData interner;  // categories only; the table is built at the end
-  ShortLabelCache cache;
-  CategoryLines lines;
-  size_t width = 0;
-  absl::Status status = read([&](const CsvRecord& r) -> absl::Status {
-    if (r.line == 1) {
-      width = r.fields.size();
-      if (width < 2 || r.fields[0] != "unit") {
-        return CsvError(name, r.line, "wrong header: expected unit,CODER1,CODER2,...");
-      }
-      NameTable seen;
-      for (size_t i = 1; i < width; ++i) {
-        if (r.fields[i].empty()) return CsvError(name, r.line, "empty coder name in header");
-        if (!seen.Intern(r.fields[i]).second) {
-          return CsvError(name, r.line, absl::StrCat("coder '", AbslView(r.fields[i]),
-                                                     "' appears twice in the header"));
-        }
-        coders.emplace_back(r.fields[i]);
-      }
-      return absl::OkStatus();
+// The coder names of a wide header (record 1).
+absl::Status ReadWideHeader(const CsvRecord& r, const std::string& name,
+                            std::vector<std::string>* coders) {
+  const size_t width = r.fields.size();
+  if (width < 2 || r.fields[0] != "unit") {
+    return CsvError(name, r.line, "wrong header: expected unit,CODER1,CODER2,...");
+  }
+  NameTable seen;
+  for (size_t i = 1; i < width; ++i) {
+    if (r.fields[i].empty()) return CsvError(name, r.line, "empty coder name in header");
+    if (!seen.Intern(r.fields[i]).second) {
+      return CsvError(
+          name, r.line,
+          absl::StrCat("coder '", AbslView(r.fields[i]), "' appears twice in the header"));
     }
-    if (r.fields.size() != width) {
-      return CsvError(name, r.line, absl::StrCat("ragged row: ", r.fields.size(),
-                                                 " fields, the header has ", width));
+    coders->emplace_back(r.fields[i]);
+  }
+  return absl::OkStatus();
+}
+
+// The rows of one run of consecutive records of a wide file, read on their
+// own (several runs in parallel): categories interned in the run's order of
+// first appearance, unit names hashed for the duplicate check that needs all
+// runs (AssembleWide). Row i of the run is its i-th record.
+class WideRun {
+ public:
+  WideRun(size_t width, bool set_valued) : width_(width), set_valued_(set_valued) {}
+
+  // Adds one row; on a bad row, keeps the first reason and returns non-OK so
+  // that reading stops there (later rows cannot come before it).
+  absl::Status Add(const CsvRecord& r) {
+    if (r.fields.size() != width_) {
+      return Fail(
+          absl::StrCat("ragged row: ", r.fields.size(), " fields, the header has ", width_));
     }
-    if (r.fields[0].empty()) return CsvError(name, r.line, "empty unit");
-    auto [unit, is_new] = units.Intern(r.fields[0]);
-    if (!is_new) {
-      return CsvError(name, r.line, absl::StrCat("duplicate unit '", AbslView(r.fields[0]),
-                                                 "' (first on line ", unit_line[unit], ")"));
-    }
-    unit_line.push_back(r.line);
-    for (size_t i = 1; i < width; ++i) {
+    if (r.fields[0].empty()) return Fail("empty unit");
+    const int64_t row = rows();
+    units_.emplace_back(r.fields[0]);
+    hashes_.push_back(absl::Hash<absl::string_view>{}(AbslView(r.fields[0])));
+    for (size_t i = 1; i < width_; ++i) {
       std::string_view cell = r.fields[i];
       int32_t id = ReliabilityData::kMissing;
       if (!cell.empty()) {
-        if (set_valued) {
-          id = interner.InternSet(SplitSet(cell));
-        } else {
-          id = cache.Intern(cell, interner);
-        }
-        lines.Note(id, r.line);
+        id = set_valued_ ? categories_.InternSet(SplitSet(cell)) : cache_.Intern(cell, categories_);
+        if (id == static_cast<int32_t>(first_row_.size())) first_row_.push_back(row);
       }
-      cells.push_back(id);
+      cells_.push_back(id);
     }
     return absl::OkStatus();
+  }
+
+  int64_t rows() const { return static_cast<int64_t>(units_.size()); }
+  bool failed() const { return !error_.empty(); }
+  // The bad row (a run-relative index, = rows()) and why.
+  const std::string& error() const { return error_; }
+  std::vector<std::string>& units() { return units_; }
+  const std::vector<uint64_t>& hashes() const { return hashes_; }
+  const std::vector<int32_t>& cells() const { return cells_; }
+  // Run-local category ids, and the row on which each first appears.
+  const ReliabilityData& categories() const { return categories_; }
+  const std::vector<int64_t>& first_row() const { return first_row_; }
+
+ private:
+  absl::Status Fail(std::string reason) {
+    error_ = std::move(reason);
+    return absl::CancelledError("bad row");
+  }
+
+  size_t width_;
+  bool set_valued_;
+  std::vector<std::string> units_;
+  std::vector<uint64_t> hashes_;
+  std::vector<int32_t> cells_;
+  ReliabilityData categories_;
+  ShortLabelCache cache_;
+  std::vector<int64_t> first_row_;
+  std::string error_;
+};
+
+// Row r of the body (0-based, over all runs) is record r + 2: the header is
+// record 1 and every later record is one row.
+int64_t LineOfRow(int64_t row) { return row + 2; }
+
+// The runs of a wide file and where each starts (start[i] is the number of
+// rows before run i; start.back() all of them).
+struct WideRuns {
+  std::vector<WideRun> runs;
+  std::vector<int64_t> start;
+
+  const std::string& UnitAt(int64_t row) {
+    const size_t i = std::upper_bound(start.begin(), start.end(), row) - start.begin() - 1;
+    return runs[i].units()[row - start[i]];
+  }
+};
+
+// The first row whose unit name an earlier row has, and that earlier row;
+// {-1, -1} when all of the first `rows` are distinct. Names are split by hash
+// into one shard per thread; each shard meets its rows in file order, so its
+// first repeat is its earliest, and the earliest over the shards is the one.
+std::pair<int64_t, int64_t> FirstDuplicateUnit(WideRuns& all, int64_t rows) {
+  const int shards = WorkerCount();
+  std::vector<std::pair<int64_t, int64_t>> found(shards, {-1, -1});
+  ParallelFor(shards, [&](int shard) {
+    // An integer key is much cheaper than a string key for a million units;
+    // names whose hash collides with a different name's go to `overflow`.
+    absl::flat_hash_map<uint64_t, int64_t> by_hash;
+    by_hash.reserve(static_cast<size_t>(rows / shards + 16));
+    absl::flat_hash_map<std::string_view, int64_t> overflow;
+    int64_t row = 0;
+    for (WideRun& run : all.runs) {
+      for (int64_t i = 0; i < run.rows() && row < rows; ++i, ++row) {
+        const uint64_t hash = run.hashes()[i];
+        if (static_cast<int>(hash % shards) != shard) continue;
+        auto [it, inserted] = by_hash.try_emplace(hash, row);
+        if (inserted) continue;
+        const std::string& name = run.units()[i];
+        if (all.UnitAt(it->second) == name) {
+          found[shard] = {row, it->second};
+          return;
+        }
+        auto [over, new_name] = overflow.try_emplace(name, row);
+        if (!new_name) {
+          found[shard] = {row, over->second};
+          return;
+        }
+      }
+    }
   });
-  if (!status.ok()) return status;
-  if (width == 0) return CsvError(name, 1, "empty file: expected a header unit,CODER1,...");
-  LoadedData out;
-  out.layout = CsvLayout::kWide;
-  out.data = ReliabilityData(std::move(units.names()), std::move(coders));
-  // Categories are re-interned in id order so that the ids stay the same.
-  for (const agreement::Category& c : interner.categories()) {
-    if (c.is_set) {
-      std::vector<std::string_view> elements;
-      for (int32_t e : c.members) elements.push_back(interner.elements()[e]);
-      out.data.InternSet(elements);
-    } else {
-      out.data.InternValue(c.label);
+  std::pair<int64_t, int64_t> first = {-1, -1};
+  for (auto [row, earlier] : found) {
+    if (row >= 0 && (first.first < 0 || row < first.first)) first = {row, earlier};
+  }
+  return first;
+}
+
+absl::StatusOr<LoadedData> AssembleWide(WideRuns& all, std::vector<std::string> coders,
+                                        const std::string& name) {
+  // Where each run starts, and the first bad row: reading stopped there, and
+  // only rows before it can hold an earlier error (a repeated unit).
+  std::vector<WideRun>& runs = all.runs;
+  std::vector<int64_t>& start = all.start;
+  start.assign(runs.size() + 1, 0);
+  int64_t bad_row = -1;
+  std::string bad_reason;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    start[i + 1] = start[i] + runs[i].rows();
+    if (bad_row < 0 && runs[i].failed()) {
+      bad_row = start[i + 1];
+      bad_reason = runs[i].error();
     }
   }
-  for (int64_t i = 0; i < static_cast<int64_t>(cells.size()); ++i) {
-    out.data.set_value(i / out.data.num_coders(), static_cast<int>(i % out.data.num_coders()),
-                       cells[i]);
+  const int64_t checked = bad_row >= 0 ? bad_row : start.back();
+  if (auto [row, earlier] = FirstDuplicateUnit(all, checked); row >= 0) {
+    return CsvError(name, LineOfRow(row),
+                    absl::StrCat("duplicate unit '", AbslView(all.UnitAt(row)), "' (first on line ",
+                                 LineOfRow(earlier), ")"));
   }
-  out.first_line = lines.Take();
+  if (bad_row >= 0) return CsvError(name, LineOfRow(bad_row), bad_reason);
+
+  std::vector<std::string> units(start.back());
+  ParallelFor(static_cast<int>(runs.size()), [&](int i) {
+    std::move(runs[i].units().begin(), runs[i].units().end(), units.begin() + start[i]);
+  });
+  LoadedData out;
+  out.layout = CsvLayout::kWide;
+  out.data = ReliabilityData(std::move(units), std::move(coders));
+  // The runs' categories in run order: ids stay in order of first
+  // appearance in the file.
+  std::vector<std::vector<int32_t>> global_id(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const ReliabilityData& local = runs[i].categories();
+    for (int32_t c = 0; c < local.num_categories(); ++c) {
+      const agreement::Category& category = local.category(c);
+      int32_t id;
+      if (category.is_set) {
+        std::vector<std::string_view> elements;
+        for (int32_t e : category.members) elements.push_back(local.elements()[e]);
+        id = out.data.InternSet(elements);
+      } else {
+        id = out.data.InternValue(category.label);
+      }
+      if (id == static_cast<int32_t>(out.first_line.size())) {
+        out.first_line.push_back(LineOfRow(start[i] + runs[i].first_row()[c]));
+      }
+      global_id[i].push_back(id);
+    }
+  }
+  ParallelFor(static_cast<int>(runs.size()), [&](int i) {
+    const std::vector<int32_t>& cells = runs[i].cells();
+    const std::vector<int32_t>& ids = global_id[i];
+    int32_t* row = runs[i].rows() > 0 ? out.data.mutable_unit_row(start[i]) : nullptr;
+    for (size_t j = 0; j < cells.size(); ++j) {
+      row[j] = cells[j] == ReliabilityData::kMissing ? ReliabilityData::kMissing : ids[cells[j]];
+    }
+  });
   return out;
+}
+
+// Unquoted text: the header, then the body cut into `pieces` runs read in
+// parallel.
+absl::StatusOr<LoadedData> LoadWideUnquoted(std::string_view text, const std::string& name,
+                                            bool set_valued, int pieces) {
+  const HeaderAndBody parts = SplitHeader(text);
+  if (parts.header.empty()) {
+    return CsvError(name, 1, "empty file: expected a header unit,CODER1,...");
+  }
+  std::vector<std::string> coders;
+  absl::Status header = ReadUnquotedCsv(
+      parts.header, 1, [&](const CsvRecord& r) { return ReadWideHeader(r, name, &coders); });
+  if (!header.ok()) return header;
+  if (pieces <= 0) pieces = parts.body.size() < (1 << 20) ? 1 : 2 * WorkerCount();
+  const std::vector<std::string_view> cut = CutAtLineEnds(parts.body, pieces);
+  WideRuns all;
+  all.runs.assign(cut.size(), WideRun(coders.size() + 1, set_valued));
+  ParallelFor(static_cast<int>(cut.size()), [&](int i) {
+    // A bad row stops the run; its reason stays in the run.
+    (void)ReadUnquotedCsv(cut[i], 1, [&](const CsvRecord& r) { return all.runs[i].Add(r); });
+  });
+  return AssembleWide(all, std::move(coders), name);
+}
+
+// Any CSV (quoted fields may span lines): one run, in order.
+absl::StatusOr<LoadedData> LoadWide(const ReadFn& read, const std::string& name, bool set_valued) {
+  std::vector<std::string> coders;
+  WideRuns all;
+  std::vector<WideRun>& runs = all.runs;
+  absl::Status status = read([&](const CsvRecord& r) -> absl::Status {
+    if (r.line == 1) {
+      ICR_RETURN_IF_ERROR(ReadWideHeader(r, name, &coders));
+      runs.emplace_back(coders.size() + 1, set_valued);
+      return absl::OkStatus();
+    }
+    return runs.back().Add(r);
+  });
+  if (!status.ok() && !(runs.size() == 1 && runs[0].failed())) return status;
+  if (runs.empty()) return CsvError(name, 1, "empty file: expected a header unit,CODER1,...");
+  return AssembleWide(all, std::move(coders), name);
 }
 
 absl::StatusOr<LoadedData> LoadLong(const ReadFn& read, const std::string& name, bool set_valued) {
@@ -262,34 +436,42 @@ absl::StatusOr<LoadedData> LoadLong(const ReadFn& read, const std::string& name,
   return out;
 }
 
-absl::StatusOr<LoadedData> Load(const ReadFn& read, const std::string& name, CsvLayout layout,
-                                bool set_valued) {
+absl::StatusOr<LoadedData> Load(std::string_view text, const std::string& name, CsvLayout layout,
+                                bool set_valued, int pieces) {
+  const bool unquoted = IsUnquotedCsv(text);
+  const ReadFn read = [&](const std::function<absl::Status(const CsvRecord&)>& on_record) {
+    return ReadCsvText(text, name, on_record);
+  };
   if (layout == CsvLayout::kAuto) {
     // Peek at the header only.
     bool is_long = false;
-    absl::Status peek = read([&](const CsvRecord& r) -> absl::Status {
+    auto is_long_header = [&](const CsvRecord& r) -> absl::Status {
       is_long = r.fields.size() == 3 && r.fields[0] == "unit" && r.fields[1] == "coder" &&
                 r.fields[2] == "value";
       return absl::CancelledError("header read");
-    });
+    };
+    absl::Status peek = unquoted ? ReadUnquotedCsv(SplitHeader(text).header, 1, is_long_header)
+                                 : read(is_long_header);
     if (!peek.ok() && !absl::IsCancelled(peek)) return peek;
     layout = is_long ? CsvLayout::kLong : CsvLayout::kWide;
   }
-  return layout == CsvLayout::kLong ? LoadLong(read, name, set_valued)
-                                    : LoadWide(read, name, set_valued);
+  if (layout == CsvLayout::kLong) return LoadLong(read, name, set_valued);
+  if (unquoted) return LoadWideUnquoted(text, name, set_valued, pieces);
+  return LoadWide(read, name, set_valued);
 }
 
 }  // namespace
 
 absl::StatusOr<LoadedData> LoadReliabilityCsv(const std::string& path, CsvLayout layout,
                                               bool set_valued) {
-  return Load([&](const auto& fn) { return ReadCsvFile(path, fn); }, path, layout, set_valued);
+  absl::StatusOr<FileText> file = FileText::Open(path);
+  if (!file.ok()) return file.status();
+  return Load(file->text(), path, layout, set_valued, /*pieces=*/0);
 }
 
 absl::StatusOr<LoadedData> ParseReliabilityCsv(std::string_view text, const std::string& name,
-                                               CsvLayout layout, bool set_valued) {
-  return Load([&](const auto& fn) { return ReadCsvText(text, name, fn); }, name, layout,
-              set_valued);
+                                               CsvLayout layout, bool set_valued, int pieces) {
+  return Load(text, name, layout, set_valued, pieces);
 }
 
 }  // namespace icr::client

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,8 +37,11 @@ absl::StatusOr<LoadedData> LoadReliabilityCsv(const std::string& path, CsvLayout
                                               bool set_valued);
 
 // The same over CSV text in memory; `name` stands for the path in messages.
+// A wide file without any '"' is cut at line ends into `pieces` runs read in
+// parallel (0: two per core, one for a small file); the result is the same
+// for any number.
 absl::StatusOr<LoadedData> ParseReliabilityCsv(std::string_view text, const std::string& name,
-                                               CsvLayout layout, bool set_valued);
+                                               CsvLayout layout, bool set_valued, int pieces = 0);
 
 }  // namespace icr::client
 

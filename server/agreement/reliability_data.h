@@ -75,6 +75,9 @@ class ReliabilityData {
   }
   // The cells of one unit: num_coders() ids, row-major storage.
   const int32_t* unit_row(int64_t unit) const { return cells_.data() + unit * num_coders(); }
+  // The same for filling a table in place (rows of different units may be
+  // written from different threads).
+  int32_t* mutable_unit_row(int64_t unit) { return cells_.data() + unit * num_coders(); }
   const std::vector<int32_t>& cells() const { return cells_; }
 
   // The id of the value `label`, interned on first use.

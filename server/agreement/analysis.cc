@@ -8,6 +8,7 @@
 #include "server/agreement/conger_light.h"
 #include "server/agreement/krippendorff_alpha.h"
 #include "server/agreement/unit_counts.h"
+#include "server/common/parallel_for.h"
 #include "server/common/status_macros.h"
 
 namespace icr::agreement {
@@ -40,6 +41,11 @@ absl::StatusOr<std::vector<std::string>> Requested(const std::vector<std::string
     }
   }
   return out;
+}
+
+// Data large enough that passes in parallel pay for their threads.
+bool Large(const ReliabilityData& data) {
+  return data.num_units() * data.num_coders() >= (int64_t{1} << 16);
 }
 
 }  // namespace
@@ -111,7 +117,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
                            " is for two coders (the data has ", data.num_coders(), "); ", instead));
   };
 
-  for (const std::string& name : names) {
+  auto compute = [&](const std::string& name) {
     Coefficient c;
     if (name == "percent_agreement") {
       c = PercentAgreement(counts, weights);
@@ -180,7 +186,28 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     // Every coefficient here has a weighted form; alpha's own metric names
     // itself in the variant instead.
     if (c.weights.empty() && name != kAlphaName) c.weights = weights.name();
-    out.coefficients.push_back(std::move(c));
+    return c;
+  };
+  // The coefficients and the pairwise matrix are independent passes over the
+  // same data: on large data they run side by side (each is computed as it
+  // would be alone, so the digits do not depend on the threads).
+  out.coefficients.resize(names.size());
+  const int tasks = static_cast<int>(names.size()) + (options.pairwise ? 1 : 0);
+  // Threads take tasks in order as they free up: the costliest first (the
+  // pairwise matrix, then the coefficients from Light's and Conger's kappa,
+  // the last in report order, back to percent agreement).
+  auto run = [&](int task) {
+    if (options.pairwise && task == 0) {
+      out.pairwise = PairwiseMatrix(data, weights);
+      return;
+    }
+    const int i = tasks - 1 - task;
+    out.coefficients[i] = compute(names[i]);
+  };
+  if (Large(data)) {
+    ParallelFor(tasks, run);
+  } else {
+    for (int task = 0; task < tasks; ++task) run(task);
   }
   if (se && !weighted) {
     // The unweighted multi-rater coefficients share two passes over the
@@ -203,7 +230,6 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
       }
     }
   }
-  if (options.pairwise) out.pairwise = PairwiseMatrix(data, weights);
   return out;
 }
 

@@ -43,6 +43,11 @@ class Rng {
   // Uniform in [0, n), n > 0 (Lemire 2019, "Fast random integer generation
   // in an interval", ACM TOMACS 29(1)).
   uint64_t Uniform(uint64_t n);
+  // Advances the generator as `steps` calls of Next() would, in O(log steps)
+  // (the step is linear over GF(2): its 256 x 256 bit matrix is raised to the
+  // power), so that a stream can be cut into pieces drawn in parallel.
+  void Jump(uint64_t steps);
+  bool operator==(const Rng& other) const;
 
  private:
   uint64_t s_[4];

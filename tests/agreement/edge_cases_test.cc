@@ -362,6 +362,54 @@ TEST(Bootstrap, GeneratorIsPinned) {
   for (int i = 0; i < 100000; ++i) EXPECT_LT(r.Uniform(7), 7u);
 }
 
+TEST(Bootstrap, JumpEqualsSteps) {
+  for (uint64_t steps : {0ULL, 1ULL, 2ULL, 63ULL, 64ULL, 1000ULL, 123457ULL}) {
+    Rng stepped(9), jumped(9);
+    for (uint64_t i = 0; i < steps; ++i) stepped.Next();
+    jumped.Jump(steps);
+    EXPECT_TRUE(stepped == jumped) << steps;
+    EXPECT_EQ(stepped.Next(), jumped.Next()) << steps;
+  }
+}
+
+// Large data draws its alpha replicates in pieces on several threads: the
+// replicates must be those of one generator drawing them in order, the
+// defining loop below.
+TEST(Bootstrap, AlphaReplicatesInPiecesEqualOneStream) {
+  AlphaContributions contributions;
+  contributions.expected = 0.8;
+  Rng make(3);
+  for (int u = 0; u < 20000; ++u) {
+    const int m = 2 + static_cast<int>(make.Uniform(4));
+    contributions.values.push_back(m);
+    contributions.disagreement.push_back(static_cast<double>(make.Uniform(m * m)) / (m - 1));
+  }
+  BootstrapOptions options{.samples = 1000, .seed = 11, .confidence = 0.9, .alpha_min = 0.2};
+  std::vector<double> expected;
+  Rng rng(options.seed);
+  const uint64_t n = contributions.values.size();
+  int64_t below = 0;
+  for (int s = 0; s < options.samples; ++s) {
+    double d = 0, m = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t u = rng.Uniform(n);
+      d += contributions.disagreement[u];
+      m += contributions.values[u];
+    }
+    expected.push_back(1.0 - (d / m) / contributions.expected);
+    below += expected.back() < options.alpha_min;
+  }
+  Coefficient alpha;
+  alpha.value = 0.5;
+  BootstrapAlpha(contributions, options, &alpha);
+  const BootstrapInterval want = PercentileInterval(expected, options.confidence);
+  ASSERT_TRUE(alpha.ci.has_value());
+  EXPECT_EQ(alpha.ci->low, want.low);
+  EXPECT_EQ(alpha.ci->high, want.high);
+  EXPECT_EQ(alpha.ci->se, want.se);
+  EXPECT_EQ(*alpha.p_below_min, static_cast<double>(below) / options.samples);
+}
+
 // One interval for fixed data and seed: the Krippendorff (2011) C data at the
 // interval level, 2000 replicates, seed 42.
 TEST(Bootstrap, IntervalIsPinned) {

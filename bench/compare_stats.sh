@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Times `icr stats --layout wide` on a generated 1,000,000-unit x 10-coder CSV
-# (with and without the analytic standard errors, --se none)
-# (~30 MB, 20 categories, 10% missing), whole process, beside NLTK's
-# AnnotationTask alpha, statsmodels' fleiss_kappa and (when installed)
-# pandas+numpy on the same kind of file. The slow ones run on smaller files
-# and their time is scaled per unit; the ratio printed is theirs / icr's.
+# (~30 MB, 20 categories, 10% missing), whole process from file to answer:
+# the default report (every coefficient, the pairwise matrix and the analytic
+# standard errors), the same with --se none (what the standard errors add),
+# and 1,000 bootstrap replicates of alpha. Beside it NLTK's AnnotationTask
+# alpha, statsmodels' fleiss_kappa and (when installed) pandas+numpy on the
+# same kind of file. The slow ones run on smaller files and their time is
+# scaled per unit; the ratio printed is theirs / icr's (per unit, against the
+# default report).
 #
 # Usage: bench/compare_stats.sh [BUILD_DIR] [UNITS]
 #   BUILD_DIR defaults to build; the icr binary is BUILD_DIR/client/icr, or
@@ -56,23 +59,33 @@ BIG="$WORK/wide_${UNITS}.csv"
 generate "$UNITS" "$BIG"
 printf 'file: %s units x 10 coders, %s bytes\n' "$UNITS" "$(stat -c %s "$BIG")"
 
-best=999
-for _ in 1 2 3; do
-  t=$(seconds "${ICR[@]}" --input "$BIG" --layout wide --coefficients all)
-  best=$(echo "if ($t < $best) $t else $best" | bc -l)
-done
+best_of() {  # best_of N CMD...: the least wall time of N runs
+  local n=$1 best=999 t
+  shift
+  for ((i = 0; i < n; ++i)); do
+    t=$(seconds "$@")
+    best=$(echo "if ($t < $best) $t else $best" | bc -l)
+  done
+  echo "$best"
+}
+
+best=$(best_of 5 "${ICR[@]}" --input "$BIG" --layout wide)
 icr_per_unit=$(echo "$best / $UNITS" | bc -l)
-printf '%-44s %10.3f s  (%s units, all coefficients + pairwise, best of 3)\n' \
-  "icr stats --layout wide" "$best" "$UNITS"
+printf '%-44s %10.3f s  (all coefficients, pairwise, analytic se; best of 5)\n' \
+  "icr stats --layout wide" "$best"
 
 # What the analytic standard errors (on by default) add: the same run with --se none.
-bare=999
-for _ in 1 2 3; do
-  t=$(seconds "${ICR[@]}" --input "$BIG" --layout wide --coefficients all --se none)
-  bare=$(echo "if ($t < $bare) $t else $bare" | bc -l)
-done
+bare=$(best_of 5 "${ICR[@]}" --input "$BIG" --layout wide --se none)
 printf '%-44s %10.3f s  (analytic standard errors add %.0f ms)\n' \
   "icr stats --layout wide --se none" "$bare" "$(echo "($best - $bare) * 1000" | bc -l)"
+
+# 1,000 bootstrap replicates of alpha; the run without them is subtracted.
+alpha=$(best_of 3 "${ICR[@]}" --input "$BIG" --layout wide --coefficients krippendorff_alpha \
+  --se none)
+boot=$(best_of 3 "${ICR[@]}" --input "$BIG" --layout wide --coefficients krippendorff_alpha \
+  --se bootstrap --bootstrap 1000)
+printf '%-44s %10.3f s  (the 1,000 replicates take %.3f s)\n' \
+  "icr stats ... alpha --se bootstrap (1,000)" "$boot" "$(echo "$boot - $alpha" | bc -l)"
 
 compare() {  # compare NAME UNITS SCRIPT
   local name=$1 n=$2 script=$3 file="$WORK/wide_$2.csv"
@@ -85,6 +98,8 @@ compare() {  # compare NAME UNITS SCRIPT
   local ratio
   ratio=$(echo "($t / $n) / $icr_per_unit" | bc -l)
   printf '%-44s %10.3f s  (%s units)  per unit: %8.1fx icr\n' "$name" "$t" "$n" "$ratio"
+  [[ "$n" == "$UNITS" ]] || printf '%-44s %10.3f s  (scaled to %s units)\n' "" \
+    "$(echo "$t * $UNITS / $n" | bc -l)" "$UNITS"
 }
 
 compare "NLTK AnnotationTask.alpha (binary)" 20000 '

@@ -3,7 +3,9 @@
 // files, a coder is refused the agreement table while the round is OPEN,
 // the lead reads it (and it equals `icr stats` on the same data), advances
 // the round, lists the disagreements, resolves one (a second time too, and
-// once without a rationale), and exports the consensus.
+// once without a rationale), and exports the consensus. And the intraclass
+// correlations of an interval domain through `icr agreement`, equal to
+// `icr stats --icc`.
 
 #include <fstream>
 #include <map>
@@ -267,6 +269,76 @@ TEST_F(AgreementEndToEndTest, OnlyFinishedDocumentsCountUnlessAskedOtherwise) {
   EXPECT_NE(listed.out.find("counted: 4 (coder, document) pairs; left out: 0 in progress"),
             std::string::npos)
       << listed.out;
+}
+
+TEST_F(AgreementEndToEndTest, IntraclassCorrelationsThroughTheCli) {
+  for (const char* user : {"lead", "alice", "bob"}) {
+    json created = Json({"user", "create", user});
+    Write(std::string(user) + ".token", created["token"].get<std::string>());
+  }
+  Ok({"project", "create", "study", "--title", "Study"}, "lead");
+  for (const char* coder : {"alice", "bob"}) {
+    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
+  }
+  for (int v = 1; v <= 4; ++v) {
+    const std::string id = "s" + std::to_string(v);
+    Ok({"code", "add", "study", id, "--name", id, "--value", std::to_string(v)}, "lead");
+  }
+  Ok({"domain", "create", "study", "score", "--level", "interval", "--codes", "s1,s2,s3,s4"},
+     "lead");
+  for (const char* doc : {"doc-1", "doc-2"}) {
+    Ok({"doc", "add", "study", doc, "--file",
+        Write(std::string(doc) + ".txt", "one\n\ntwo\n\nthree\n\nfour\n\nfive\n"), "--segment",
+        "paragraph"},
+       "lead");
+  }
+  Ok({"round", "create", "study", "r1", "--docs", "doc-1,doc-2", "--coders", "alice,bob"}, "lead");
+  // Scores on doc-1; bob one higher on two segments. Spans of s1 on both
+  // documents, bob's a little shorter on doc-2.
+  const std::map<std::string, std::vector<int>> scores = {{"alice", {1, 2, 3, 4, 2}},
+                                                          {"bob", {1, 3, 3, 4, 3}}};
+  std::string stats = "unit,coder,value\n";
+  for (const auto& [coder, given] : scores) {
+    std::string csv = "document,code,segment\n";
+    for (size_t s = 0; s < given.size(); ++s) {
+      csv += "doc-1,s" + std::to_string(given[s]) + "," + std::to_string(s) + "\n";
+      stats += "u" + std::to_string(s) + "," + coder + "," + std::to_string(given[s]) + "\n";
+    }
+    Ok({"coding", "submit", "study", "r1", "--file", Write(coder + ".csv", csv)}, coder);
+    Ok({"coding", "done", "study", "r1", "doc-1"}, coder);
+    Ok({"coding", "done", "study", "r1", "doc-2"}, coder);
+  }
+  const json icc = Json({"agreement", "study", "r1", "--by", "domain", "--codes", "score",
+                         "--coefficients", "krippendorff_alpha,icc_a1,icc_c1"},
+                        "lead");
+  const json offline =
+      Json({"stats", "--input", Write("scores.csv", stats), "--level", "interval", "--icc"});
+  ASSERT_EQ(icc["rows"].size(), 1u);
+  const json& row = icc["rows"][0]["coefficients"];
+  ASSERT_EQ(row.size(), 3u);
+  EXPECT_EQ(row[1]["name"], "icc_c1");
+  EXPECT_EQ(row[2]["name"], "icc_a1");
+  int compared = 0;
+  for (const json& c : {row[1], row[2]}) {
+    for (const json& want : offline["icc"]) {
+      if (want["coefficient"] != c["name"]) continue;
+      ++compared;
+      EXPECT_NEAR(c["value"].get<double>(), want["value"].get<double>(), 1e-12);
+      EXPECT_NEAR(c["ci_low"].get<double>(), want["ci_low"].get<double>(), 1e-12);
+      EXPECT_NEAR(c["p_value"].get<double>(), want["p_value"].get<double>(), 1e-12);
+      EXPECT_EQ(c["se_method"], "f_distribution");
+    }
+  }
+  EXPECT_EQ(compared, 2);
+  // The table lists the ICC columns too.
+  CommandResult table = Icr(
+      {"agreement", "study", "r1", "--by", "domain", "--codes", "score", "--coefficients", "icc"},
+      "lead");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("icc_ak"), std::string::npos) << table.out;
+  CommandResult refused = Icr({"agreement", "study", "r1", "--coefficients", "icc_a1"}, "lead");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("coefficients: icc_a1"), std::string::npos) << refused.err;
 }
 
 }  // namespace

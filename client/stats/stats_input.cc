@@ -135,6 +135,14 @@ class WideRun {
  public:
   WideRun(size_t width, bool set_valued) : width_(width), set_valued_(set_valued) {}
 
+  // Room for `rows` rows, so that a large run does not grow (and copy) its
+  // arrays step by step.
+  void Reserve(int64_t rows) {
+    units_.reserve(rows);
+    hashes_.reserve(rows);
+    cells_.reserve(rows * (width_ - 1));
+  }
+
   // Adds one row; on a bad row, keeps the first reason and returns non-OK so
   // that reading stops there (later rows cannot come before it).
   absl::Status Add(const CsvRecord& r) {
@@ -322,6 +330,8 @@ absl::StatusOr<LoadedData> LoadWideUnquoted(std::string_view text, const std::st
   WideRuns all;
   all.runs.assign(cut.size(), WideRun(coders.size() + 1, set_valued));
   ParallelFor(static_cast<int>(cut.size()), [&](int i) {
+    // Every line end may end a row.
+    all.runs[i].Reserve(std::count(cut[i].begin(), cut[i].end(), '\n') + 1);
     // A bad row stops the run; its reason stays in the run.
     (void)ReadUnquotedCsv(cut[i], 1, [&](const CsvRecord& r) { return all.runs[i].Add(r); });
   });

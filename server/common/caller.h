@@ -19,7 +19,7 @@ struct Caller {
   bool server_admin = false;
   // The caller's role in the request's project (OWNER for a server admin who
   // is not a member); nullopt for a call outside a project.
-  std::optional<v1::MemberRole> role;
+  std::optional<v1::MemberRole> role = std::nullopt;
 
   bool is_lead() const { return role == v1::OWNER || role == v1::LEAD; }
 };

@@ -5,7 +5,6 @@
 // call: the first thing every handler does. gRPC 1.51's interceptors cannot
 // reject a call, so this is an explicit call rather than an interceptor.
 
-#include <optional>
 #include <string_view>
 
 #include "absl/status/statusor.h"

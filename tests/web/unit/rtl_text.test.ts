@@ -199,3 +199,29 @@ test("offsets in code points for Persian text with an emoji and a ZWNJ", () => {
   assert.equal(arabicMap.codePointLength, arabic.length);
   assert.equal(new OffsetMap(hebrew).codePointLength, [...hebrew].length);
 });
+
+test("Shift+Down and Shift+Up move to the same character of the next and previous line", () => {
+  // Four transcript lines: Persian, English with an emoji, a short one, Hebrew.
+  const english = "We met 🙂 in 2023, twice.";
+  const short = "OK 🙂";
+  const text = [persian, english, short, hebrew].join("\n");
+  const second = persian.length + 1;
+  const third = second + english.length + 1;
+  const fourth = third + short.length + 1;
+  // Five characters into the Persian line ("من در"), down: five characters into the next line.
+  const five = persian.indexOf(" ", persian.indexOf("در"));
+  assert.equal(selected(text, press(text, { anchor: five, focus: five }, "ArrowDown")), `${persian.slice(five)}\nWe me`);
+  // The short line has four characters (the emoji is one): Down stops at its end,
+  // and one more Down comes to the fifth character of the Hebrew line, its points kept.
+  assert.equal(press(text, { anchor: five, focus: five }, "ArrowDown", "ArrowDown").focus, third + short.length);
+  const down = press(text, { anchor: five, focus: five }, "ArrowDown", "ArrowDown", "ArrowDown");
+  const hebrewFifth = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(hebrew)][5]!.index;
+  assert.equal(down.focus, fourth + hebrewFifth);
+  // Up is the way back; past the first line, the text's start; past the last, its end.
+  assert.equal(press(text, down, "ArrowUp", "ArrowUp", "ArrowUp").focus, five);
+  assert.equal(selected(text, press(text, { anchor: five, focus: five }, "ArrowUp")), persian.slice(0, five));
+  assert.equal(press(text, { anchor: fourth, focus: fourth }, "ArrowDown").focus, text.length);
+  // Down then Up from the anchor selects nothing; a sideways key forgets the column.
+  assert.equal(caretSpan(press(text, { anchor: five, focus: five }, "ArrowDown", "ArrowUp")), null);
+  assert.equal(press(text, { anchor: five, focus: five }, "ArrowDown", "ArrowRight").column, undefined);
+});

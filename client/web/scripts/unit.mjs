@@ -28,4 +28,6 @@ const result = spawnSync(
   { stdio: "inherit" },
 );
 rmSync(outDir, { recursive: true, force: true });
-process.exit(result.status ?? 1);
+// And no component writes user-visible English of its own (scripts/untranslated.mjs).
+const untranslated = spawnSync(process.execPath, [join(here, "untranslated.mjs")], { stdio: "inherit" });
+process.exit(result.status || untranslated.status || 0);

@@ -153,7 +153,7 @@ export function App() {
         e.preventDefault();
         document.getElementById("main")?.focus();
       }}>
-        Skip to content
+        {t().skipToContent}
       </a>
       <Header params={found?.params ?? {}} />
       <main id="main" tabIndex={-1}>

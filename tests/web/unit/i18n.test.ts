@@ -30,7 +30,7 @@ test("Persian has every English message, each non-empty and different from the E
     const shown = render(value);
     locale.value = "en";
     if (key !== "listSeparator") assert.ok(shown.trim().length > 0, key);
-    if (/[A-Za-z]{4,}/.test(render(english.get(key))) && !/^links\./.test(key)) {
+    if (/[A-Za-z]{4,}/.test(render(english.get(key))) && !/^(links|report\.formats)\./.test(key)) {
       assert.notEqual(shown, render(english.get(key)), `${key} is translated`);
     }
   }

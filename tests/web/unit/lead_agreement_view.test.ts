@@ -162,7 +162,8 @@ test("an advance refused for unfinished work reads as each coder's documents", (
     "set force to advance anyway");
   assert.equal(parsed?.count, 3);
   assert.deepEqual([...parsed!.byCoder.entries()],
-    [["alice", ["int-01 (in progress)", "int-02 (not started)"]], ["bob", ["int-03 (not started)"]]]);
+    [["alice", [{ document: "int-01", state: "IN_PROGRESS" }, { document: "int-02", state: "NOT_STARTED" }]],
+      ["bob", [{ document: "int-03", state: "NOT_STARTED" }]]]);
   assert.equal(parsed?.more, 2);
   assert.equal(unfinishedPairs("round pilot is CLOSED; it cannot advance"), null);
 });

@@ -4,10 +4,23 @@
 // Intl.PluralRules in the interface's language). A translation is a module
 // of the same shape (type Messages), so a missing message fails to compile.
 import { stateWords } from "../lead/advance";
+import { manage } from "./en_manage";
+import { review } from "./en_review";
 import { num, plural } from "./format";
 
 export const en = {
   language: "Language",
+  skipToContent: "Skip to content",
+  // The agreement coefficients (server/agreement), by their API names.
+  coefficients: {
+    percent_agreement: "Percent agreement",
+    cohen_kappa: "Cohen's κ",
+    scott_pi: "Scott's π",
+    fleiss_kappa: "Fleiss' κ",
+    krippendorff_alpha: "Krippendorff's α",
+    gwet_ac1: "Gwet's AC1",
+    brennan_prediger: "Brennan–Prediger",
+  } as Record<string, string>,
   header: {
     signedInAs: (id: string) => `Signed in as ${id}`,
     signOut: "Sign out",
@@ -107,7 +120,7 @@ export const en = {
       `This round is ${state}: its codings can no longer change. You see your codings as they were.`,
     textOf: (title: string) => `Text of ${title}`,
     keys:
-      "Keys: j and k move between segments; Shift with an arrow key selects a passage character by character, with Control too word by word; Enter opens the code picker; 1 to 9 apply the first nine codes; Escape cancels.",
+      "Keys: j and k move between segments; Shift with an arrow key selects a passage character by character (with Up and Down line by line), with Control too word by word; Enter opens the code picker; 1 to 9 apply the first nine codes; Escape cancels.",
     coding: "Coding",
     codeThis: "Code this…",
     start: ["Select a passage, click a segment, or press ", " to start at the first segment."] as [string, string],
@@ -130,6 +143,7 @@ export const en = {
     notFinished: (n: number) =>
       `Coding is not finished: ${num(n)} coder–document ${n === 1 ? "pair is" : "pairs are"} not marked done. Work that is not done is left out of agreement and consensus.`,
     andMore: (n: number) => `and ${num(n)} more`,
+    unfinishedDocument: (document: string, state: string) => `${document} (${state.toLowerCase()})`,
     advanceAnyway: "Advance anyway (recorded in the audit trail)",
     wait: "Wait for the coders",
     what: "What to compute",
@@ -161,6 +175,14 @@ export const en = {
     code: "Code",
     units: "Units",
     warnings: "Warnings",
+    // The kinds of ComputeAgreement's warnings (server/live); their details come from the server, in English.
+    warningKinds: {
+      coder_influence: "coder influence",
+      kappa_paradox: "kappa paradox",
+      note: "note",
+      several_domain_codes: "several domain codes",
+      too_few_units: "too few units",
+    } as Record<string, string>,
     overall: "Overall (pooled)",
     overallBar: "overall",
     // The interpretation bands of agreement_view.ts (Krippendorff 2004; Landis and Koch 1977).
@@ -193,6 +215,8 @@ export const en = {
     updated: (coefficient: string, now: string, was: string | null) =>
       `Agreement updated: overall ${coefficient} ${now}${was !== null ? ` (was ${was})` : ""}.`,
     chartTitle: (coefficient: string) => `${coefficient} per code`,
+    chartLabel: (coefficient: string) => `${coefficient} per code, with the .667 and .800 lines`,
+    cohenKappa: "Cohen's kappa",
     chartCaption: (coefficient: string, whiskers: boolean) =>
       `${coefficient} per code and overall; dashed lines at .667 (tentative) and .800 (reliable)${whiskers ? "; whiskers: bootstrap intervals" : ""}.`,
   },
@@ -233,6 +257,9 @@ export const en = {
     decision: "Decision",
     rationale: "Rationale (required; it goes into the audit trail)",
     resolve: "Resolve",
+    resolvedNow: (progress: string) => `Resolved. ${progress}.`,
+    passage: "The passage",
+    whatPassage: "the passage",
     previous: "Previous",
     next: "Next",
   },
@@ -292,6 +319,8 @@ export const en = {
     retractedList: (n: number) => `Retracted (${num(n)})`,
     reason: (reason: string) => ` · reason: ${reason}`,
   },
+  ...manage,
+  ...review,
 };
 
 export type Messages = typeof en;

@@ -2,6 +2,8 @@
 // ("۳ سند"), so one form serves every count; numbers are written with
 // Persian digits by ./format.
 import type { Messages } from "./en";
+import { manageFa } from "./fa_manage";
+import { reviewFa } from "./fa_review";
 import { num } from "./format";
 
 // The measurement levels of a domain (icr's names).
@@ -9,6 +11,16 @@ const levels: Record<string, string> = { nominal: "اسمی", ordinal: "ترتی
 
 export const fa: Messages = {
   language: "زبان",
+  skipToContent: "رفتن به محتوا",
+  coefficients: {
+    percent_agreement: "درصد توافق",
+    cohen_kappa: "کاپای کوهن",
+    scott_pi: "پی اسکات",
+    fleiss_kappa: "کاپای فلایس",
+    krippendorff_alpha: "آلفای کریپندورف",
+    gwet_ac1: "AC1 گوِت",
+    brennan_prediger: "برنان–پردیجر",
+  },
   header: {
     signedInAs: (id: string) => `واردشده با شناسهٔ ${id}`,
     signOut: "خروج",
@@ -64,7 +76,7 @@ export const fa: Messages = {
     blindByDefault: "کدگذاری نابینا به‌طور پیش‌فرض",
   },
   overview: {
-    codebookRevision: (n: number) => `ویرایش ${num(n)} کتاب کد`,
+    codebookRevision: (n: number) => `نسخهٔ ${num(n)} کتاب کد`,
     youAre: (roles: string) => `نقش شما: ${roles}`,
     roles: { OWNER: "مالک", LEAD: "سرپرست", CODER: "کدگذار", REVIEWER: "بازبین" },
     project: "پروژه",
@@ -106,7 +118,7 @@ export const fa: Messages = {
       `این دور ${state} است: کدگذاری‌هایش دیگر تغییر نمی‌کنند. کدگذاری‌های خود را همان‌طور که بودند می‌بینید.`,
     textOf: (title: string) => `متن ${title}`,
     keys:
-      "کلیدها: j و k میان بخش‌ها جابه‌جا می‌شوند؛ Shift با کلید پیکان متن را نویسه به نویسه برمی‌گزیند و با Control واژه به واژه؛ Enter فهرست کدها را باز می‌کند؛ ۱ تا ۹ نُه کد نخست را اعمال می‌کنند؛ Escape لغو می‌کند.",
+      "کلیدها: j و k میان بخش‌ها جابه‌جا می‌شوند؛ Shift با کلید پیکان متن را نویسه به نویسه برمی‌گزیند (با بالا و پایین سطر به سطر) و با Control واژه به واژه؛ Enter فهرست کدها را باز می‌کند؛ ۱ تا ۹ نُه کد نخست را اعمال می‌کنند؛ Escape لغو می‌کند.",
     coding: "کدگذاری",
     codeThis: "کدگذاری این…",
     start: ["بخشی از متن را برگزینید، روی یک بخش کلیک کنید یا برای آغاز از بخش نخست ", " را بزنید."],
@@ -130,6 +142,7 @@ export const fa: Messages = {
     notFinished: (n: number) =>
       `کدگذاری تمام نشده: ${num(n)} جفت کدگذار–سند انجام‌شده علامت نخورده‌اند. کاری که انجام نشده از توافق و اجماع کنار گذاشته می‌شود.`,
     andMore: (n: number) => `و ${num(n)} مورد دیگر`,
+    unfinishedDocument: (document: string, state: string) => `\u2068${document}\u2069 (${state})`,
     advanceAnyway: "پیش‌بردن با این حال (در ردّ ممیزی ثبت می‌شود)",
     wait: "منتظر کدگذاران بمانید",
     what: "چه چیزی محاسبه شود",
@@ -161,6 +174,13 @@ export const fa: Messages = {
     code: "کد",
     units: "واحدها",
     warnings: "هشدارها",
+    warningKinds: {
+      coder_influence: "اثر یک کدگذار",
+      kappa_paradox: "پارادوکس کاپا",
+      note: "یادداشت",
+      several_domain_codes: "چند کد از یک حوزه",
+      too_few_units: "واحدهای بسیار کم",
+    },
     overall: "کل (تجمیعی)",
     overallBar: "کل",
     bands: {
@@ -192,6 +212,8 @@ export const fa: Messages = {
     updated: (coefficient: string, now: string, was: string | null) =>
       `توافق به‌روز شد: ${coefficient} کل ${now}${was !== null ? ` (پیش‌تر ${was})` : ""}.`,
     chartTitle: (coefficient: string) => `${coefficient} برای هر کد`,
+    chartLabel: (coefficient: string) => `${coefficient} برای هر کد، با خط‌های .667 و .800`,
+    cohenKappa: "کاپای کوهن",
     chartCaption: (coefficient: string, whiskers: boolean) =>
       `${coefficient} برای هر کد و کل؛ خط‌چین‌ها در .667 (آزمایشی) و .800 (پایا)${whiskers ? "؛ خط‌های کناری: بازه‌های بوت‌استرپ" : ""}.`,
   },
@@ -232,6 +254,9 @@ export const fa: Messages = {
     decision: "تصمیم",
     rationale: "دلیل (لازم؛ در ردّ ممیزی ثبت می‌شود)",
     resolve: "حل",
+    resolvedNow: (progress: string) => `حل شد. ${progress}.`,
+    passage: "متن مورد اختلاف",
+    whatPassage: "متن مورد اختلاف",
     previous: "قبلی",
     next: "بعدی",
   },
@@ -291,4 +316,6 @@ export const fa: Messages = {
     retractedList: (n: number) => `پس‌گرفته‌شده (${num(n)})`,
     reason: (reason: string) => ` · دلیل: ${reason}`,
   },
+  ...manageFa,
+  ...reviewFa,
 };

@@ -18,8 +18,8 @@ export function stateWords(state: string): string {
 
 export interface UnfinishedPairs {
   count: number;
-  /** Coder → "int-01 (in progress)", ... */
-  byCoder: Map<string, string[]>;
+  /** Coder → their documents not done, each with its progress state (IN_PROGRESS, NOT_STARTED). */
+  byCoder: Map<string, Array<{ document: string; state: string }>>;
   more: number;
 }
 
@@ -32,14 +32,12 @@ export function unfinishedPairs(message: string): UnfinishedPairs | null {
   const match = /(\d+) \(coder, document\) pairs are not done: (.*?)(?: and (\d+) more)?; set force/
     .exec(message);
   if (!match) return null;
-  const byCoder = new Map<string, string[]>();
+  const byCoder = new Map<string, Array<{ document: string; state: string }>>();
   for (const pair of match[2].split(", ")) {
     const m = /^(.*?)\/(.*) \((\w+)\)$/.exec(pair.trim());
     if (!m) continue;
-    const state = m[3] === "IN_PROGRESS" ? "in progress" : m[3] === "NOT_STARTED" ? "not started"
-      : m[3].toLowerCase();
     const list = byCoder.get(m[1]) ?? [];
-    list.push(`${m[2]} (${state})`);
+    list.push({ document: m[2], state: m[3] });
     byCoder.set(m[1], list);
   }
   return { count: Number(match[1]), byCoder, more: Number(match[3] ?? 0) };

@@ -12,6 +12,7 @@ import { useChanges } from "../stream";
 import type { ChangeEvent, Round } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
 import { num, t } from "../i18n";
+import { locale } from "../i18n/format";
 import type { AgreementRow, ComputeAgreementResponse } from "./agreement_types";
 import { bandClass, bars, COEFFICIENTS, coefficientLabel, coefficientOf, DEFAULT_COEFFICIENTS,
   definedValue, formatValue, interpretation, pairMatrix, primaryCoefficient }
@@ -68,9 +69,10 @@ function AgreementTable({ answer, chosen }: { answer: ComputeAgreementResponse; 
               {chosen.map((name) => <CoefficientCell key={name} row={row} name={name} />)}
               <td class="warnings-cell">
                 {[...new Set(row.warnings.map((w) => w.kind))].map((kind) => (
-                  <span key={kind} class="warning-tag"
+                  <span key={kind} class="warning-tag" lang="en"
                     title={row.warnings.filter((w) => w.kind === kind).map((w) => w.message).join("\n")}>
-                    <span aria-hidden="true">⚠</span> {kind.replace(/_/g, " ")}
+                    <span aria-hidden="true">⚠</span>{" "}
+                    <span lang={locale.value}>{t().agreement.warningKinds[kind] ?? kind.replace(/_/g, " ")}</span>
                   </span>
                 ))}
               </td>
@@ -92,12 +94,12 @@ function HeatMap({ answer }: { answer: ComputeAgreementResponse }) {
       <label class="inline">
         {t().agreement.measure}{" "}
         <select value={measure} onChange={(e) => setMeasure((e.target as HTMLSelectElement).value as typeof measure)}>
-          <option value="cohen_kappa">Cohen's κ</option>
+          <option value="cohen_kappa">{coefficientLabel("cohen_kappa")}</option>
           <option value="percent_agreement">{t().agreement.percent}</option>
         </select>
       </label>
       <table class="heatmap">
-        <caption class="sr-only">{t().agreement.pairsCaption(measure === "cohen_kappa" ? "Cohen's kappa" : t().agreement.percent)}</caption>
+        <caption class="sr-only">{t().agreement.pairsCaption(measure === "cohen_kappa" ? t().agreement.cohenKappa : t().agreement.percent)}</caption>
         <thead>
           <tr><td class="corner" /> {coders.map((c) => <th key={c} scope="col">{c}</th>)}</tr>
         </thead>
@@ -260,7 +262,7 @@ export function AgreementDashboard({ params }: RouteProps) {
           {COEFFICIENTS.map((c) => (
             <label key={c.name} class="check">
               <input type="checkbox" checked={chosen.includes(c.name)} onChange={() => toggle(c.name)}
-                name="coefficients" value={c.name} /> {c.label}
+                name="coefficients" value={c.name} /> {coefficientLabel(c.name)}
             </label>
           ))}
         </fieldset>

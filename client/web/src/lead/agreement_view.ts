@@ -2,23 +2,25 @@
 // the coefficients' names, their values as text, the interpretation bands
 // (those of `icr agreement`, client/stats/coefficient_format.cc), the
 // coder-pair matrix and the bars. No DOM here: node tests pin it.
+import { t } from "../i18n";
 import type { AgreementRow, Coefficient, ComputeAgreementResponse } from "./agreement_types";
 
 /** The coefficients ComputeAgreement knows, in the order the CLI prints them. */
-export const COEFFICIENTS: ReadonlyArray<{ name: string; label: string }> = [
-  { name: "percent_agreement", label: "Percent agreement" },
-  { name: "cohen_kappa", label: "Cohen's κ" },
-  { name: "scott_pi", label: "Scott's π" },
-  { name: "fleiss_kappa", label: "Fleiss' κ" },
-  { name: "krippendorff_alpha", label: "Krippendorff's α" },
-  { name: "gwet_ac1", label: "Gwet's AC1" },
-  { name: "brennan_prediger", label: "Brennan–Prediger" },
+export const COEFFICIENTS: ReadonlyArray<{ name: string }> = [
+  { name: "percent_agreement" },
+  { name: "cohen_kappa" },
+  { name: "scott_pi" },
+  { name: "fleiss_kappa" },
+  { name: "krippendorff_alpha" },
+  { name: "gwet_ac1" },
+  { name: "brennan_prediger" },
 ];
 
 export const DEFAULT_COEFFICIENTS = ["krippendorff_alpha", "fleiss_kappa", "percent_agreement"];
 
+/** The coefficient's name in the interface's language. */
 export function coefficientLabel(name: string): string {
-  return COEFFICIENTS.find((c) => c.name === name)?.label ?? name;
+  return t().coefficients[name] ?? name;
 }
 
 export function definedValue(c: Coefficient | undefined): number | null {

@@ -19,7 +19,7 @@ export function BarChart({ bars, coefficient }: { bars: Bar[]; coefficient: stri
   const scale = (v: number) => LABEL + ((v - min) / (1 - min)) * PLOT;
   const height = TOP + bars.length * ROW + 24;
   const width = LABEL + PLOT + RIGHT;
-  const label = `${coefficientLabel(coefficient)} per code, with the .667 and .800 lines`;
+  const label = t().agreement.chartLabel(coefficientLabel(coefficient));
   const line = (v: number, text: string) => (
     <g class="chart-line">
       <line x1={scale(v)} x2={scale(v)} y1={TOP - 6} y2={height - 20} stroke="#4a5366"

@@ -10,16 +10,18 @@ import type { Code, Project } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
 import { codeTree, mergeTargets, moveTargets, type CodeNode } from "./codebook_tree";
 import { loadCodes } from "./load";
+import { t } from "../i18n";
 import "./lead.css";
 
 type Editing = { id: string; mode: "edit" | "move" | "merge" } | null;
 
-const TEXT_FIELDS: Array<{ field: keyof Code; label: string; long?: boolean }> = [
-  { field: "name", label: "Name" },
-  { field: "definition", label: "Definition", long: true },
-  { field: "inclusion_criteria", label: "Inclusion criteria", long: true },
-  { field: "exclusion_criteria", label: "Exclusion criteria", long: true },
-  { field: "example", label: "Example", long: true },
+// The code's text fields, each labelled by the catalog's codebook.fields.
+const TEXT_FIELDS: Array<{ field: "name" | "definition" | "inclusion_criteria" | "exclusion_criteria" | "example"; long?: boolean }> = [
+  { field: "name" },
+  { field: "definition", long: true },
+  { field: "inclusion_criteria", long: true },
+  { field: "exclusion_criteria", long: true },
+  { field: "example", long: true },
 ];
 
 function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
@@ -46,18 +48,18 @@ function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
       }
     }}>
       {isNew && <>
-        <label for={`${prefix}-id`}>Id (short, no spaces)</label>
+        <label for={`${prefix}-id`}>{t().codebook.id}</label>
         <input id={`${prefix}-id`} value={code.id ?? ""} required pattern="[A-Za-z0-9_.\-]+"
           onInput={(e) => set("id", (e.target as HTMLInputElement).value)} />
-        <label for={`${prefix}-parent`}>Under</label>
+        <label for={`${prefix}-parent`}>{t().codebook.under}</label>
         <select id={`${prefix}-parent`} value={code.parent ?? ""} onChange={(e) => set("parent", (e.target as HTMLSelectElement).value)}>
-          <option value="">(top level)</option>
+          <option value="">{t().codebook.topLevel}</option>
           {codes.filter((c) => c.state !== "CODE_MERGED").map((c) => <option key={c.id} value={c.id}>{c.name || c.id}</option>)}
         </select>
       </>}
-      {TEXT_FIELDS.map(({ field, label, long }) => (
+      {TEXT_FIELDS.map(({ field, long }) => (
         <div key={field}>
-          <label for={`${prefix}-${field}`}>{label}</label>
+          <label for={`${prefix}-${field}`}>{t().codebook.fields[field]}</label>
           {long
             ? <textarea id={`${prefix}-${field}`} value={String(code[field] ?? "")} rows={2}
                 onInput={(e) => set(field, (e.target as HTMLTextAreaElement).value)} />
@@ -68,12 +70,12 @@ function CodeForm({ initial, codes, onSave, onCancel, isNew }: {
       <label class="check">
         <input id={`${prefix}-grouping`} type="checkbox" checked={code.grouping_only === true}
           onChange={(e) => set("grouping_only", (e.target as HTMLInputElement).checked)} />
-        {" "}Only groups the codes under it (coders cannot apply it)
+        {" "}{t().codebook.groupingOnly}
       </label>
       <ErrorNote error={error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>{isNew ? "Add the code" : "Save"}</button>
-        {onCancel && <button type="button" onClick={onCancel}>Cancel</button>}
+        <button type="submit" class="primary" disabled={busy}>{isNew ? t().codebook.add : t().codebook.save}</button>
+        {onCancel && <button type="button" onClick={onCancel}>{t().codebook.cancel}</button>}
       </div>
     </form>
   );
@@ -95,16 +97,16 @@ function TargetForm({ code, targets, mode, onDone, onCancel }: {
         setError((err as Error).message);
       }
     }}>
-      <label for={id}>{mode === "move" ? `Move “${code.name || code.id}” under` : `Merge “${code.name || code.id}” into`}</label>
+      <label for={id}>{mode === "move" ? t().codebook.moveUnder(code.name || code.id) : t().codebook.mergeInto(code.name || code.id)}</label>
       <select id={id} value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
-        {mode === "move" && <option value="">(top level)</option>}
+        {mode === "move" && <option value="">{t().codebook.topLevel}</option>}
         {targets.map((c) => <option key={c.id} value={c.id}>{c.name || c.id}</option>)}
       </select>
-      {mode === "merge" && <p class="muted">Its codings count as the target's from now on; the merge is recorded in the audit trail.</p>}
+      {mode === "merge" && <p class="muted">{t().codebook.mergeNote}</p>}
       <ErrorNote error={error} />
       <div class="actions">
-        <button type="submit" class={mode === "merge" ? "danger" : "primary"}>{mode === "move" ? "Move" : "Merge"}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" class={mode === "merge" ? "danger" : "primary"}>{mode === "move" ? t().codebook.move : t().codebook.merge}</button>
+        <button type="button" onClick={onCancel}>{t().codebook.cancel}</button>
       </div>
     </form>
   );
@@ -142,12 +144,12 @@ export function Codebook({ params }: RouteProps) {
       <li key={c.id} data-code={c.id}>
         <div class="tree-node">
           <span class="name" dir="auto">{c.name || c.id}</span> <span class="id muted">{c.id}</span>
-          {c.grouping_only && <span class="badge" title="Only groups the codes under it: coders cannot apply it">groups</span>}
-          <span class="muted">rev. {c.revision}</span>
+          {c.grouping_only && <span class="badge" title={t().codebook.groupsTitle}>{t().codebook.groups}</span>}
+          <span class="muted">{t().codebook.revision(c.revision)}</span>
           <span class="tools">
-            <button type="button" aria-label={`Edit ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "edit" })}>Edit</button>
-            <button type="button" aria-label={`Move ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "move" })}>Move</button>
-            <button type="button" aria-label={`Merge ${c.name || c.id}`} onClick={() => setEditing({ id: c.id, mode: "merge" })}>Merge</button>
+            <button type="button" aria-label={t().codebook.editName(c.name || c.id)} onClick={() => setEditing({ id: c.id, mode: "edit" })}>{t().codebook.edit}</button>
+            <button type="button" aria-label={t().codebook.moveName(c.name || c.id)} onClick={() => setEditing({ id: c.id, mode: "move" })}>{t().codebook.move}</button>
+            <button type="button" aria-label={t().codebook.mergeName(c.name || c.id)} onClick={() => setEditing({ id: c.id, mode: "merge" })}>{t().codebook.merge}</button>
           </span>
           {c.definition && <span class="definition" dir="auto">{c.definition}</span>}
         </div>
@@ -156,7 +158,7 @@ export function Codebook({ params }: RouteProps) {
             <CodeForm initial={c} codes={all} isNew={false} onCancel={() => setEditing(null)}
               onSave={async (changed) => {
                 await update(c, changed, [...TEXT_FIELDS.map((f) => f.field), "grouping_only"]);
-                after(`Saved ${changed.name || c.id}.`);
+                after(t().codebook.saved(changed.name || c.id));
               }} />
           </div>
         )}
@@ -164,14 +166,14 @@ export function Codebook({ params }: RouteProps) {
           <TargetForm code={c} mode="move" targets={moveTargets(all, c.id)} onCancel={() => setEditing(null)}
             onDone={async (parent) => {
               await update(c, { parent }, ["parent"]);
-              after(`Moved ${c.name || c.id} ${parent ? `under ${parent}` : "to the top level"}.`);
+              after(t().codebook.moved(c.name || c.id, parent));
             }} />
         )}
         {open === "merge" && (
           <TargetForm code={c} mode="merge" targets={mergeTargets(all, c.id)} onCancel={() => setEditing(null)}
             onDone={async (into) => {
               await post(path("projects", project, "codes", c.id) + ":merge", { into_code: into, request_id: requestId() });
-              after(`Merged ${c.name || c.id} into ${into}.`);
+              after(t().codebook.merged(c.name || c.id, into));
             }} />
         )}
         {node.children.length > 0 && <ul>{node.children.filter(matches).map(renderNode)}</ul>}
@@ -181,31 +183,30 @@ export function Codebook({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>Codebook</PageHeading>
+      <PageHeading>{t().codebook.heading}</PageHeading>
       <p class="muted">
-        {all.length - merged.length} codes{merged.length > 0 && `, ${merged.length} merged`} · codebook revision{" "}
-        {info.data?.project.codebook_revision ?? "…"} (every change makes a revision, recorded in the audit trail)
+        {t().codebook.summary(all.length - merged.length, merged.length, info.data?.project.codebook_revision?.toString())}
       </p>
       <div class="manage-grid">
         <div class="card">
-          <label for="code-filter">Find a code</label>
+          <label for="code-filter">{t().codebook.find}</label>
           <input id="code-filter" type="search" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
           <ErrorNote error={codes.error} />
-          {!codes.data && !codes.error && <Loading what="the codebook" />}
-          {codes.data && tree.length === 0 && <p class="empty">No codes yet: add the first one.</p>}
-          <ul class="tree" aria-label="Codebook">{tree.filter(matches).map(renderNode)}</ul>
+          {!codes.data && !codes.error && <Loading what={t().codebook.what} />}
+          {codes.data && tree.length === 0 && <p class="empty">{t().codebook.none}</p>}
+          <ul class="tree" aria-label={t().codebook.tree}>{tree.filter(matches).map(renderNode)}</ul>
           {merged.length > 0 && (
             <details>
-              <summary>Merged codes ({merged.length})</summary>
-              <ul>{merged.map((c) => <li key={c.id}>{c.name || c.id} → {c.merged_into}</li>)}</ul>
+              <summary>{t().codebook.mergedCodes(merged.length)}</summary>
+              <ul>{merged.map((c) => <li key={c.id}><bdi>{c.name || c.id}</bdi> → <bdi>{c.merged_into}</bdi></li>)}</ul>
             </details>
           )}
         </div>
         <div class="card">
-          <h2>Add a code</h2>
+          <h2>{t().codebook.addTitle}</h2>
           <CodeForm initial={{}} codes={all} isNew={true} onSave={async (code) => {
             await post(path("projects", project, "codes"), { code, request_id: requestId() });
-            after(`Added ${code.name || code.id}.`);
+            after(t().codebook.added(code.name || code.id || ""));
           }} />
         </div>
       </div>

@@ -73,8 +73,8 @@ function Passage({ item, textOf }: { item: Disagreement;
     return () => { live = false; };
   }, [item.id]);
   if (passage instanceof Error) return <ErrorNote error={passage} />;
-  if (passage === undefined) return <Loading what="the passage" />;
-  return <blockquote class="passage" aria-label="The passage" tabIndex={0}>{passage}</blockquote>;
+  if (passage === undefined) return <Loading what={t().queue.whatPassage} />;
+  return <blockquote class="passage" aria-label={t().queue.passage} tabIndex={0}>{passage}</blockquote>;
 }
 
 export function DisagreementQueue({ params }: RouteProps) {
@@ -152,7 +152,7 @@ export function DisagreementQueue({ params }: RouteProps) {
         { value: choice, rationale, request_id: requestId() });
       const updated = items.map((d) => d.id === current.id ? { ...d, resolution: answer.resolution } : d);
       setItems(updated);
-      announce(`Resolved. ${resolvedText(updated)}.`);
+      announce(t().queue.resolvedNow(resolvedText(updated)));
       const nextOpen = filterQueue(updated, filter).find((d, i) => i > index && !d.resolution)
         ?? filterQueue(updated, filter).find((d) => !d.resolution);
       if (nextOpen) setCurrentId(nextOpen.id);

@@ -10,15 +10,11 @@ import { useLoad } from "../data";
 import type { RouteProps } from "../router";
 import type { Document } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { num, t } from "../i18n";
 import "./lead.css";
 
-const SEGMENTATIONS = [
-  { value: "SEGMENT_PARAGRAPH", words: "Paragraphs (separated by blank lines)" },
-  { value: "SEGMENT_TURN", words: "Speaker turns (labelled lines or voices)" },
-  { value: "SEGMENT_SENTENCE", words: "Sentences" },
-  { value: "SEGMENT_LINE", words: "Lines (every non-blank line)" },
-  { value: "SEGMENT_NONE", words: "The whole document as one unit" },
-];
+// CreateDocument's segmentations, in the order offered (words in the catalog).
+const SEGMENTATIONS = ["SEGMENT_PARAGRAPH", "SEGMENT_TURN", "SEGMENT_SENTENCE", "SEGMENT_LINE", "SEGMENT_NONE"];
 
 // File extensions -> the formats the server extracts text from (as the CLI's
 // `icr doc add --file`); "txt" is sent as text.
@@ -52,12 +48,12 @@ export function Documents({ params }: RouteProps) {
     e.preventDefault();
     setError(undefined);
     if (!file) {
-      setError("Choose a file first.");
+      setError(t().documents.chooseFile);
       return;
     }
     const format = formatOf(file.name);
     if (!format) {
-      setError(`${file.name}: icr reads .txt, .docx, .odt, .rtf, .html, .md, .pdf, .vtt and .srt files.`);
+      setError(t().documents.unreadable(file.name));
       return;
     }
     setBusy(true);
@@ -71,7 +67,7 @@ export function Documents({ params }: RouteProps) {
         try {
           text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
         } catch {
-          setError(`${file.name} is not UTF-8 text: save it as UTF-8 (in Word: Save as, Plain text, Unicode UTF-8) and try again.`);
+          setError(t().documents.notUtf8(file.name));
           return;
         }
         fields.text = encodeBase64Text(text);
@@ -86,7 +82,7 @@ export function Documents({ params }: RouteProps) {
         // The server's reason ("no text layer … run OCR first") with the file it concerns.
         throw new Error(`${file.name}: ${(err as Error).message}`);
       }
-      announce(`Uploaded ${id}.`);
+      announce(t().documents.uploaded(id));
       setFile(undefined);
       setId("");
       setTitle("");
@@ -101,27 +97,28 @@ export function Documents({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>Documents</PageHeading>
+      <PageHeading>{t().documents.heading}</PageHeading>
       <div class="manage-grid">
         <div>
           <ErrorNote error={documents.error} />
-          {!documents.data && !documents.error && <Loading what="the documents" />}
-          {documents.data && documents.data.length === 0 && <p class="empty">No documents yet.</p>}
+          {!documents.data && !documents.error && <Loading what={t().documents.what} />}
+          {documents.data && documents.data.length === 0 && <p class="empty">{t().documents.none}</p>}
           {documents.data && documents.data.length > 0 && (
             <table class="list documents-table">
-              <caption class="sr-only">Documents of {project}</caption>
+              <caption class="sr-only">{t().documents.caption(project)}</caption>
               <thead>
-                <tr><th scope="col">Document</th><th scope="col">Title</th><th scope="col" class="num">Characters</th>
-                  <th scope="col" class="num">Units</th><th scope="col">Segmented by</th><th scope="col">From</th></tr>
+                <tr><th scope="col">{t().documents.document}</th><th scope="col">{t().documents.title}</th>
+                  <th scope="col" class="num">{t().documents.characters}</th><th scope="col" class="num">{t().documents.units}</th>
+                  <th scope="col">{t().documents.segmentedBy}</th><th scope="col">{t().documents.from}</th></tr>
               </thead>
               <tbody>
                 {documents.data.map((d) => (
                   <tr key={d.id}>
-                    <th scope="row">{d.id}</th><td>{d.title}</td>
-                    <td class="num">{Number(d.length_code_points).toLocaleString()}</td>
-                    <td class="num">{d.segments.length}</td>
-                    <td>{(d.segmentation || "").replace(/^SEGMENT_/, "").toLowerCase() || "given segments"}</td>
-                    <td title={d.extraction_tool || undefined}>{d.original_format ? `.${d.original_format} file` : "text"}</td>
+                    <th scope="row">{d.id}</th><td dir="auto">{d.title}</td>
+                    <td class="num">{num(d.length_code_points)}</td>
+                    <td class="num">{num(d.segments.length)}</td>
+                    <td>{d.segmentation ? t().documents.segmentedAs[d.segmentation] ?? d.segmentation : t().documents.givenSegments}</td>
+                    <td title={d.extraction_tool || undefined}>{d.original_format ? t().documents.fromFile(d.original_format) : t().documents.fromText}</td>
                   </tr>
                 ))}
               </tbody>
@@ -129,8 +126,8 @@ export function Documents({ params }: RouteProps) {
           )}
         </div>
         <form class="card form-grid" onSubmit={upload} aria-labelledby="upload-title">
-          <h2 id="upload-title">Upload a document</h2>
-          <label for="doc-file">File (.txt, .docx, .odt, .rtf, .html, .md, .pdf, .vtt, .srt)</label>
+          <h2 id="upload-title">{t().documents.upload}</h2>
+          <label for="doc-file">{t().documents.file}</label>
           <input id="doc-file" type="file" accept={ACCEPT} onChange={(e) => {
             const chosen = (e.target as HTMLInputElement).files?.[0];
             setFile(chosen);
@@ -139,25 +136,25 @@ export function Documents({ params }: RouteProps) {
               if (!title) setTitle(chosen.name.replace(/\.[^.]*$/, ""));
             }
           }} />
-          <label for="doc-id">Id</label>
+          <label for="doc-id">{t().documents.id}</label>
           <input id="doc-id" value={id} required onInput={(e) => setId((e.target as HTMLInputElement).value)} />
-          <label for="doc-title">Title</label>
+          <label for="doc-title">{t().documents.title}</label>
           <input id="doc-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
-          <label for="doc-seg">Units of analysis</label>
+          <label for="doc-seg">{t().documents.unitsOfAnalysis}</label>
           <select id="doc-seg" value={segmentation} onChange={(e) => setSegmentation((e.target as HTMLSelectElement).value)}>
-            {SEGMENTATIONS.map((s) => <option key={s.value} value={s.value}>{s.words}</option>)}
+            {SEGMENTATIONS.map((s) => <option key={s} value={s}>{t().documents.segmentations[s]}</option>)}
           </select>
           {segmentation === "SEGMENT_TURN" && (
             <>
-              <label for="doc-speaker-pattern">Speaker label pattern (optional)</label>
-              <input id="doc-speaker-pattern" value={speakerPattern} placeholder="default: Interviewer:, P12:, Participant 3 —"
+              <label for="doc-speaker-pattern">{t().documents.speakerPattern}</label>
+              <input id="doc-speaker-pattern" value={speakerPattern} placeholder={t().documents.speakerPlaceholder}
                 aria-describedby="doc-speaker-pattern-help"
                 onInput={(e) => setSpeakerPattern((e.target as HTMLInputElement).value)} />
-              <p id="doc-speaker-pattern-help" class="hint">A regular expression a speaker's line starts with; its first group names the speaker. Timed transcripts (.vtt, .srt) need none.</p>
+              <p id="doc-speaker-pattern-help" class="hint">{t().documents.speakerHelp}</p>
             </>
           )}
           <ErrorNote error={error} />
-          <div class="actions"><button type="submit" class="primary" disabled={busy}>Upload</button></div>
+          <div class="actions"><button type="submit" class="primary" disabled={busy}>{t().documents.submit}</button></div>
         </form>
       </div>
     </section>

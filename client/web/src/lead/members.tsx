@@ -8,14 +8,11 @@ import type { RouteProps } from "../router";
 import { currentUser } from "../session";
 import type { Member, MemberRole, User } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { t } from "../i18n";
 import "./lead.css";
 
-const ROLES: Array<{ role: MemberRole; words: string }> = [
-  { role: "CODER", words: "Coder: codes the documents of their rounds" },
-  { role: "LEAD", words: "Lead: manages the codebook, documents and rounds; resolves disagreements" },
-  { role: "REVIEWER", words: "Reviewer: reads the report and the audit trail; changes nothing" },
-  { role: "OWNER", words: "Owner: everything a lead does, and manages members" },
-];
+// The roles offered, in this order (what each may do is in the catalog).
+const ROLES: MemberRole[] = ["CODER", "LEAD", "REVIEWER", "OWNER"];
 
 export function Members({ params }: RouteProps) {
   const project = params.project!;
@@ -34,12 +31,12 @@ export function Members({ params }: RouteProps) {
     setError(undefined);
     setDone(undefined);
     if (!user.trim()) {
-      setError("Enter the user id of the person to add.");
+      setError(t().members.needUser);
       return;
     }
     try {
       await post(path("projects", project, "members"), { user: user.trim(), role, request_id: requestId() });
-      const text = `${user.trim()} is now ${role.toLowerCase()} of ${project}.`;
+      const text = t().members.nowRole(user.trim(), t().overview.roles[role] ?? role, project);
       setDone(text);
       announce(text);
       setUser("");
@@ -51,38 +48,38 @@ export function Members({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>Members and roles</PageHeading>
+      <PageHeading>{t().members.heading}</PageHeading>
       <div class="manage-grid">
         <div>
           <ErrorNote error={members.error} />
-          {!members.data && !members.error && <Loading what="the members" />}
+          {!members.data && !members.error && <Loading what={t().members.what} />}
           {members.data && (
             <table class="list members-table">
-              <caption class="sr-only">Members of {project}</caption>
-              <thead><tr><th scope="col">User</th><th scope="col">Role</th></tr></thead>
+              <caption class="sr-only">{t().members.caption(project)}</caption>
+              <thead><tr><th scope="col">{t().members.user}</th><th scope="col">{t().members.role}</th></tr></thead>
               <tbody>
                 {members.data.map((m) => (
-                  <tr key={m.user + m.role}><th scope="row">{m.user}</th><td>{m.role.toLowerCase()}</td></tr>
+                  <tr key={m.user + m.role}><th scope="row">{m.user}</th><td>{t().overview.roles[m.role] ?? m.role}</td></tr>
                 ))}
               </tbody>
             </table>
           )}
         </div>
         <form class="card form-grid" onSubmit={add} aria-labelledby="add-member-title">
-          <h2 id="add-member-title">Add a member or change a role</h2>
-          <label for="member-user">User id</label>
+          <h2 id="add-member-title">{t().members.addTitle}</h2>
+          <label for="member-user">{t().members.userId}</label>
           <input id="member-user" value={user} list="known-users" autocomplete="off"
             onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
           <datalist id="known-users">
             {(users.data ?? []).map((u) => <option key={u.id} value={u.id}>{u.display_name}</option>)}
           </datalist>
-          <label for="member-role">Role</label>
+          <label for="member-role">{t().members.role}</label>
           <select id="member-role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as MemberRole)}>
-            {ROLES.map((r) => <option key={r.role} value={r.role}>{r.words}</option>)}
+            {ROLES.map((r) => <option key={r} value={r}>{t().members.roles[r]}</option>)}
           </select>
           <ErrorNote error={error} />
           {done && <p class="notice" role="status">{done}</p>}
-          <div class="actions"><button type="submit" class="primary">Save</button></div>
+          <div class="actions"><button type="submit" class="primary">{t().members.save}</button></div>
         </form>
       </div>
     </section>

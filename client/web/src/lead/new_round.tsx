@@ -2,6 +2,7 @@
 // and, for transcripts cut into speaker turns, whose turns are units (an
 // interviewer's questions left out, so they do not count as "nothing
 // applied" for every coder).
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { get, listAll, path, post, requestId } from "../api";
 import { announce } from "../announce";
@@ -9,18 +10,19 @@ import { useLoad } from "../data";
 import { href, navigate, type RouteProps } from "../router";
 import type { Document, Member, Project } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { t } from "../i18n";
 import "./lead.css";
 
 function Checklist({ legend, items, chosen, onChange }: {
-  legend: string; items: Array<{ id: string; label: string }>; chosen: Set<string>;
+  legend: string; items: Array<{ id: string; label: ComponentChildren }>; chosen: Set<string>;
   onChange: (next: Set<string>) => void;
 }) {
   const all = items.length > 0 && items.every((i) => chosen.has(i.id));
   return (
     <fieldset class="checklist-set">
-      <legend>{legend} ({chosen.size} of {items.length})</legend>
+      <legend>{t().newRound.legend(legend, chosen.size, items.length)}</legend>
       <label class="check"><input type="checkbox" checked={all}
-        onChange={() => onChange(all ? new Set() : new Set(items.map((i) => i.id)))} /> All</label>
+        onChange={() => onChange(all ? new Set() : new Set(items.map((i) => i.id)))} /> {t().newRound.all}</label>
       <div class="checklist">
         {items.map((i) => (
           <label key={i.id}>
@@ -76,21 +78,21 @@ export function NewRound({ params }: RouteProps) {
     e.preventDefault();
     setError(undefined);
     if (documents.size === 0 || coders.size === 0) {
-      setError("Choose at least one document and one coder.");
+      setError(t().newRound.needBoth);
       return;
     }
     try {
       const order = loaded.data!.documents.map((d) => d.id).filter((d) => documents.has(d));
       const exclude = speakers.filter((s) => excluded.has(s));
       if (speakers.length > 0 && exclude.length === speakers.length) {
-        setError("Keep at least one speaker's turns as units.");
+        setError(t().newRound.keepSpeaker);
         return;
       }
       await post(path("projects", project, "rounds"), {
         id, title, documents: order, coders: [...coders], blind, request_id: requestId(),
         ...(exclude.length > 0 ? { exclude_speakers: exclude } : {}),
       });
-      announce(`Created round ${id}.`);
+      announce(t().newRound.created(id));
       navigate(href("/projects/:project", params).slice(1));
     } catch (err) {
       setError((err as Error).message);
@@ -99,25 +101,26 @@ export function NewRound({ params }: RouteProps) {
 
   return (
     <section class="lead-screen">
-      <PageHeading>New round</PageHeading>
+      <PageHeading>{t().newRound.heading}</PageHeading>
       <ErrorNote error={loaded.error} />
-      {!data && !loaded.error && <Loading what="documents and coders" />}
+      {!data && !loaded.error && <Loading what={t().newRound.what} />}
       {data && (
         <form class="card form-grid new-round" onSubmit={create}>
-          <label for="round-id">Id</label>
+          <label for="round-id">{t().newRound.id}</label>
           <input id="round-id" value={id} required onInput={(e) => setId((e.target as HTMLInputElement).value)} />
-          <label for="round-title">Title</label>
+          <label for="round-title">{t().newRound.title}</label>
           <input id="round-title" value={title} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
           <div class="two-columns">
-            <Checklist legend="Documents" chosen={documents} onChange={setDocuments}
-              items={data.documents.map((d) => ({ id: d.id, label: d.title && d.title !== d.id ? `${d.id} — ${d.title}` : d.id }))} />
-            <Checklist legend="Coders (each codes every chosen document)" chosen={coders} onChange={setCoders}
-              items={data.coders.map((c) => ({ id: c, label: c }))} />
+            <Checklist legend={t().newRound.documents} chosen={documents} onChange={setDocuments}
+              items={data.documents.map((d) => ({ id: d.id,
+                label: d.title && d.title !== d.id ? <><bdi>{d.id}</bdi> — <bdi>{d.title}</bdi></> : <bdi>{d.id}</bdi> }))} />
+            <Checklist legend={t().newRound.coders} chosen={coders} onChange={setCoders}
+              items={data.coders.map((c) => ({ id: c, label: <bdi>{c}</bdi> }))} />
           </div>
           {speakers.length > 0 && (
             <fieldset class="checklist-set">
-              <legend>Units: the turns of these speakers</legend>
-              <p class="hint" id="speakers-help">Untick a speaker (an interviewer, say) to leave their turns out of the units: agreement, disagreements and the report then count only the others'.</p>
+              <legend>{t().newRound.speakers}</legend>
+              <p class="hint" id="speakers-help">{t().newRound.speakersHelp}</p>
               <div class="checklist" aria-describedby="speakers-help">
                 {speakers.map((s) => (
                   <label key={s}>
@@ -132,9 +135,9 @@ export function NewRound({ params }: RouteProps) {
             </fieldset>
           )}
           <label class="check"><input type="checkbox" checked={blind} onChange={(e) => setBlind((e.target as HTMLInputElement).checked)} />
-            Blind: while the round is open, no coder sees another's codings (the server enforces it)</label>
+            {t().newRound.blind}</label>
           <ErrorNote error={error} />
-          <div class="actions"><button type="submit" class="primary">Create the round</button></div>
+          <div class="actions"><button type="submit" class="primary">{t().newRound.create}</button></div>
         </form>
       )}
     </section>

@@ -54,7 +54,7 @@ export function RoundControl({ project, round, onAdvanced }:
           </p>
           <ul>
             {[...unfinished.byCoder.entries()].map(([coder, docs]) => (
-              <li key={coder}><strong>{coder}</strong>: {docs.join(t().listSeparator)}</li>
+              <li key={coder}><strong>{coder}</strong>: {docs.map((d) => t().agreement.unfinishedDocument(d.document, t().progressState[d.state] ?? d.state)).join(t().listSeparator)}</li>
             ))}
             {unfinished.more > 0 && <li>{t().agreement.andMore(unfinished.more)}</li>}
           </ul>

@@ -13,6 +13,7 @@ import { verifyHeadSignature } from "../verify/verify";
 import type { EventRecord, ListEventsResponse, SignedTreeHeadJson } from "./audit_types";
 import { facets, filterEvents, shortMethodName, type EventFilter } from "./event_filter";
 import { fetchExportText, loadServerKey } from "./load";
+import { num, t } from "../i18n";
 import "../lead/lead.css";
 
 const PAGE = 200;
@@ -30,31 +31,32 @@ function SignedHead({ project }: { project: string }) {
   const key = useLoad(() => loadServerKey(), []);
   const [checked, setChecked] = useState<boolean>();
   const h = head.data?.head;
+  const m = t().audit;
   return (
     <section class="card" aria-labelledby="head-title">
-      <h2 id="head-title">The signed head</h2>
+      <h2 id="head-title">{m.signedHead}</h2>
       <ErrorNote error={head.error ?? key.error} />
-      {!h && !head.error && <Loading what="the signed head" />}
+      {!h && !head.error && <Loading what={m.whatHead} />}
       {h && (
         <dl class="facts">
-          <dt>Events</dt><dd>{h.tree_size}</dd>
-          <dt>Signed</dt><dd>{new Date(Number(h.timestamp_ms)).toISOString()}</dd>
-          <dt>Root hash</dt><dd class="hash">{hex(h.root_hash)}</dd>
-          <dt>Signature</dt><dd class="hash">{hex(h.signature)}</dd>
-          <dt>Key id</dt><dd class="hash">{h.key_id}</dd>
+          <dt>{m.events}</dt><dd>{num(h.tree_size)}</dd>
+          <dt>{m.signed}</dt><dd><span dir="ltr">{new Date(Number(h.timestamp_ms)).toISOString()}</span></dd>
+          <dt>{m.rootHash}</dt><dd class="hash">{hex(h.root_hash)}</dd>
+          <dt>{m.signature}</dt><dd class="hash">{hex(h.signature)}</dd>
+          <dt>{m.keyId}</dt><dd class="hash">{h.key_id}</dd>
         </dl>
       )}
-      {key.data && <pre class="pem" aria-label="The server's public key" tabIndex={0}>{key.data.json.public_key_pem}</pre>}
+      {key.data && <pre class="pem" aria-label={m.publicKey} tabIndex={0}>{key.data.json.public_key_pem}</pre>}
       {h && key.data && (
         <div class="actions">
           <button type="button" onClick={async () => setChecked(await verifyHeadSignature(readSignedHead(h), key.data!.key))}>
-            Check the signature in this browser
+            {m.checkSignature}
           </button>
-          {checked === true && <span class="ok" role="status"><span aria-hidden="true">✓</span> The signature is valid for this key.</span>}
-          {checked === false && <span class="error" role="alert"><span aria-hidden="true">✗</span> The signature does not verify.</span>}
+          {checked === true && <span class="ok" role="status"><span aria-hidden="true">✓</span> {m.signatureValid}</span>}
+          {checked === false && <span class="error" role="alert"><span aria-hidden="true">✗</span> {m.signatureInvalid}</span>}
         </div>
       )}
-      <p><a href={href("/projects/:project/verify", { project })}>Verify the whole trail</a> (chain, root and signature).</p>
+      <p><a href={href("/projects/:project/verify", { project })}>{m.verifyWhole}</a>{m.verifyWhat}</p>
     </section>
   );
 }
@@ -92,72 +94,71 @@ export function AuditTrail({ params }: RouteProps) {
   const shown = useMemo(() => filterEvents(events, filter), [events, filter]);
   const choices = useMemo(() => facets(events), [events]);
   const set = (field: keyof EventFilter, value: string) => setFilter((f) => ({ ...f, [field]: value || undefined }));
+  const m = t().audit;
 
   return (
     <section class="lead-screen">
-      <PageHeading>Audit trail</PageHeading>
+      <PageHeading>{m.heading}</PageHeading>
       <div class="two-columns audit-layout">
         <div>
-          <form class="filters card" onSubmit={(e) => e.preventDefault()} aria-label="Filter the events">
-            <label>Actor
+          <form class="filters card" onSubmit={(e) => e.preventDefault()} aria-label={m.filters}>
+            <label>{m.actor}
               <select value={filter.actor ?? ""} onChange={(e) => set("actor", (e.target as HTMLSelectElement).value)}>
-                <option value="">Anyone</option>
+                <option value="">{m.anyone}</option>
                 {choices.actors.map((a) => <option key={a} value={a}>{a}</option>)}
               </select>
             </label>
-            <label>Action
+            <label>{m.action}
               <select value={filter.method ?? ""} onChange={(e) => set("method", (e.target as HTMLSelectElement).value)}>
-                <option value="">Any</option>
+                <option value="">{m.any}</option>
                 {choices.methods.map((m) => <option key={m} value={m}>{m}</option>)}
               </select>
             </label>
-            <label>From <input type="datetime-local" value={filter.from ?? ""} onInput={(e) => set("from", (e.target as HTMLInputElement).value)} /></label>
-            <label>To <input type="datetime-local" value={filter.to ?? ""} onInput={(e) => set("to", (e.target as HTMLInputElement).value)} /></label>
+            <label>{m.from} <input type="datetime-local" value={filter.from ?? ""} onInput={(e) => set("from", (e.target as HTMLInputElement).value)} /></label>
+            <label>{m.to} <input type="datetime-local" value={filter.to ?? ""} onInput={(e) => set("to", (e.target as HTMLInputElement).value)} /></label>
           </form>
           <p class="muted" role="status">
-            {shown.length} of {events.length} events loaded{token ? " (more on the server)" : " (all)"}
-            {Object.values(filter).some(Boolean) && " match the filters"}.
+            {m.shown(shown.length, events.length, Boolean(token), Object.values(filter).some(Boolean))}
           </p>
           <ErrorNote error={error} />
-          <div class="table-scroll" tabIndex={0} role="region" aria-label="Events">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={m.events}>
             <table class="list events">
-              <caption class="sr-only">Events of {project}, oldest first</caption>
+              <caption class="sr-only">{m.caption(project)}</caption>
               <thead>
-                <tr><th scope="col" class="num">#</th><th scope="col">Time (UTC)</th><th scope="col">Actor</th>
-                  <th scope="col">Action</th><th scope="col">What it did</th></tr>
+                <tr><th scope="col" class="num">#</th><th scope="col">{m.time}</th><th scope="col">{m.actor}</th>
+                  <th scope="col">{m.action}</th><th scope="col">{m.whatItDid}</th></tr>
               </thead>
               <tbody>
                 {shown.map((r) => (
                   <tr key={r.seq} data-seq={r.seq}>
-                    <td class="num">{r.seq}</td>
-                    <td>{r.event.time.replace("T", " ").replace(/\.\d+Z$|Z$/, "")}</td>
-                    <td>{r.event.actor}{r.event.on_behalf_of && <> for {r.event.on_behalf_of}</>}</td>
+                    <td class="num">{num(r.seq)}</td>
+                    <td><span dir="ltr">{r.event.time.replace("T", " ").replace(/\.\d+Z$|Z$/, "")}</span></td>
+                    <td>{r.event.actor}{r.event.on_behalf_of && m.onBehalfOf(r.event.on_behalf_of)}</td>
                     <td>{shortMethodName(r.event.method)}</td>
-                    <td class="summary-cell">{r.event.result_summary}</td>
+                    <td class="summary-cell" lang="en" dir="auto">{r.event.result_summary}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          {loading && <Loading what="events" />}
+          {loading && <Loading what={m.whatEvents} />}
           <div class="actions">
-            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore()}>Load {PAGE} more</button>}
-            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore(true)}>Load all</button>}
+            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore()}>{m.loadMore(PAGE)}</button>}
+            {token !== null && <button type="button" disabled={loading} onClick={() => loadMore(true)}>{m.loadAll}</button>}
           </div>
         </div>
         <div class="stack">
           <SignedHead project={project} />
           <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">The export</h2>
-            <p>Every event with its hashed bytes, and the head signed over exactly them: what a reviewer keeps,
-              and verifies here or with <code>icr audit verify</code>.</p>
+            <h2 id="export-title">{m.export}</h2>
+            <p>{m.exportText[0]}<code>icr audit verify</code>{m.exportText[1]}</p>
             <button type="button" onClick={async () => {
               try {
                 download(`${project}-audit-trail.json`, await fetchExportText(project), "application/json");
               } catch (e) {
                 setError(e as Error);
               }
-            }}>Download the export</button>
+            }}>{m.downloadExport}</button>
           </section>
         </div>
       </div>

@@ -9,8 +9,9 @@ export interface ReportCoefficient {
 }
 
 export interface ReportRow {
-  key: string;
-  name: string;
+  /** The code (or domain) the row is about, as the report names it. */
+  label: string;
+  units: number;
   coefficients: ReportCoefficient[];
 }
 
@@ -33,7 +34,8 @@ export interface ReportRound {
     independent: { rows: ReportRow[]; overall?: ReportRow | null };
     pairwise: Array<{ coder_a: string; coder_b: string; value?: number | null }>;
     pairwise_coefficient: string;
-    resolutions: Array<{ id: string; value: string; rationale: string; resolved_by: string }>;
+    /** A lead's resolutions that made a code apply (unit: "segment N", N from 0). */
+    resolutions: Array<{ document: string; unit: string; code: string; final_value: string; rationale: string; resolved_by: string }>;
   } | null;
 }
 

@@ -12,6 +12,7 @@ import { ExportFormatError, readExport } from "../verify/export_format";
 import { importPublicKey, PublicKeyError, verifyTrail, type Verification } from "../verify/verify";
 import { fetchExportText, loadServerKey } from "./load";
 import { VerificationView } from "./verification_view";
+import { t } from "../i18n";
 import "../lead/lead.css";
 
 export function VerifyExport({ params }: RouteProps) {
@@ -31,13 +32,14 @@ export function VerifyExport({ params }: RouteProps) {
     setSource(label);
     try {
       const key = useOwnKey ? await importPublicKey(ownPem) : serverKey.data?.key;
-      if (!key) throw new Error("The server's public key is not loaded yet.");
+      if (!key) throw new Error(t().verifyScreen.keyNotLoaded);
       const verification = await verifyTrail(readExport(await text()), key);
       setResult(verification);
-      announce(verification.ok ? `Verified: ${verification.events} events.` : `Not verified: ${verification.failure?.message}`);
+      announce(verification.ok ? t().verifyScreen.verified(verification.events)
+        : t().verification.notVerified(verification.failure?.message ?? ""));
     } catch (e) {
-      const message = e instanceof ExportFormatError ? `This file cannot be read as an icr export: ${e.message}.`
-        : e instanceof PublicKeyError ? `The public key cannot be used: ${e.message}.` : (e as Error).message;
+      const message = e instanceof ExportFormatError ? t().verifyScreen.notExport(e.message)
+        : e instanceof PublicKeyError ? t().verifyScreen.badKey(e.message) : (e as Error).message;
       setError(message);
       announce(message);
     } finally {
@@ -45,21 +47,18 @@ export function VerifyExport({ params }: RouteProps) {
     }
   };
 
+  const m = t().verifyScreen;
   return (
     <section class="lead-screen">
-      <PageHeading>Verify the audit trail</PageHeading>
-      <p>
-        Every change to this project is an event in a hash chain; the server signs the Merkle root of all
-        events with its Ed25519 key. Your browser checks all of it here, without trusting the server's
-        answer: the same checks as <code>icr audit verify</code>.
-      </p>
+      <PageHeading>{m.heading}</PageHeading>
+      <p>{m.intro[0]}<code>icr audit verify</code>{m.intro[1]}</p>
       <div class="manage-grid">
         <div class="card">
-          <h2>The trail</h2>
+          <h2>{m.trail}</h2>
           <div class="actions">
             <button type="button" class="primary" disabled={busy || (!serverKey.data && !useOwnKey)}
-              onClick={() => run("the server's current export", () => fetchExportText(project))}>
-              Verify the server's export
+              onClick={() => run(m.serverExport, () => fetchExportText(project))}>
+              {m.verifyServer}
             </button>
             <button type="button" disabled={busy} onClick={async () => {
               try {
@@ -67,46 +66,45 @@ export function VerifyExport({ params }: RouteProps) {
               } catch (e) {
                 setError((e as Error).message);
               }
-            }}>Download the export</button>
+            }}>{t().audit.downloadExport}</button>
           </div>
-          <label for="export-file">Or verify an export file (the JSON from here, or <code>icr audit export</code>'s .jsonl)</label>
+          <label for="export-file">{m.orFile[0]}<code>icr audit export</code>{m.orFile[1]}</label>
           <input id="export-file" type="file" accept=".json,.jsonl,application/json" disabled={busy}
             onChange={(e) => {
               const file = (e.target as HTMLInputElement).files?.[0];
               if (file) void run(file.name, () => file.text());
               (e.target as HTMLInputElement).value = "";
             }} />
-          {busy && <Loading what={`and verifying ${source}`} />}
+          {busy && <Loading what={m.verifying(source)} />}
           <ErrorNote error={error} />
           {result && (
             <section aria-labelledby="result-title">
-              <h3 id="result-title">Result for {source}</h3>
+              <h3 id="result-title">{m.resultFor(source)}</h3>
               <VerificationView result={result} />
             </section>
           )}
         </div>
         <div class="card">
-          <h2>The server's public key</h2>
+          <h2>{m.keyTitle}</h2>
           <ErrorNote error={serverKey.error} />
-          {!serverKey.data && !serverKey.error && <Loading what="the public key" />}
+          {!serverKey.data && !serverKey.error && <Loading what={m.whatKey} />}
           {serverKey.data && (
             <>
               <dl class="facts">
-                <dt>Algorithm</dt><dd>{serverKey.data.json.algorithm}</dd>
-                <dt>Key id</dt><dd class="hash" data-key-id>{serverKey.data.key.keyId}</dd>
+                <dt>{m.algorithm}</dt><dd>{serverKey.data.json.algorithm}</dd>
+                <dt>{m.keyId}</dt><dd class="hash" data-key-id>{serverKey.data.key.keyId}</dd>
               </dl>
-              <pre class="pem" tabIndex={0} aria-label="The server's public key">{serverKey.data.json.public_key_pem}</pre>
-              <p class="muted">Compare the key id with the one you were given (the report, or
-                <code> icr audit key</code>): a key from the same server proves less than one you kept.</p>
+              <pre class="pem" tabIndex={0} aria-label={m.keyTitle}>{serverKey.data.json.public_key_pem}</pre>
+              <p class="muted">{m.compare[0]}<code>icr audit key</code>{m.compare[1]}</p>
             </>
           )}
           <label class="check">
             <input type="checkbox" checked={useOwnKey} onChange={(e) => setUseOwnKey((e.target as HTMLInputElement).checked)} />
-            Use a public key I kept instead
+            {m.useOwn}
           </label>
           {useOwnKey && (
             <>
-              <label for="own-key">Public key (PEM)</label>
+              <label for="own-key">{m.ownKey}</label>
               <textarea id="own-key" rows={4} value={ownPem} placeholder="-----BEGIN PUBLIC KEY-----"
                 onInput={(e) => setOwnPem((e.target as HTMLTextAreaElement).value)} />
             </>

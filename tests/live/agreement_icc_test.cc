@@ -316,5 +316,32 @@ TEST_F(AgreementIccTest, SpanAnalysisBootstrapIsSeeded) {
   }
 }
 
+TEST_F(AgreementIccTest, SpanBootstrapStaysWithinTheBudget) {
+  // 2 x 120 spans: a span replicate costs 16 rows a span, so 20,000
+  // replicates exceed the 20,000,000 rows of the budget.
+  std::map<std::string, std::vector<v1::CodingInput>> given;
+  for (const char* coder : {"alice", "bob"}) {
+    for (int start = 0; start < 120; ++start) {
+      v1::CodingInput in;
+      in.set_document("d0");
+      in.set_code("pos");
+      in.mutable_span()->set_start(start);
+      in.mutable_span()->set_end(start + 1);
+      given[coder].push_back(in);
+    }
+  }
+  for (const auto& [coder, codings] : given) Submit(coder, codings, 3);
+  Submit("carol", {}, 3);
+  v1::ComputeAgreementRequest request;
+  request.set_analysis("span");
+  request.set_bootstrap(20000);
+  v1::ComputeAgreementResponse r;
+  const grpc::Status s = Compute(request, &r);
+  EXPECT_EQ(s.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(s.error_message().rfind("bootstrap:", 0), 0u) << s.error_message();
+  request.set_bootstrap(100);
+  Ok(Compute(request, &r));
+}
+
 }  // namespace
 }  // namespace icr

@@ -1,6 +1,7 @@
 #include "server/agreement/analysis.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -196,6 +197,28 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   // Threads take tasks in order as they free up: the costliest first (the
   // pairwise matrix, then the coefficients from Light's and Conger's kappa,
   // the last in report order, back to percent agreement).
+  // The unweighted multi-rater coefficients share two passes over the counts
+  // for their standard errors (the others get theirs with their value): the
+  // thread that finishes the last of them runs it, beside the other tasks.
+  const bool shared_se = se && !weighted;
+  auto shares_se = [&](const std::string& name) {
+    return name == "percent_agreement" || name == "fleiss_kappa" || name == "gwet_ac1" ||
+           name == "brennan_prediger" || (name == kAlphaName && metric == Metric::kNominal);
+  };
+  const int sharing = static_cast<int>(std::count_if(names.begin(), names.end(), shares_se));
+  std::atomic<int> sharing_left{sharing};
+  auto shared_pass = [&] {
+    MultiRaterSes shared;
+    for (size_t i = 0; i < names.size(); ++i) {
+      Coefficient* c = &out.coefficients[i];
+      if (names[i] == "percent_agreement") shared.percent_agreement = c;
+      if (names[i] == "fleiss_kappa") shared.fleiss_kappa = c;
+      if (names[i] == "gwet_ac1") shared.gwet_ac1 = c;
+      if (names[i] == "brennan_prediger") shared.brennan_prediger = c;
+      if (names[i] == kAlphaName && metric == Metric::kNominal) shared.nominal_alpha = c;
+    }
+    AddMultiRaterSes(counts, *se, shared);
+  };
   auto run = [&](int task) {
     if (options.pairwise && task == 0) {
       out.pairwise = PairwiseMatrix(data, weights);
@@ -203,24 +226,12 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     }
     const int i = tasks - 1 - task;
     out.coefficients[i] = compute(names[i]);
+    if (shared_se && shares_se(names[i]) && sharing_left.fetch_sub(1) == 1) shared_pass();
   };
   if (Large(data)) {
     ParallelFor(tasks, run);
   } else {
     for (int task = 0; task < tasks; ++task) run(task);
-  }
-  if (se && !weighted) {
-    // The unweighted multi-rater coefficients share two passes over the
-    // counts; the others got theirs above.
-    MultiRaterSes shared;
-    for (Coefficient& c : out.coefficients) {
-      if (c.name == "percent_agreement") shared.percent_agreement = &c;
-      if (c.name == "fleiss_kappa") shared.fleiss_kappa = &c;
-      if (c.name == "gwet_ac1") shared.gwet_ac1 = &c;
-      if (c.name == "brennan_prediger") shared.brennan_prediger = &c;
-      if (c.name == kAlphaName && metric == Metric::kNominal) shared.nominal_alpha = &c;
-    }
-    AddMultiRaterSes(counts, *se, shared);
   }
   if (se) {
     for (Coefficient& c : out.coefficients) {

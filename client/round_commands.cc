@@ -3,7 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "client/agreement_commands.h"
+#include "client/agreement_output.h"
 #include "client/catalog_command_support.h"
 #include "client/progress_commands.h"
 #include "nlohmann/json.hpp"

@@ -47,10 +47,10 @@ with open(path, "w") as f:
 PYEOF
 }
 
-seconds() {  # seconds CMD...: wall time of one run, output discarded
+seconds() {  # seconds CMD...: wall time of one run, output discarded; fails if CMD does
   local start end
   start=$(date +%s.%N)
-  "$@" > /dev/null
+  "$@" > /dev/null || return 1
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }
@@ -63,7 +63,7 @@ best_of() {  # best_of N CMD...: the least wall time of N runs
   local n=$1 best=999 t
   shift
   for ((i = 0; i < n; ++i)); do
-    t=$(seconds "$@")
+    t=$(seconds "$@") || { echo "failed: $*" >&2; exit 1; }
     best=$(echo "if ($t < $best) $t else $best" | bc -l)
   done
   echo "$best"

@@ -47,6 +47,17 @@ void StatsCsvInput(std::string_view data) {
     for (bool set_valued : {false, true}) {
       absl::StatusOr<client::LoadedData> loaded =
           client::ParseReliabilityCsv(data, name, layout, set_valued);
+      // A wide file read in pieces (in parallel) gives what one piece gives:
+      // the same error, or the same table.
+      absl::StatusOr<client::LoadedData> pieces =
+          client::ParseReliabilityCsv(data, name, layout, set_valued, /*pieces=*/3);
+      FUZZ_CHECK(pieces.status() == loaded.status())
+          << pieces.status() << " vs " << loaded.status();
+      if (loaded.ok()) {
+        FUZZ_CHECK(pieces->data.cells() == loaded->data.cells());
+        FUZZ_CHECK(pieces->first_line == loaded->first_line);
+        FUZZ_CHECK(pieces->data.num_categories() == loaded->data.num_categories());
+      }
       if (!loaded.ok()) {
         CheckInputError(loaded.status(), name);
         continue;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -84,6 +85,20 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   out.level = LevelName(options.level);
   out.metric = MetricName(metric);
 
+  // The pairwise matrix reads the data alone: on large data it is computed
+  // on a thread of its own from here on, beside the counts and the
+  // coefficients (each computed as it would be alone, so the digits do not
+  // depend on the threads). The thread is joined on every return.
+  const bool large = Large(data);
+  std::jthread pairwise;
+  if (options.pairwise) {
+    auto matrix = [&] { out.pairwise = PairwiseMatrix(data, weights); };
+    if (large) {
+      pairwise = std::jthread(matrix);
+    } else {
+      matrix();
+    }
+  }
   const UnitCounts counts = CountValues(data);
   if (options.analytic && options.analytic->population > 0 &&
       options.analytic->population < counts.rows()) {
@@ -189,14 +204,12 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     if (c.weights.empty() && name != kAlphaName) c.weights = weights.name();
     return c;
   };
-  // The coefficients and the pairwise matrix are independent passes over the
-  // same data: on large data they run side by side (each is computed as it
-  // would be alone, so the digits do not depend on the threads).
+  // The coefficients are independent passes over the same counts: on large
+  // data they run side by side. Threads take them in order as they free up,
+  // the costliest first (Light's and Conger's kappa, the last in report
+  // order, back to percent agreement).
   out.coefficients.resize(names.size());
-  const int tasks = static_cast<int>(names.size()) + (options.pairwise ? 1 : 0);
-  // Threads take tasks in order as they free up: the costliest first (the
-  // pairwise matrix, then the coefficients from Light's and Conger's kappa,
-  // the last in report order, back to percent agreement).
+  const int tasks = static_cast<int>(names.size());
   // The unweighted multi-rater coefficients share two passes over the counts
   // for their standard errors (the others get theirs with their value): the
   // thread that finishes the last of them runs it, beside the other tasks.
@@ -220,15 +233,11 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     AddMultiRaterSes(counts, *se, shared);
   };
   auto run = [&](int task) {
-    if (options.pairwise && task == 0) {
-      out.pairwise = PairwiseMatrix(data, weights);
-      return;
-    }
     const int i = tasks - 1 - task;
     out.coefficients[i] = compute(names[i]);
     if (shared_se && shares_se(names[i]) && sharing_left.fetch_sub(1) == 1) shared_pass();
   };
-  if (Large(data)) {
+  if (large) {
     ParallelFor(tasks, run);
   } else {
     for (int task = 0; task < tasks; ++task) run(task);
@@ -241,6 +250,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
       }
     }
   }
+  if (pairwise.joinable()) pairwise.join();
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/cli_test.h"
 #include "tests/testing/subprocess.h"
 #include "tests/testing/temp_dir.h"
 
@@ -20,47 +21,9 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-class CliEndToEndTest : public ::testing::Test {
+class CliEndToEndTest : public testing::CliTest {
  protected:
   void SetUp() override { StartServer(); }
-
-  void StartServer() {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
-  }
-
-  // Runs `icr ARGS...` against the server as the holder of `token_file`.
-  CommandResult Icr(std::vector<std::string> args, const std::string& token_file = "") {
-    std::vector<std::string> full = {ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_,
-                                     "--token_file",
-                                     token_file.empty() ? AdminTokenFile() : token_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full);
-  }
-
-  json IcrJson(std::vector<std::string> args, const std::string& token_file = "") {
-    args.push_back("--output");
-    args.push_back("json");
-    CommandResult result = Icr(args, token_file);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
-
-  std::string AdminTokenFile() const { return dir_.path() + "/data/admin.token"; }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = dir_.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-
-  // Creates a user and stores its token in a file; returns the file.
-  std::string CreateUser(const std::string& user) {
-    json created = IcrJson({"user", "create", user});
-    return WriteFile(user + ".token", created["token"].get<std::string>());
-  }
 
   std::vector<std::string> Ids(const json& list, const std::string& field) {
     std::vector<std::string> ids;
@@ -79,10 +42,6 @@ class CliEndToEndTest : public ::testing::Test {
     return codes.dump() + docs.dump() + rounds.dump() + members.dump() + domains.dump() +
            users.dump();
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
 };
 
 TEST_F(CliEndToEndTest, WalkThroughSurvivesRestartAndKill) {

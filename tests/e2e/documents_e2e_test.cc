@@ -3,12 +3,11 @@
 // files; speaker turns; the original file back; hostile files refused with
 // nothing stored.
 #include <chrono>
-#include <fstream>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/cli_test.h"
 #include "tests/testing/subprocess.h"
-#include "tests/testing/temp_dir.h"
 #include "tests/text/document_files.h"
 
 namespace icr {
@@ -17,35 +16,11 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-class DocumentsEndToEndTest : public ::testing::Test {
+class DocumentsEndToEndTest : public testing::CliTest {
  protected:
   void SetUp() override {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data",
-                                                         {"--extraction_time_limit", "8s"});
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
+    ASSERT_NO_FATAL_FAILURE(StartServer({"--extraction_time_limit", "8s"}));
     ASSERT_EQ(Icr({"project", "create", "study", "--title", "Study"}).exit_code, 0);
-  }
-
-  CommandResult Icr(std::vector<std::string> args) {
-    std::vector<std::string> full = {ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_,
-                                     "--token_file", dir_.path() + "/data/admin.token"};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full);
-  }
-
-  json IcrJson(std::vector<std::string> args) {
-    args.insert(args.end(), {"--output", "json"});
-    CommandResult result = Icr(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = dir_.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
   }
 
   std::string Text(const std::string& doc) {
@@ -56,10 +31,6 @@ class DocumentsEndToEndTest : public ::testing::Test {
     json list = IcrJson({"doc", "list", "study"});
     return list.contains("documents") ? list["documents"].size() : 0;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
 };
 
 TEST_F(DocumentsEndToEndTest, EveryFormatGivesTheTranscriptAndKeepsTheOriginal) {

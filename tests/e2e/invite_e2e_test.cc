@@ -13,8 +13,8 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "icr/v1/admin.grpc.pb.h"
+#include "tests/testing/cli_test.h"
 #include "tests/testing/subprocess.h"
-#include "tests/testing/temp_dir.h"
 
 namespace icr {
 namespace {
@@ -31,13 +31,10 @@ std::string InWords(int64_t unix_seconds) {
   return text;
 }
 
-class InviteEndToEndTest : public ::testing::Test {
+class InviteEndToEndTest : public testing::CliTest {
  protected:
   void SetUp() override {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
+    ASSERT_NO_FATAL_FAILURE(StartServer());
     admin_ = v1::AdminService::NewStub(
         grpc::CreateChannel("127.0.0.1:" + port_, grpc::InsecureChannelCredentials()));
   }
@@ -46,11 +43,7 @@ class InviteEndToEndTest : public ::testing::Test {
   // ICR_WEB_URL set to `web_url_env` (empty: unset for icr).
   CommandResult Icr(std::vector<std::string> args, const std::string& token_file = "",
                     const std::string& web_url_env = "") {
-    std::vector<std::string> full = {
-        ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_, "--token_file",
-        token_file.empty() ? dir_.path() + "/data/admin.token" : token_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full, {"ICR_WEB_URL=" + web_url_env});
+    return CliTest::Icr(std::move(args), token_file, {"ICR_WEB_URL=" + web_url_env});
   }
 
   // Creates a user; returns the file holding its token.
@@ -83,9 +76,6 @@ class InviteEndToEndTest : public ::testing::Test {
     return admin_->CreateSession(&context, request, session);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
 };
 

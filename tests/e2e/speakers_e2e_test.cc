@@ -3,14 +3,13 @@
 // interviewer's turns, and agreement equal to `icr stats` on the same units
 // table; `icr round show`, `icr agreement`, `icr disagreements` say which
 // speakers were units; bad speaker lists are refused naming the flag's field.
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/cli_test.h"
 #include "tests/testing/subprocess.h"
-#include "tests/testing/temp_dir.h"
 
 namespace icr {
 namespace {
@@ -30,40 +29,9 @@ constexpr char kInterview[] =
     "00:00:13.000 --> 00:00:14.000\n<v Interviewer>Anything else?\n\n"
     "00:00:14.000 --> 00:00:17.000\n<v P13>Only the bus fare, which I paid.\n";
 
-class SpeakersEndToEndTest : public ::testing::Test {
+class SpeakersEndToEndTest : public testing::CliTest {
  protected:
-  void SetUp() override {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
-  }
-
-  CommandResult Icr(std::vector<std::string> args, const std::string& token_file = "") {
-    std::vector<std::string> full = {
-        ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_, "--token_file",
-        token_file.empty() ? dir_.path() + "/data/admin.token" : token_file};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full);
-  }
-
-  json IcrJson(std::vector<std::string> args, const std::string& token_file = "") {
-    args.insert(args.end(), {"--output", "json"});
-    CommandResult result = Icr(args, token_file);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = dir_.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-
-  std::string CreateUser(const std::string& user) {
-    json created = IcrJson({"user", "create", user});
-    return WriteFile(user + ".token", created["token"].get<std::string>());
-  }
+  void SetUp() override { StartServer(); }
 
   static double Coefficient(const json& coefficients, const std::string& name) {
     for (const json& c : coefficients) {
@@ -72,10 +40,6 @@ class SpeakersEndToEndTest : public ::testing::Test {
     ADD_FAILURE() << "no " << name << " in " << coefficients.dump();
     return 0;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
 };
 
 TEST_F(SpeakersEndToEndTest, RoundOfParticipantTurnsAgreesWithIcrStats) {

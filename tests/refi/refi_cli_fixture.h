@@ -7,7 +7,6 @@
 
 #include <zip.h>
 
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -17,45 +16,22 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/cli_test.h"
 #include "tests/testing/subprocess.h"
-#include "tests/testing/temp_dir.h"
 
 namespace icr {
 
 inline const std::string kRefiData = ICR_REFI_TEST_DATA;
 
-class RefiCliTest : public ::testing::Test {
+class RefiCliTest : public testing::CliTest {
  protected:
   using json = nlohmann::json;
   using CommandResult = testing::CommandResult;
   void SetUp() override {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
+    ASSERT_NO_FATAL_FAILURE(StartServer());
     for (const char* user : {"alice", "bob"}) {
       ASSERT_EQ(Icr({"user", "create", user}).exit_code, 0);
     }
-  }
-
-  CommandResult Icr(std::vector<std::string> args) {
-    std::vector<std::string> full = {ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_,
-                                     "--token_file", dir_.path() + "/data/admin.token"};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full);
-  }
-
-  json IcrJson(std::vector<std::string> args) {
-    args.insert(args.end(), {"--output", "json"});
-    CommandResult result = Icr(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out, nullptr, /*allow_exceptions=*/false);
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& content) {
-    const std::string path = dir_.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
   }
 
   void CreateProject(const std::string& project) {
@@ -106,10 +82,6 @@ class RefiCliTest : public ::testing::Test {
     json list = IcrJson(list_args);
     return list[field].size();
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
 };
 
 }  // namespace icr

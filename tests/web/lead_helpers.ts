@@ -60,3 +60,20 @@ export async function open(page: Page, route: string, heading: string | RegExp):
   await page.goto(`/#${route}`);
   await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
 }
+
+/** An exported trail as the JSON API gives it: the fields the browser tests read. */
+export type ExportedTrail = Array<{ events?: ExportedRecord[] }>;
+export interface ExportedRecord {
+  seq: string;
+  event_bytes: string;
+  event: { method: string; actor: string; result_summary: string };
+}
+
+/** Changes one byte inside `record`'s hashed bytes: the first letter of its result summary. */
+export function changeOneByte(record: ExportedRecord): void {
+  const bytes = Buffer.from(record.event_bytes, "base64");
+  const at = bytes.indexOf(Buffer.from(record.event.result_summary, "utf8"));
+  expect(at, "the summary is in the event bytes").toBeGreaterThan(0);
+  bytes[at] ^= 0x01;
+  record.event_bytes = bytes.toString("base64");
+}

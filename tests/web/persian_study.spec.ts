@@ -9,7 +9,7 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
 import type { Person } from "./harness";
-import { api } from "./lead_helpers";
+import { api, changeOneByte, type ExportedTrail } from "./lead_helpers";
 import { dragAcross } from "./rtl_helpers";
 import { documentText, rtlDocuments } from "./rtl_study";
 
@@ -291,4 +291,27 @@ test("a Persian study, from the codebook to the verified report, in the Persian 
   for (const check of ["chain", "merkle", "signature"]) await expect(page.locator(`[data-check='${check}']`)).toContainText("درست");
   await shot(page, "fa-reviewer-verify");
   await persianScreen(page, "verification", data);
+
+  // A copy with one byte of one coder's submission changed: refused in Persian,
+  // naming that event by its number in Persian digits, its method and time left to right.
+  const exported = (await api<ExportedTrail>(icr, reviewer, "GET", `/v1/projects/${project}/events:export`)).json;
+  const target = exported.flatMap((m) => m.events ?? []).find((e) => e.event.method.endsWith("/SubmitCodings"))!;
+  changeOneByte(target);
+  const changedFile = "ردّ-تغییریافته.json";
+  await page.locator("#export-file").setInputFiles({ name: changedFile, mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+  await expect(page.locator(".verification")).toHaveAttribute("data-ok", "false");
+  const seq = new Intl.NumberFormat("fa").format(Number(target.seq));
+  await expect(page.locator(".verification .verdict")).toContainText(
+    new RegExp(`تأیید نشد: رویداد ${seq} \\(SubmitCodings از ${target.event.actor}، \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\) با هش خود نمی‌خواند`));
+  await expect(page.locator("[data-check='chain']")).toContainText("نادرست");
+  // The sentences are Persian: Latin only in the left-to-right runs (method, time, hashes) and ids.
+  const sentences = await page.locator(".verification").evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const run of copy.querySelectorAll(".ltr-run, .hash")) run.remove();
+    return copy.textContent ?? "";
+  });
+  const latin = (sentences.match(/[A-Za-z][A-Za-z0-9_]+/g) ?? []).filter((w) => !data.includes(w) && !["Ed25519", "RFC"].includes(w));
+  expect(latin, "English left in the verification's sentences").toEqual([]);
+  await shot(page, "fa-reviewer-verify-refused");
+  await persianScreen(page, "verification, refused", [...data, changedFile]);
 });

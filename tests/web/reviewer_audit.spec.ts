@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, expectAccessible, screenshot, signIn, test } from "./fixtures";
 import type { Person } from "./harness";
-import { api, codeTheRound, open } from "./lead_helpers";
+import { api, changeOneByte, codeTheRound, open, type ExportedTrail } from "./lead_helpers";
 
 let reviewers = 0;
 
@@ -17,7 +17,6 @@ async function aReviewer(icr: import("./harness").IcrServer, project: string): P
   return reviewer;
 }
 
-type Export = Array<{ events?: Array<{ seq: string; event_bytes: string; event: { method: string; actor: string; result_summary: string } }> }>;
 
 test("a reviewer opens the report and verifies its head and the trail in the browser", async ({ page, context, study, icr }) => {
   await codeTheRound(icr, study);
@@ -49,7 +48,7 @@ test("the export verifies; one byte of one event changed is refused, naming that
   await page.getByRole("button", { name: "Verify the server's export" }).click();
   const verdict = page.locator(".verification");
   await expect(verdict).toHaveAttribute("data-ok", "true");
-  const exported = (await api<Export>(icr, reviewer, "GET", `/v1/projects/${study.project}/events:export`)).json;
+  const exported = (await api<ExportedTrail>(icr, reviewer, "GET", `/v1/projects/${study.project}/events:export`)).json;
   const events = exported.flatMap((m) => m.events ?? []);
   await expect(verdict).toContainText(`Verified: ${events.length} events of project ${study.project}`);
   await expect(page.locator("[data-check='chain']")).toContainText("passed");
@@ -58,13 +57,20 @@ test("the export verifies; one byte of one event changed is refused, naming that
   await screenshot(page, "reviewer-verify");
   await expectAccessible(page, "verify");
 
+  // The file field is the app's button, reached by Tab after the download
+  // button, named by its label, with the browser's own text out of sight.
+  await page.getByRole("button", { name: "Download the export" }).focus();
+  await page.keyboard.press("Tab");
+  const fileField = page.locator("#export-file");
+  await expect(fileField).toBeFocused();
+  await expect(page.getByLabel(/^Or verify an export file/)).toHaveAttribute("type", "file");
+  await expect(page.locator("label[for='export-file'].button")).toHaveText("Choose a file…");
+  await expect(page.locator("label[for='export-file'].button")).toHaveCSS("outline-style", "solid");
+  await expect(page.locator("#export-file-chosen")).toHaveText("No file chosen");
+
   // bob's SubmitCodings: one byte of its result summary, inside the hashed bytes.
   const target = events.find((e) => e.event.actor === "bob" && e.event.method.endsWith("/SubmitCodings"))!;
-  const bytes = Buffer.from(target.event_bytes, "base64");
-  const at = bytes.indexOf(Buffer.from(target.event.result_summary, "utf8"));
-  expect(at).toBeGreaterThan(0);
-  bytes[at] ^= 0x01;
-  target.event_bytes = bytes.toString("base64");
+  changeOneByte(target);
   const file = join(icr.dir, "changed-trail.json");
   writeFileSync(file, JSON.stringify(exported));
   await page.locator("#export-file").setInputFiles(file);

@@ -10,7 +10,11 @@ import { dirname, join } from "node:path";
 
 import { base64ToBytes, bytesToBase64, concatBytes, sha256 } from "../../../client/web/src/verify/bytes";
 import { readExport, ExportFormatError } from "../../../client/web/src/verify/export_format";
-import { importPublicKey, verifyTrail, PublicKeyError } from "../../../client/web/src/verify/verify";
+import { importPublicKey, verifyTrail, PublicKeyError, type Verification } from "../../../client/web/src/verify/verify";
+import { writeFinding, type Finding } from "../../../client/web/src/verify/findings";
+import { review } from "../../../client/web/src/i18n/en_review";
+import { reviewFa } from "../../../client/web/src/i18n/fa_review";
+import { locale } from "../../../client/web/src/i18n/format";
 
 /** tests/data/web of the source tree, found upwards from the working directory. */
 function dataDir(): string {
@@ -34,6 +38,16 @@ function apiMessages(): Message[] {
 
 function allEvents(messages: Message[]): Array<Record<string, any>> {
   return messages.flatMap((m) => m.events ?? []);
+}
+
+/** The first failure as the English interface writes it. */
+function message(result: Verification): string {
+  return result.failure ? writeFinding(review.verification.findings, result.failure.finding) : "";
+}
+
+/** The event a finding names, if it names one. */
+function eventOf(finding: Finding | undefined) {
+  return finding && "event" in finding ? finding.event : undefined;
 }
 
 async function verify(text: string, key = pem) {
@@ -66,7 +80,7 @@ test("a real export from the JSON API verifies: chain, Merkle root and signature
 
 test("the CLI's JSON Lines export of the same trail verifies too", async () => {
   const result = await verify(jsonLines);
-  assert.equal(result.ok, true, result.failure?.message);
+  assert.equal(result.ok, true, message(result));
   assert.equal(result.events, 42);
 });
 
@@ -77,10 +91,22 @@ test("one byte of one event changed: that event is named, by method, actor and t
   const result = await verify(JSON.stringify(messages));
   assert.equal(result.ok, false);
   assert.equal(result.failure?.seq, 29);
-  assert.match(result.failure!.message,
+  assert.equal(result.failure?.finding.kind, "hashMismatch");
+  assert.deepEqual({ ...eventOf(result.failure?.finding), seconds: 0 },
+    { seq: 29, method: "SubmitCodings", actor: "bob", onBehalfOf: "", seconds: 0 });
+  assert.match(message(result),
     /^event 29 \(SubmitCodings by bob, 2026-\d\d-\d\d \d\d:\d\d:\d\d UTC\) does not match its hash: the trail was changed at or after this event$/);
   assert.equal(result.checks[0].ok, false);
   assert.equal(result.checks.find((c) => c.name === "signature")?.ok, true);
+  // The Persian interface names the same event, its number in Persian digits
+  // and the method and time kept left to right.
+  locale.value = "fa";
+  try {
+    assert.match(writeFinding(reviewFa.verification.findings, result.failure!.finding),
+      /^رویداد ۲۹ \(\u2066SubmitCodings\u2069 از \u2068bob\u2069، \u20662026-\d\d-\d\d \d\d:\d\d:\d\d UTC\u2069\) با هش خود نمی‌خواند/);
+  } finally {
+    locale.value = "en";
+  }
 });
 
 test("the same change in the JSON Lines form names the same event", async () => {
@@ -88,7 +114,9 @@ test("the same change in the JSON Lines form names the same event", async () => 
   changeOneByte(lines[28]);
   const result = await verify(lines.map((l) => JSON.stringify(l)).join("\n"));
   assert.equal(result.failure?.seq, 29);
-  assert.match(result.failure!.message, /does not match its hash/);
+  assert.equal(result.failure?.finding.kind, "hashMismatch");
+  assert.equal(eventOf(result.failure?.finding)?.actor, "bob");
+  assert.match(message(result), /does not match its hash/);
 });
 
 test("a changed event re-chained with fresh hashes fails at the Merkle root", async () => {
@@ -113,7 +141,8 @@ test("a changed event re-chained with fresh hashes fails at the Merkle root", as
   assert.equal(result.ok, false);
   assert.deepEqual(result.checks.map((c) => [c.name, c.ok]),
     [["chain", true], ["signature", true], ["merkle", false]]);
-  assert.match(result.failure!.message, /Merkle root of the events is not the signed root/);
+  assert.equal(result.failure?.finding.kind, "rootMismatch");
+  assert.match(message(result), /Merkle root of the events is not the signed root/);
 });
 
 test("the decoded event changed but not its bytes: named as not what was hashed", async () => {
@@ -121,7 +150,10 @@ test("the decoded event changed but not its bytes: named as not what was hashed"
   allEvents(messages)[21].event.actor = "carol";
   const result = await verify(JSON.stringify(messages));
   assert.equal(result.failure?.seq, 22);
-  assert.match(result.failure!.message,
+  assert.deepEqual(result.failure?.finding.kind === "shownDiffers" &&
+    [result.failure.finding.event.seq, result.failure.finding.field, result.failure.finding.shown,
+      result.failure.finding.hashed], [22, "actor", "carol", "alice"]);
+  assert.match(message(result),
     /^event 22 \(SubmitCodings by alice, .*\): what the trail shows is not what was hashed \(actor reads "carol", the hashed bytes hold "alice"\)$/);
 });
 
@@ -134,7 +166,8 @@ test("a changed signature is refused; the events themselves are intact", async (
   const result = await verify(JSON.stringify(messages));
   assert.equal(result.ok, false);
   assert.equal(result.failure?.seq, null);
-  assert.match(result.failure!.message, /signature does not verify with this public key/);
+  assert.equal(result.failure?.finding.kind, "badSignature");
+  assert.match(message(result), /signature does not verify with this public key/);
   assert.equal(result.checks[0].ok, true);
 });
 
@@ -153,7 +186,10 @@ test("an event removed: the first event out of place is named", async () => {
   messages[0].events!.splice(4, 1);
   const result = await verify(JSON.stringify(messages));
   assert.equal(result.failure?.seq, 5);
-  assert.match(result.failure!.message, /^event 5 expected at message 1, event 5, but its bytes hold event 6 .*removed/);
+  assert.deepEqual(result.failure?.finding.kind === "outOfPlace" &&
+    [result.failure.finding.seq, result.failure.finding.place, result.failure.finding.found.seq],
+    [5, { message: 1, event: 5 }, 6]);
+  assert.match(message(result), /^event 5 expected at message 1, event 5, but its bytes hold event 6 .*removed/);
 });
 
 test("the last events cut off: the head says how many are missing", async () => {
@@ -162,7 +198,8 @@ test("the last events cut off: the head says how many are missing", async () => 
   const result = await verify(JSON.stringify(messages));
   assert.equal(result.ok, false);
   assert.equal(result.failure?.seq, 40);
-  assert.match(result.failure!.message, /signed head covers 42 events, the export has 39/);
+  assert.deepEqual(result.failure?.finding, { kind: "eventsMissing", covered: 42, count: 39 });
+  assert.match(message(result), /signed head covers 42 events, the export has 39/);
 });
 
 test("another server's key does not verify the head", async () => {
@@ -171,7 +208,7 @@ test("another server's key does not verify the head", async () => {
   const otherPem = `-----BEGIN PUBLIC KEY-----\n${bytesToBase64(spki)}\n-----END PUBLIC KEY-----\n`;
   const result = await verify(apiExport, otherPem);
   assert.equal(result.ok, false);
-  assert.match(result.failure!.message, /does not verify with this public key/);
+  assert.match(message(result), /does not verify with this public key/);
 });
 
 test("what is not an export or not a key is refused as such", async () => {
@@ -182,7 +219,7 @@ test("what is not an export or not a key is refused as such", async () => {
   const messages = apiMessages();
   delete messages[messages.length - 1].head;
   const result = await verify(JSON.stringify(messages));
-  assert.match(result.failure!.message, /no signed head/);
+  assert.match(message(result), /no signed head/);
 });
 
 test("a head kept from earlier: a prefix of the trail has its root; a rewritten prefix does not", async () => {
@@ -192,11 +229,14 @@ test("a head kept from earlier: a prefix of the trail has its root; a rewritten 
   const key = await importPublicKey(pem);
   const kept = readSignedHead(head);
   const same = await verifyTrail(readExport(apiExport), key, { keptHead: kept });
-  assert.equal(same.ok, true, same.failure?.message);
+  assert.equal(same.ok, true, message(same));
   assert.equal(same.checks.find((c) => c.name === "kept")?.ok, true);
+  assert.deepEqual(same.checks.find((c) => c.name === "kept")?.detail,
+    { kind: "grew", covered: 42, timestampMs: kept.timestampMs });
   // A kept head whose root is another: as if the trail had been rewritten since.
   const forged = { ...kept, rootHash: new Uint8Array(32) };
   const result = await verifyTrail(readExport(apiExport), key, { keptHead: forged });
   assert.equal(result.ok, false);
-  assert.match(result.failure!.message, /kept head's signature does not verify/);
+  assert.equal(result.failure?.finding.kind, "keptBadSignature");
+  assert.match(message(result), /kept head's signature does not verify/);
 });

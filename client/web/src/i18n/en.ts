@@ -31,6 +31,8 @@ export const en = {
   listSeparator: ", ",
   quote: (text: string) => `“${text}”`,
   notFound: "Not found",
+  // A file field (components/file_picker.tsx), drawn by the app rather than the browser.
+  filePicker: { choose: "Choose a file…", none: "No file chosen" },
   // The browser tab's title of each screen (routes.ts).
   titles: {
     named: {

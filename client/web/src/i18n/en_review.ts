@@ -1,7 +1,54 @@
 // The English text of the reviewer's screens: the trustworthiness report,
 // the audit trail and verifying the trail. Part of the catalog in ./en
 // (spread into it), kept apart so each file stays one concern.
-import { num, plural } from "./format";
+import type { EventRef, FindingMessages } from "../verify/findings";
+import type { EventPlace } from "../verify/export_format";
+import { num, plural, utcSeconds } from "./format";
+
+/** "event 29 (SubmitCodings by bob, 2026-12-02 01:24:43 UTC)". */
+function event(e: EventRef): string {
+  const who = e.onBehalfOf ? `${e.actor} for ${e.onBehalfOf}` : e.actor;
+  return `event ${num(e.seq)} (${e.method || "an event"} by ${who || "nobody"}, ${utcSeconds(e.seconds)})`;
+}
+
+function place(p: EventPlace): string {
+  return "line" in p ? `line ${num(p.line)}` : `message ${num(p.message)}, event ${num(p.event)}`;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const changedHere = "the trail was changed at or after this event";
+
+/** What the trail verifier found (verify/findings.ts). */
+const findings: FindingMessages = {
+  chainIntact: (f) => `${num(f.events)} events, each linked to the one before by its hash`,
+  unreadable: (f) => `event ${num(f.seq)} (${place(f.place)}) cannot be read: its bytes are damaged (${f.reason}): ${changedHere}`,
+  outOfPlace: (f) => `event ${num(f.seq)} expected at ${place(f.place)}, but its bytes hold ${event(f.found)}: an event was removed, inserted, duplicated or moved`,
+  otherProject: (f) => `${event(f.event)} belongs to project "${f.project}", not "${f.expected}"`,
+  firstPrevHash: (f) => `${event(f.event)}: its prev_hash is not 32 zero bytes, as the first event's must be`,
+  notLinked: (f) => `${event(f.event)} does not follow event ${num(f.event.seq - 1)}: its prev_hash is not that event's hash (an event before it was changed, or this one)`,
+  hashMismatch: (f) => `${event(f.event)} does not match its hash: ${changedHere}`,
+  shownPrevHash: (f) => `${event(f.event)}: the prev_hash shown differs from the one in its hashed bytes`,
+  leafHash: (f) => `${event(f.event)}: its leaf_hash is not SHA-256(0x00 || event bytes)`,
+  listedAs: (f) => `${event(f.event)} is listed as event ${num(f.listed)}`,
+  shownDiffers: (f) => `${event(f.event)}: what the trail shows is not what was hashed (${f.field} reads ${JSON.stringify(f.shown)}, the hashed bytes hold ${JSON.stringify(f.hashed)})`,
+  noHead: () => "the export has no signed head at its end (was it cut short?)",
+  signed: (f) => `signed by key ${f.keyId} at ${iso(f.timestampMs)}`,
+  headFormat: (f) => `the head's format is "${f.format}", not "${f.expected}"`,
+  badSignature: () => "the head's signature does not verify with this public key (the head was changed, or another server signed it)",
+  otherKey: (f) => `the head names key ${f.named}, not this public key (${f.keyId})`,
+  noRoot: () => "no signed root to compare with",
+  chainBroken: () => "not checked: the chain is broken",
+  headProject: (f) => `the head is for project "${f.head}", the events for "${f.events}"`,
+  eventsMissing: (f) => `events missing: the signed head covers ${num(f.covered)} events, the export has ${num(f.count)}`,
+  notCovered: (f) => `event ${num(f.covered + 1)} and after are not covered by the signed head, which covers ${num(f.covered)} events`,
+  rootMismatch: () => "the Merkle root of the events is not the signed root: the events were rewritten and re-chained",
+  root: (f) => `root ${f.root} over ${num(f.events)} events`,
+  keptBadSignature: () => "the kept head's signature does not verify with this public key",
+  keptProject: (f) => `the kept head is for project "${f.kept}", the export for "${f.events}"`,
+  shrank: (f) => `the kept head covers ${num(f.covered)} events, the export only ${num(f.count)}: the trail shrank`,
+  keptRewritten: (f) => `the first ${num(f.covered)} events of the export do not have the kept head's root: the trail was rewritten before the kept head`,
+  grew: (f) => `the first ${num(f.covered)} events are those the kept head of ${iso(f.timestampMs)} signed: the trail only grew since`,
+};
 
 export const review = {
   report: {
@@ -111,6 +158,7 @@ export const review = {
     verified: (events: number, project: string) =>
       `Verified: ${num(events)} events of project ${project}, the chain and the Merkle root intact, the head signed by key`,
     notVerified: (why: string) => `Not verified: ${why}`,
+    findings,
     passed: "passed",
     failed: "failed",
     notChecked: "not checked",

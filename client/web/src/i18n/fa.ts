@@ -32,6 +32,7 @@ export const fa: Messages = {
   // Persian quotes with guillemets; the quoted text is isolated, as it may be in any direction.
   quote: (text: string) => `«\u2068${text}\u2069»`,
   notFound: "پیدا نشد",
+  filePicker: { choose: "انتخاب پرونده…", none: "پرونده‌ای انتخاب نشده" },
   titles: {
     named: {
       "Sign in": "ورود",

@@ -2,7 +2,54 @@
 // verifying it); spread into ./fa. Typed by the English module, so a message
 // left out fails to compile. Hashes, key ids and file formats stay Latin.
 import type { review } from "./en_review";
-import { num } from "./format";
+import type { EventRef, FindingMessages } from "../verify/findings";
+import type { EventPlace } from "../verify/export_format";
+import { isolate, ltr, num, utcSeconds } from "./format";
+
+/** «رویداد ۲۹ (SubmitCodings از bob، 2026-12-02 01:24:43 UTC)». */
+function event(e: EventRef): string {
+  const who = e.onBehalfOf ? `${isolate(e.actor)} به نیابت از ${isolate(e.onBehalfOf)}` : e.actor ? isolate(e.actor) : "";
+  return `رویداد ${num(e.seq)} (${e.method ? ltr(e.method) : "رویدادی"} از ${who || "هیچ‌کس"}، ${ltr(utcSeconds(e.seconds))})`;
+}
+
+function place(p: EventPlace): string {
+  return "line" in p ? `سطر ${num(p.line)}` : `پیام ${num(p.message)}، رویداد ${num(p.event)}`;
+}
+
+const iso = (ms: number): string => ltr(utcSeconds(ms / 1000));
+const quoted = (text: string): string => `«${isolate(text)}»`;
+const changedHere = "ردّ ممیزی در همین رویداد یا پس از آن تغییر کرده است";
+
+const findings: FindingMessages = {
+  chainIntact: (f) => `${num(f.events)} رویداد، هر یک با هشش به رویداد پیش از خود پیوسته`,
+  unreadable: (f) => `رویداد ${num(f.seq)} (${place(f.place)}) خوانا نیست: بایت‌هایش آسیب دیده‌اند (${ltr(f.reason)}): ${changedHere}`,
+  outOfPlace: (f) => `در ${place(f.place)} رویداد ${num(f.seq)} می‌بایست باشد، اما بایت‌هایش ${event(f.found)} است: رویدادی حذف، افزوده، تکرار یا جابه‌جا شده است`,
+  otherProject: (f) => `${event(f.event)} از آنِ پروژهٔ ${quoted(f.project)} است، نه ${quoted(f.expected)}`,
+  firstPrevHash: (f) => `${event(f.event)}: ${ltr("prev_hash")} آن ۳۲ بایت صفر نیست، در حالی که رویداد نخست باید چنین باشد`,
+  notLinked: (f) => `${event(f.event)} در پی رویداد ${num(f.event.seq - 1)} نمی‌آید: ${ltr("prev_hash")} آن هشِ آن رویداد نیست (رویدادی پیش از آن تغییر کرده، یا همین رویداد)`,
+  hashMismatch: (f) => `${event(f.event)} با هش خود نمی‌خواند: ${changedHere}`,
+  shownPrevHash: (f) => `${event(f.event)}: ${ltr("prev_hash")} نمایش‌داده‌شده با آنچه در بایت‌های هش‌شدهٔ آن است فرق دارد`,
+  leafHash: (f) => `${event(f.event)}: ${ltr("leaf_hash")} آن برابر ${ltr("SHA-256(0x00 || event bytes)")} نیست`,
+  listedAs: (f) => `${event(f.event)} با شمارهٔ رویداد ${num(f.listed)} فهرست شده است`,
+  shownDiffers: (f) => `${event(f.event)}: آنچه ردّ ممیزی نشان می‌دهد همان نیست که هش شده است (${ltr(f.field)} در نمایش ${quoted(f.shown)} است و در بایت‌های هش‌شده ${quoted(f.hashed)})`,
+  noHead: () => "برون‌بُرد در پایانش سرِ امضاشده ندارد (آیا نیمه‌کاره بریده شده است؟)",
+  signed: (f) => `امضاشده با کلید ${ltr(f.keyId)} در ${iso(f.timestampMs)}`,
+  headFormat: (f) => `قالب سر ${ltr(f.format)} است، نه ${ltr(f.expected)}`,
+  badSignature: () => "امضای سر با این کلید عمومی تأیید نمی‌شود (سر تغییر کرده، یا سرور دیگری آن را امضا کرده است)",
+  otherKey: (f) => `سر کلید ${ltr(f.named)} را نام می‌برد، نه این کلید عمومی (${ltr(f.keyId)})`,
+  noRoot: () => "ریشهٔ امضاشده‌ای برای مقایسه نیست",
+  chainBroken: () => "وارسی نشد: زنجیره گسسته است",
+  headProject: (f) => `سر برای پروژهٔ ${quoted(f.head)} است و رویدادها برای ${quoted(f.events)}`,
+  eventsMissing: (f) => `رویدادهایی کم است: سرِ امضاشده ${num(f.covered)} رویداد را در بر می‌گیرد و برون‌بُرد ${num(f.count)} رویداد دارد`,
+  notCovered: (f) => `رویداد ${num(f.covered + 1)} و پس از آن در سرِ امضاشده نیستند؛ سر تنها ${num(f.covered)} رویداد را در بر می‌گیرد`,
+  rootMismatch: () => "ریشهٔ مرکل رویدادها ریشهٔ امضاشده نیست: رویدادها بازنویسی و دوباره زنجیر شده‌اند",
+  root: (f) => `ریشهٔ ${ltr(f.root)} روی ${num(f.events)} رویداد`,
+  keptBadSignature: () => "امضای سرِ نگه‌داشته با این کلید عمومی تأیید نمی‌شود",
+  keptProject: (f) => `سرِ نگه‌داشته برای پروژهٔ ${quoted(f.kept)} است و برون‌بُرد برای ${quoted(f.events)}`,
+  shrank: (f) => `سرِ نگه‌داشته ${num(f.covered)} رویداد را در بر می‌گیرد و برون‌بُرد تنها ${num(f.count)} رویداد: ردّ ممیزی کوتاه‌تر شده است`,
+  keptRewritten: (f) => `${num(f.covered)} رویداد نخست برون‌بُرد ریشهٔ سرِ نگه‌داشته را ندارند: ردّ ممیزی پیش از سرِ نگه‌داشته بازنویسی شده است`,
+  grew: (f) => `${num(f.covered)} رویداد نخست همان‌هایی‌اند که سرِ نگه‌داشتهٔ ${iso(f.timestampMs)} امضا کرده است: ردّ ممیزی از آن پس تنها بلندتر شده است`,
+};
 
 export const reviewFa: typeof review = {
   report: {
@@ -112,6 +159,7 @@ export const reviewFa: typeof review = {
     verified: (events: number, project: string) =>
       `تأیید شد: ${num(events)} رویداد پروژهٔ ${project}، زنجیره و ریشهٔ مرکل دست‌نخورده، سر امضاشده با کلید`,
     notVerified: (why: string) => `تأیید نشد: ${why}`,
+    findings,
     passed: "درست",
     failed: "نادرست",
     notChecked: "وارسی‌نشده",

@@ -29,3 +29,18 @@ export function plural(n: number | string, forms: Partial<Record<Intl.LDMLPlural
   const form = forms[rules.select(Number(n))] ?? forms.other;
   return form.replace("#", num(n));
 }
+
+/** `text` kept left to right inside any paragraph: hashes, key ids, times, field names. */
+export function ltr(text: string): string {
+  return `\u2066${text}\u2069`;
+}
+
+/** `text` in the direction of its own first letter: names, which may be Persian or Latin. */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
+/** "2026-12-02 01:24:43 UTC", of seconds since the epoch. */
+export function utcSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ") + " UTC";
+}

@@ -10,6 +10,7 @@ import { useLoad } from "../data";
 import type { RouteProps } from "../router";
 import type { Document } from "../types";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { FilePicker } from "../components/file_picker";
 import { num, t } from "../i18n";
 import "./lead.css";
 
@@ -128,8 +129,7 @@ export function Documents({ params }: RouteProps) {
         <form class="card form-grid" onSubmit={upload} aria-labelledby="upload-title">
           <h2 id="upload-title">{t().documents.upload}</h2>
           <label for="doc-file">{t().documents.file}</label>
-          <input id="doc-file" type="file" accept={ACCEPT} onChange={(e) => {
-            const chosen = (e.target as HTMLInputElement).files?.[0];
+          <FilePicker id="doc-file" accept={ACCEPT} chosen={file?.name} onFile={(chosen) => {
             setFile(chosen);
             if (chosen) {
               if (!id) setId(idFromName(chosen.name));

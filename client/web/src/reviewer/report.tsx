@@ -14,7 +14,7 @@ import { readExport, readSignedHead } from "../verify/export_format";
 import { verifyHeadSignature, verifyTrail, type Verification } from "../verify/verify";
 import { fetchExportText, loadServerKey } from "./load";
 import type { ReportJson, ReportRound } from "./report_types";
-import { VerificationView } from "./verification_view";
+import { VerificationView, whyNotVerified } from "./verification_view";
 import { num, t } from "../i18n";
 import "../lead/lead.css";
 
@@ -144,7 +144,7 @@ export function Report({ params }: RouteProps) {
       const result = await verifyTrail(readExport(await fetchExportText(project)), key.data.key,
         { keptHead: readSignedHead(r.audit_head.line) });
       setTrail(result);
-      announce(result.ok ? t().report.trailOk : t().verification.notVerified(result.failure?.message ?? ""));
+      announce(result.ok ? t().report.trailOk : whyNotVerified(result));
     } catch (e) {
       setError((e as Error).message);
     } finally {

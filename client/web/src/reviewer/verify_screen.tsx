@@ -7,11 +7,12 @@ import { announce } from "../announce";
 import { useLoad } from "../data";
 import type { RouteProps } from "../router";
 import { ErrorNote, Loading, PageHeading } from "../components/ui";
+import { FilePicker } from "../components/file_picker";
 import { download } from "../lead/load";
 import { ExportFormatError, readExport } from "../verify/export_format";
 import { importPublicKey, PublicKeyError, verifyTrail, type Verification } from "../verify/verify";
 import { fetchExportText, loadServerKey } from "./load";
-import { VerificationView } from "./verification_view";
+import { VerificationView, whyNotVerified } from "./verification_view";
 import { t } from "../i18n";
 import "../lead/lead.css";
 
@@ -36,7 +37,7 @@ export function VerifyExport({ params }: RouteProps) {
       const verification = await verifyTrail(readExport(await text()), key);
       setResult(verification);
       announce(verification.ok ? t().verifyScreen.verified(verification.events)
-        : t().verification.notVerified(verification.failure?.message ?? ""));
+        : whyNotVerified(verification));
     } catch (e) {
       const message = e instanceof ExportFormatError ? t().verifyScreen.notExport(e.message)
         : e instanceof PublicKeyError ? t().verifyScreen.badKey(e.message) : (e as Error).message;
@@ -69,11 +70,10 @@ export function VerifyExport({ params }: RouteProps) {
             }}>{t().audit.downloadExport}</button>
           </div>
           <label for="export-file">{m.orFile[0]}<code>icr audit export</code>{m.orFile[1]}</label>
-          <input id="export-file" type="file" accept=".json,.jsonl,application/json" disabled={busy}
-            onChange={(e) => {
-              const file = (e.target as HTMLInputElement).files?.[0];
+          <FilePicker id="export-file" accept=".json,.jsonl,application/json" disabled={busy}
+            onFile={(file, input) => {
               if (file) void run(file.name, () => file.text());
-              (e.target as HTMLInputElement).value = "";
+              input.value = "";
             }} />
           {busy && <Loading what={m.verifying(source)} />}
           <ErrorNote error={error} />

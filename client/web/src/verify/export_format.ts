@@ -11,6 +11,8 @@ import { base64ToBytes, EncodingError, hexToBytes } from "./bytes";
 export interface ExportedEvent {
   /** Where it is in the file, for messages: "message 1, event 3" or "line 3". */
   where: string;
+  /** The same, as numbers (1-based), for a message in the interface's language. */
+  place: EventPlace;
   /** The seq the file claims (the bytes decide). */
   claimedSeq: number | null;
   bytes: Uint8Array;
@@ -21,6 +23,9 @@ export interface ExportedEvent {
   /** The decoded AuditEvent as the file shows it (protobuf JSON), if any. */
   shown: Record<string, unknown> | null;
 }
+
+/** An event's place in an export: the API's message and event, or the JSON Lines line. */
+export type EventPlace = { message: number; event: number } | { line: number };
 
 export interface ExportedHead {
   where: string;
@@ -104,6 +109,7 @@ function readApiExport(messages: unknown[]): ExportedTrail {
       const shown = isObject(record.event) ? record.event : null;
       trail.events.push({
         where,
+        place: { message: m + 1, event: e + 1 },
         claimedSeq: record.seq === undefined ? null : integer(record.seq, `${where}: seq`),
         bytes: bytesField(record.event_bytes, `${where}: event_bytes`, base64ToBytes),
         claimedHash: optionalBytes(record.hash, `${where}: hash`, base64ToBytes),
@@ -138,6 +144,7 @@ function readJsonLines(text: string): ExportedTrail {
     if (line.type !== "event") throw new ExportFormatError(`${where}: type must be event or head`);
     trail.events.push({
       where,
+      place: { line: i + 1 },
       claimedSeq: line.seq === undefined ? null : integer(line.seq, `${where}: seq`),
       bytes: bytesField(line.event_bytes, `${where}: event_bytes`, base64ToBytes),
       claimedHash: optionalBytes(line.hash, `${where}: hash`, hexToBytes),

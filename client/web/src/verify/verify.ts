@@ -1,13 +1,16 @@
 // Verifies an exported audit trail in the browser, as `icr audit verify` does
 // (server/audit/export.cc): the hash chain, the Merkle root and the Ed25519
 // signature of the head, trusting only the event bytes, the head's signed
-// fields and the public key. The first event that fails is named.
+// fields and the public key. The first event that fails is named. What it
+// finds is data (./findings.ts), written in the interface's language by the
+// catalogs.
 
 import { base64ToBytes, bytesToBase64, bytesToHex, concatBytes, equalBytes, EncodingError,
   sha256 } from "./bytes";
 import { formatTimestamp, HashedEvent, readAuditEvent, shortMethod, WireError }
   from "./audit_event";
 import { ExportedEvent, ExportedHead, ExportedTrail } from "./export_format";
+import type { EventRef, Finding } from "./findings";
 import { leafHash, merkleRoot } from "./merkle";
 
 export const TREE_HEAD_FORMAT = "icr.tree_head.v1";
@@ -18,13 +21,13 @@ export interface Check {
   name: CheckName;
   /** null: not checked (an earlier failure made it meaningless). */
   ok: boolean | null;
-  detail: string;
+  detail: Finding;
 }
 
 export interface Failure {
   /** The event that fails, when one does (1-based seq). */
   seq: number | null;
-  message: string;
+  finding: Finding;
 }
 
 export interface Verification {
@@ -93,11 +96,16 @@ export async function verifyHeadSignature(head: ExportedHead, publicKey: PublicK
     treeHeadSignedBytes(head) as BufferSource);
 }
 
-/** "SubmitCodings by bob, 2026-12-02 01:24:43 UTC". */
-export function describeEvent(event: HashedEvent): string {
-  const who = event.onBehalfOf ? `${event.actor} for ${event.onBehalfOf}` : event.actor;
-  const when = formatTimestamp(event.seconds, 0).replace("T", " ").replace("Z", " UTC");
-  return `${shortMethod(event.method) || "an event"} by ${who || "nobody"}, ${when}`;
+/** What a finding says of an event: its seq, method, actor and time. */
+function eventRef(event: HashedEvent): EventRef {
+  return { seq: event.seq, method: shortMethod(event.method), actor: event.actor,
+    onBehalfOf: event.onBehalfOf, seconds: event.seconds };
+}
+
+interface Difference {
+  field: string;
+  shown: string;
+  hashed: string;
 }
 
 function parseTime(text: string): { seconds: number; nanos: number } | null {
@@ -109,7 +117,7 @@ function parseTime(text: string): { seconds: number; nanos: number } | null {
 }
 
 /** The first field where the shown (decoded) event differs from its bytes. */
-function shownDifference(shown: Record<string, unknown>, hashed: HashedEvent): string | null {
+function shownDifference(shown: Record<string, unknown>, hashed: HashedEvent): Difference | null {
   const text = (name: string): string => {
     const value = shown[name];
     return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
@@ -129,14 +137,15 @@ function shownDifference(shown: Record<string, unknown>, hashed: HashedEvent): s
     const got = name === "seq" && typeof shown.seq === "number" ? String(shown.seq) : text(name);
     const same = name === "request" || name === "prev_hash"
       ? safeEqualBase64(got, value) : got === value;
-    if (!same) return `${name} reads ${JSON.stringify(got)}, the hashed bytes hold ${JSON.stringify(value)}`;
+    if (!same) return { field: name, shown: got, hashed: value };
   }
   const version = shown.format_version ?? 0;
-  if (Number(version) !== hashed.formatVersion) return "format_version differs";
+  if (Number(version) !== hashed.formatVersion) {
+    return { field: "format_version", shown: String(version), hashed: String(hashed.formatVersion) };
+  }
   const time = parseTime(text("time"));
   if (time === null || time.seconds !== hashed.seconds || time.nanos !== hashed.nanos) {
-    return `time reads ${JSON.stringify(text("time"))}, the hashed bytes hold ` +
-      `"${formatTimestamp(hashed.seconds, hashed.nanos)}"`;
+    return { field: "time", shown: text("time"), hashed: formatTimestamp(hashed.seconds, hashed.nanos) };
   }
   return null;
 }
@@ -162,50 +171,43 @@ async function checkChain(events: ExportedEvent[]): Promise<ChainOutcome> {
   for (let i = 0; i < events.length; i++) {
     const record = events[i];
     const expectedSeq = i + 1;
-    const fail = (message: string, seq: number | null = expectedSeq): ChainOutcome =>
-      ({ leaves, project, failure: { seq, message } });
+    const fail = (finding: Finding): ChainOutcome =>
+      ({ leaves, project, failure: { seq: expectedSeq, finding } });
     let hashed: HashedEvent;
     try {
       hashed = readAuditEvent(record.bytes);
     } catch (error) {
       if (!(error instanceof WireError)) throw error;
-      return fail(`event ${expectedSeq} (${record.where}) cannot be read: its bytes are ` +
-        `damaged (${error.message}): the trail was changed at or after this event`);
+      return fail({ kind: "unreadable", seq: expectedSeq, place: record.place, reason: error.message });
     }
-    const name = `event ${hashed.seq} (${describeEvent(hashed)})`;
+    const event = eventRef(hashed);
     if (hashed.seq !== expectedSeq) {
-      return fail(`event ${expectedSeq} expected at ${record.where}, but its bytes hold ` +
-        `${name}: an event was removed, inserted, duplicated or moved`);
+      return fail({ kind: "outOfPlace", seq: expectedSeq, place: record.place, found: event });
     }
     if (i === 0) project = hashed.project;
     if (hashed.project !== project) {
-      return fail(`${name} belongs to project "${hashed.project}", not "${project}"`);
+      return fail({ kind: "otherProject", event, project: hashed.project, expected: project });
     }
     const hash = await sha256(concatBytes(previous, record.bytes));
     if (!equalBytes(hashed.prevHash, previous)) {
-      return fail(expectedSeq === 1
-        ? `${name}: its prev_hash is not 32 zero bytes, as the first event's must be`
-        : `${name} does not follow event ${expectedSeq - 1}: its prev_hash is not that ` +
-          `event's hash (an event before it was changed, or this one)`);
+      return fail({ kind: expectedSeq === 1 ? "firstPrevHash" : "notLinked", event });
     }
     if (record.claimedHash !== null && !equalBytes(record.claimedHash, hash)) {
-      return fail(`${name} does not match its hash: the trail was changed at or after this event`);
+      return fail({ kind: "hashMismatch", event });
     }
     if (record.claimedPrevHash !== null && !equalBytes(record.claimedPrevHash, hashed.prevHash)) {
-      return fail(`${name}: the prev_hash shown differs from the one in its hashed bytes`);
+      return fail({ kind: "shownPrevHash", event });
     }
     const leaf = await leafHash(record.bytes);
     if (record.claimedLeafHash !== null && !equalBytes(record.claimedLeafHash, leaf)) {
-      return fail(`${name}: its leaf_hash is not SHA-256(0x00 || event bytes)`);
+      return fail({ kind: "leafHash", event });
     }
     if (record.claimedSeq !== null && record.claimedSeq !== hashed.seq) {
-      return fail(`${name} is listed as event ${record.claimedSeq}`);
+      return fail({ kind: "listedAs", event, listed: record.claimedSeq });
     }
     if (record.shown !== null) {
       const difference = shownDifference(record.shown, hashed);
-      if (difference !== null) {
-        return fail(`${name}: what the trail shows is not what was hashed (${difference})`);
-      }
+      if (difference !== null) return fail({ kind: "shownDiffers", event, ...difference });
     }
     leaves.push(leaf);
     previous = hash;
@@ -225,30 +227,29 @@ export async function verifyTrail(trail: ExportedTrail, publicKey: PublicKeyInfo
     name: "chain",
     ok: chain.failure === null,
     detail: chain.failure === null
-      ? `${trail.events.length} events, each linked to the one before by its hash`
-      : chain.failure.message,
+      ? { kind: "chainIntact", events: trail.events.length }
+      : chain.failure.finding,
   });
 
   if (head === null) {
-    const message = "the export has no signed head at its end (was it cut short?)";
-    failures.push({ seq: null, message });
-    checks.push({ name: "signature", ok: false, detail: message });
-    checks.push({ name: "merkle", ok: null, detail: "no signed root to compare with" });
+    const finding: Finding = { kind: "noHead" };
+    failures.push({ seq: null, finding });
+    checks.push({ name: "signature", ok: false, detail: finding });
+    checks.push({ name: "merkle", ok: null, detail: { kind: "noRoot" } });
   } else {
     let signatureOk = head.format === TREE_HEAD_FORMAT && await crypto.subtle.verify(
       { name: "Ed25519" }, publicKey.key, head.signature as BufferSource,
       treeHeadSignedBytes(head) as BufferSource);
-    let detail = signatureOk
-      ? `signed by key ${publicKey.keyId} at ${new Date(head.timestampMs).toISOString()}`
+    let detail: Finding = signatureOk
+      ? { kind: "signed", keyId: publicKey.keyId, timestampMs: head.timestampMs }
       : head.format !== TREE_HEAD_FORMAT
-        ? `the head's format is "${head.format}", not "${TREE_HEAD_FORMAT}"`
-        : "the head's signature does not verify with this public key (the head was changed, " +
-          "or another server signed it)";
+        ? { kind: "headFormat", format: head.format, expected: TREE_HEAD_FORMAT }
+        : { kind: "badSignature" };
     if (signatureOk && head.keyId !== "" && head.keyId !== publicKey.keyId) {
       signatureOk = false;
-      detail = `the head names key ${head.keyId}, not this public key (${publicKey.keyId})`;
+      detail = { kind: "otherKey", named: head.keyId, keyId: publicKey.keyId };
     }
-    if (!signatureOk) failures.push({ seq: null, message: detail });
+    if (!signatureOk) failures.push({ seq: null, finding: detail });
     checks.push({ name: "signature", ok: signatureOk, detail });
     checks.push(await checkRoot(trail, head, chain, failures));
   }
@@ -269,30 +270,28 @@ export async function verifyTrail(trail: ExportedTrail, publicKey: PublicKeyInfo
 async function checkRoot(trail: ExportedTrail, head: ExportedHead, chain: ChainOutcome,
                          failures: Failure[]): Promise<Check> {
   if (chain.failure !== null) {
-    return { name: "merkle", ok: null, detail: "not checked: the chain is broken" };
+    return { name: "merkle", ok: null, detail: { kind: "chainBroken" } };
   }
   if (trail.events.length > 0 && head.project !== chain.project) {
-    const detail = `the head is for project "${head.project}", the events for "${chain.project}"`;
-    failures.push({ seq: null, message: detail });
+    const detail: Finding = { kind: "headProject", head: head.project, events: chain.project };
+    failures.push({ seq: null, finding: detail });
     return { name: "merkle", ok: false, detail };
   }
   const count = trail.events.length;
   if (head.treeSize !== count) {
-    const detail = head.treeSize > count
-      ? `events missing: the signed head covers ${head.treeSize} events, the export has ${count}`
-      : `event ${head.treeSize + 1} and after are not covered by the signed head, which ` +
-        `covers ${head.treeSize} events`;
-    failures.push({ seq: Math.min(head.treeSize, count) + 1, message: detail });
+    const detail: Finding = head.treeSize > count
+      ? { kind: "eventsMissing", covered: head.treeSize, count }
+      : { kind: "notCovered", covered: head.treeSize };
+    failures.push({ seq: Math.min(head.treeSize, count) + 1, finding: detail });
     return { name: "merkle", ok: false, detail };
   }
   const root = await merkleRoot(chain.leaves);
   if (!equalBytes(root, head.rootHash)) {
-    const detail = "the Merkle root of the events is not the signed root: the events were " +
-      "rewritten and re-chained";
-    failures.push({ seq: null, message: detail });
+    const detail: Finding = { kind: "rootMismatch" };
+    failures.push({ seq: null, finding: detail });
     return { name: "merkle", ok: false, detail };
   }
-  return { name: "merkle", ok: true, detail: `root ${bytesToHex(root)} over ${count} events` };
+  return { name: "merkle", ok: true, detail: { kind: "root", root: bytesToHex(root), events: count } };
 }
 
 /**
@@ -302,27 +301,21 @@ async function checkRoot(trail: ExportedTrail, head: ExportedHead, chain: ChainO
  */
 async function checkKeptHead(kept: ExportedHead, publicKey: PublicKeyInfo, chain: ChainOutcome,
                              failures: Failure[]): Promise<Check> {
-  const fail = (detail: string, seq: number | null = null): Check => {
-    failures.push({ seq, message: detail });
+  const fail = (detail: Finding, seq: number | null = null): Check => {
+    failures.push({ seq, finding: detail });
     return { name: "kept", ok: false, detail };
   };
-  if (!await verifyHeadSignature(kept, publicKey)) {
-    return fail("the kept head's signature does not verify with this public key");
-  }
-  if (chain.failure !== null) return { name: "kept", ok: null, detail: "not checked: the chain is broken" };
+  if (!await verifyHeadSignature(kept, publicKey)) return fail({ kind: "keptBadSignature" });
+  if (chain.failure !== null) return { name: "kept", ok: null, detail: { kind: "chainBroken" } };
   if (kept.project !== chain.project) {
-    return fail(`the kept head is for project "${kept.project}", the export for "${chain.project}"`);
+    return fail({ kind: "keptProject", kept: kept.project, events: chain.project });
   }
   if (kept.treeSize > chain.leaves.length) {
-    return fail(`the kept head covers ${kept.treeSize} events, the export only ` +
-      `${chain.leaves.length}: the trail shrank`, chain.leaves.length + 1);
+    return fail({ kind: "shrank", covered: kept.treeSize, count: chain.leaves.length },
+      chain.leaves.length + 1);
   }
   const root = await merkleRoot(chain.leaves.slice(0, kept.treeSize));
-  if (!equalBytes(root, kept.rootHash)) {
-    return fail(`the first ${kept.treeSize} events of the export do not have the kept head's root: ` +
-      "the trail was rewritten before the kept head");
-  }
+  if (!equalBytes(root, kept.rootHash)) return fail({ kind: "keptRewritten", covered: kept.treeSize });
   return { name: "kept", ok: true,
-    detail: `the first ${kept.treeSize} events are those the kept head of ` +
-      `${new Date(kept.timestampMs).toISOString()} signed: the trail only grew since` };
+    detail: { kind: "grew", covered: kept.treeSize, timestampMs: kept.timestampMs } };
 }

@@ -13,52 +13,27 @@
 #include "icr/v1/coding.grpc.pb.h"
 #include "server/http/http_gateway.h"
 #include "tests/testing/files.h"
-#include "tests/testing/server_fixture.h"
+#include "tests/testing/study_fixture.h"
 
 namespace icr::http {
 
-class HttpTest : public testing::ServerTest {
+class HttpTest : public testing::StudyTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     StartGateway();
     coding_ = v1::CodingService::NewStub(channel_);
-    lead_ = CreateUser("lead");
-    alice_ = CreateUser("alice");
-    bob_ = CreateUser("bob");
-    rita_ = CreateUser("rita");
-    olga_ = CreateUser("olga");
-    v1::CreateProjectRequest project;
-    project.set_id("study");
-    project.set_title("Study");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_, project));
-    for (auto [user, role] : std::vector<std::pair<std::string, v1::MemberRole>>{
-             {"alice", v1::CODER}, {"bob", v1::CODER}, {"rita", v1::REVIEWER}}) {
-      v1::AddMemberRequest member;
-      member.set_project("study");
-      member.set_user(user);
-      member.set_role(role);
-      Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_, member));
-    }
-    v1::CreateCodeRequest code;
-    code.set_project("study");
-    code.mutable_code()->set_id("c1");
-    code.mutable_code()->set_name("Trust");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, code));
-    v1::CreateDocumentRequest document;
-    document.set_project("study");
-    document.set_id("d1");
-    document.set_text("first\n\nnext");
-    document.set_segmentation(v1::SEGMENT_PARAGRAPH);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, document));
-    v1::CreateRoundRequest round;
-    round.set_project("study");
-    round.set_id("r1");
-    round.add_documents("d1");
-    round.add_coders("alice");
-    round.add_coders("bob");
-    round.set_blind(true);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+    ASSERT_NO_FATAL_FAILURE(CreateStudy("Study", {"alice", "bob", "rita", "olga"}));
+    alice_ = tokens_["alice"];
+    bob_ = tokens_["bob"];
+    rita_ = tokens_["rita"];
+    olga_ = tokens_["olga"];
+    ASSERT_NO_FATAL_FAILURE(AddMember("alice", v1::CODER));
+    ASSERT_NO_FATAL_FAILURE(AddMember("bob", v1::CODER));
+    ASSERT_NO_FATAL_FAILURE(AddMember("rita", v1::REVIEWER));
+    ASSERT_NO_FATAL_FAILURE(AddCode("c1", "Trust"));
+    ASSERT_NO_FATAL_FAILURE(AddParagraphDocument("d1", "first\n\nnext"));
+    ASSERT_NO_FATAL_FAILURE(AddRound("r1", {"d1"}, {"alice", "bob"}, /*blind=*/true));
   }
 
   void TearDown() override {
@@ -74,8 +49,6 @@ class HttpTest : public testing::ServerTest {
     client_ = std::make_unique<httplib::Client>("127.0.0.1", gateway_->port());
     client_->set_read_timeout(30);
   }
-
-  void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
   static httplib::Headers Bearer(const std::string& token) {
     return {{"Authorization", "Bearer " + token}};
@@ -105,7 +78,7 @@ class HttpTest : public testing::ServerTest {
   std::unique_ptr<HttpGateway> gateway_;
   std::unique_ptr<httplib::Client> client_;
   std::unique_ptr<v1::CodingService::Stub> coding_;
-  std::string lead_, alice_, bob_, rita_, olga_;
+  std::string alice_, bob_, rita_, olga_;
 };
 
 }  // namespace icr::http

@@ -16,7 +16,7 @@
 #include "icr/v1/agreement.grpc.pb.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testing/server_fixture.h"
+#include "tests/testing/study_fixture.h"
 
 namespace icr {
 namespace {
@@ -31,19 +31,16 @@ const std::vector<std::string> kCoders = {"alice", "bob", "carol"};
 const std::vector<std::string> kLeaves = {"c1", "c2", "c3", "c4"};
 const std::vector<std::string> kTone = {"neg", "neu", "pos"};
 
-class AgreementServiceTest : public testing::ServerTest {
+class AgreementServiceTest : public testing::StudyTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     coding_ = v1::CodingService::NewStub(channel_);
     agreement_ = v1::AgreementService::NewStub(channel_);
-    lead_ = CreateUser("lead");
-    for (const std::string& c : kCoders) tokens_[c] = CreateUser(c);
-    reviewer_ = CreateUser("rita");
-    v1::CreateProjectRequest project;
-    project.set_id("study");
-    project.set_title("Study");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_, project));
+    std::vector<std::string> users = kCoders;
+    users.push_back("rita");
+    ASSERT_NO_FATAL_FAILURE(CreateStudy("Study", users));
+    reviewer_ = tokens_["rita"];
     for (const std::string& c : kCoders) AddMember(c, v1::CODER);
     AddMember("rita", v1::REVIEWER);
     AddCode("t1", "");
@@ -53,53 +50,34 @@ class AgreementServiceTest : public testing::ServerTest {
     AddCode("c3", "t2");
     AddCode("c4", "t2");
     for (size_t i = 0; i < kTone.size(); ++i) AddCode(kTone[i], "", static_cast<double>(i));
-    v1::CreateDomainRequest domain;
-    domain.set_project("study");
-    domain.mutable_domain()->set_id("tone");
-    domain.mutable_domain()->set_name("Tone");
-    domain.mutable_domain()->set_level(v1::ORDINAL);
-    for (const auto& t : kTone) domain.mutable_domain()->add_codes(t);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_, domain));
+    v1::Domain domain;
+    domain.set_id("tone");
+    domain.set_name("Tone");
+    domain.set_level(v1::ORDINAL);
+    for (const auto& t : kTone) domain.add_codes(t);
+    AddDomain(domain);
     std::string text;
     for (int s = 0; s < kSegments; ++s) text += "paragraph " + std::to_string(s) + "\n\n";
-    v1::CreateRoundRequest round;
-    round.set_project("study");
-    round.set_id("r1");
-    round.set_blind(true);
+    std::vector<std::string> documents;
     for (int d = 0; d < kDocuments; ++d) {
-      v1::CreateDocumentRequest doc;
-      doc.set_project("study");
-      doc.set_id("d" + std::to_string(d));
-      doc.set_text(text);
-      doc.set_segmentation(v1::SEGMENT_PARAGRAPH);
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, doc));
-      round.add_documents(doc.id());
+      documents.push_back("d" + std::to_string(d));
+      AddParagraphDocument(documents.back(), text);
     }
-    for (const auto& c : kCoders) round.add_coders(c);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+    AddRound("r1", documents, kCoders, /*blind=*/true);
   }
 
-  void AddMember(const std::string& user, v1::MemberRole role) {
-    v1::AddMemberRequest r;
-    r.set_project("study");
-    r.set_user(user);
-    r.set_role(role);
-    Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_, r));
-  }
+  // Code `id` (named so) under `parent`, with `value` unless negative.
   void AddCode(const std::string& id, const std::string& parent, double value = -1) {
-    v1::CreateCodeRequest r;
-    r.set_project("study");
-    r.mutable_code()->set_id(id);
-    r.mutable_code()->set_name(id);
-    r.mutable_code()->set_parent(parent);
+    v1::Code code;
+    code.set_id(id);
+    code.set_name(id);
+    code.set_parent(parent);
     if (value >= 0) {
-      r.mutable_code()->set_has_value(true);
-      r.mutable_code()->set_value(value);
+      code.set_has_value(true);
+      code.set_value(value);
     }
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
+    StudyTest::AddCode(code);
   }
-
-  void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
   // Who applied what where: the test's own record of the segment codings.
   using Key = std::tuple<int, int, std::string>;  // document, segment, code
@@ -290,8 +268,7 @@ class AgreementServiceTest : public testing::ServerTest {
 
   std::unique_ptr<v1::CodingService::Stub> coding_;
   std::unique_ptr<v1::AgreementService::Stub> agreement_;
-  std::string lead_, reviewer_;
-  std::map<std::string, std::string> tokens_;
+  std::string reviewer_;
 };
 
 std::string Identity(const std::string& code) { return code; }

@@ -20,7 +20,7 @@
 #include "gtest/gtest.h"
 #include "icr/v1/agreement.grpc.pb.h"
 #include "icr/v1/coding.grpc.pb.h"
-#include "tests/testing/server_fixture.h"
+#include "tests/testing/study_fixture.h"
 
 namespace icr {
 namespace {
@@ -30,40 +30,18 @@ constexpr int kSegments = 40;
 const std::vector<std::string> kCoders = {"alice", "bob", "carol"};
 const std::vector<std::string> kCodes = {"c1", "c2", "c3", "c4"};
 
-class RoundLoadRaceTest : public testing::ServerTest {
+class RoundLoadRaceTest : public testing::StudyTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     Stubs();
-    lead_ = CreateUser("lead");
-    for (const std::string& c : kCoders) tokens_[c] = CreateUser(c);
-    v1::CreateProjectRequest project;
-    project.set_id("study");
-    project.set_title("Study");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_, project));
-    for (const std::string& c : kCoders) {
-      v1::AddMemberRequest r;
-      r.set_project("study");
-      r.set_user(c);
-      r.set_role(v1::CODER);
-      Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_, r));
-    }
-    for (const std::string& code : kCodes) {
-      v1::CreateCodeRequest r;
-      r.set_project("study");
-      r.mutable_code()->set_id(code);
-      r.mutable_code()->set_name(code);
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
-    }
+    ASSERT_NO_FATAL_FAILURE(CreateStudy("Study", kCoders));
+    for (const std::string& c : kCoders) ASSERT_NO_FATAL_FAILURE(AddMember(c, v1::CODER));
+    for (const std::string& code : kCodes) ASSERT_NO_FATAL_FAILURE(AddCode(code, code));
     std::string text;
     for (int s = 0; s < kSegments; ++s) text += "paragraph " + std::to_string(s) + "\n\n";
     for (int d = 0; d < kDocuments; ++d) {
-      v1::CreateDocumentRequest doc;
-      doc.set_project("study");
-      doc.set_id("d" + std::to_string(d));
-      doc.set_text(text);
-      doc.set_segmentation(v1::SEGMENT_PARAGRAPH);
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, doc));
+      ASSERT_NO_FATAL_FAILURE(AddParagraphDocument("d" + std::to_string(d), text));
     }
   }
 
@@ -73,15 +51,10 @@ class RoundLoadRaceTest : public testing::ServerTest {
   }
 
   void CreateRound(const std::string& round) {
-    v1::CreateRoundRequest r;
-    r.set_project("study");
-    r.set_id(round);
-    for (int d = 0; d < kDocuments; ++d) r.add_documents("d" + std::to_string(d));
-    for (const auto& c : kCoders) r.add_coders(c);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, r));
+    std::vector<std::string> documents;
+    for (int d = 0; d < kDocuments; ++d) documents.push_back("d" + std::to_string(d));
+    AddRound(round, documents, kCoders);
   }
-
-  void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
   // One coding per call (many small writes, so that some land while a load
   // runs); returns the coding's id.
@@ -182,8 +155,6 @@ class RoundLoadRaceTest : public testing::ServerTest {
 
   std::unique_ptr<v1::CodingService::Stub> coding_;
   std::unique_ptr<v1::AgreementService::Stub> agreement_;
-  std::string lead_;
-  std::map<std::string, std::string> tokens_;
 };
 
 // Each round is loaded for the first time by a ComputeAgreement that starts

@@ -17,7 +17,7 @@
 #include "icr/v1/coding.grpc.pb.h"
 #include "icr/v1/report.grpc.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testing/server_fixture.h"
+#include "tests/testing/study_fixture.h"
 
 namespace icr {
 namespace {
@@ -52,49 +52,30 @@ std::string LabelledText() {
   return text;
 }
 
-class SpeakersTest : public testing::ServerTest {
+class SpeakersTest : public testing::StudyTest {
  protected:
   void SetUp() override {
     ServerTest::SetUp();
     coding_ = v1::CodingService::NewStub(channel_);
     agreement_ = v1::AgreementService::NewStub(channel_);
     report_ = v1::ReportService::NewStub(channel_);
-    lead_ = CreateUser("lead");
-    for (const std::string& c : kCoders) tokens_[c] = CreateUser(c);
-    v1::CreateProjectRequest project;
-    project.set_id("study");
-    project.set_title("Interviews");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_, project));
-    for (const std::string& c : kCoders) {
-      v1::AddMemberRequest member;
-      member.set_project("study");
-      member.set_user(c);
-      member.set_role(v1::CODER);
-      Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_, member));
-    }
-    for (const std::string& code : kCodes) {
-      v1::CreateCodeRequest r;
-      r.set_project("study");
-      r.mutable_code()->set_id(code);
-      r.mutable_code()->set_name(code);
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
-    }
-    v1::CreateDomainRequest domain;
-    domain.set_project("study");
-    domain.mutable_domain()->set_id("tone");
-    domain.mutable_domain()->set_name("Tone");
-    domain.mutable_domain()->set_level(v1::ORDINAL);
+    ASSERT_NO_FATAL_FAILURE(CreateStudy("Interviews", kCoders));
+    for (const std::string& c : kCoders) ASSERT_NO_FATAL_FAILURE(AddMember(c, v1::CODER));
+    for (const std::string& code : kCodes) ASSERT_NO_FATAL_FAILURE(AddCode(code, code));
+    v1::Domain domain;
+    domain.set_id("tone");
+    domain.set_name("Tone");
+    domain.set_level(v1::ORDINAL);
     for (size_t i = 0; i < kTone.size(); ++i) {
-      v1::CreateCodeRequest r;
-      r.set_project("study");
-      r.mutable_code()->set_id(kTone[i]);
-      r.mutable_code()->set_name(kTone[i]);
-      r.mutable_code()->set_has_value(true);
-      r.mutable_code()->set_value(static_cast<double>(i));
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
-      domain.mutable_domain()->add_codes(kTone[i]);
+      v1::Code tone;
+      tone.set_id(kTone[i]);
+      tone.set_name(kTone[i]);
+      tone.set_has_value(true);
+      tone.set_value(static_cast<double>(i));
+      ASSERT_NO_FATAL_FAILURE(AddCode(tone));
+      domain.add_codes(kTone[i]);
     }
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_, domain));
+    ASSERT_NO_FATAL_FAILURE(AddDomain(domain));
     v1::CreateDocumentRequest zoom;
     zoom.set_project("study");
     zoom.set_id("zoom");
@@ -121,8 +102,6 @@ class SpeakersTest : public testing::ServerTest {
     segments_.emplace_back(response.document().segments().begin(),
                            response.document().segments().end());
   }
-
-  void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
 
   grpc::Status CreateRound(const std::string& id, std::vector<std::string> speakers,
                            std::vector<std::string> exclude) {
@@ -335,8 +314,6 @@ class SpeakersTest : public testing::ServerTest {
   std::unique_ptr<v1::CodingService::Stub> coding_;
   std::unique_ptr<v1::AgreementService::Stub> agreement_;
   std::unique_ptr<v1::ReportService::Stub> report_;
-  std::string lead_;
-  std::map<std::string, std::string> tokens_;
   std::vector<std::string> documents_;
   std::vector<std::vector<v1::Segment>> segments_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -123,6 +124,14 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
     delta_scale = 0;
   }
 
+  // Percent agreement, Fleiss' kappa, AC1 and Brennan-Prediger read the same
+  // sums over the units: made once, by the first of them to need them.
+  std::once_flag sums_once;
+  MultiRaterSums sums;
+  auto Sums = [&]() -> const MultiRaterSums& {
+    std::call_once(sums_once, [&] { sums = SumMultiRater(counts, weights); });
+    return sums;
+  };
   const BootstrapOptions& boot = options.bootstrap;
   const bool two_coders = data.num_coders() == 2;
   std::optional<PairedValues> pairs;
@@ -136,7 +145,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   auto compute = [&](const std::string& name) {
     Coefficient c;
     if (name == "percent_agreement") {
-      c = PercentAgreement(counts, weights);
+      c = PercentAgreement(counts, weights, {}, &Sums());
       if (se && weighted) AddPercentAgreementSe(counts, *se, &c, {}, weights);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return PercentAgreement(counts, weights, m); },
@@ -162,7 +171,7 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
             [&](Multiplicity m) { return ScottPi(*pairs, weights, m); }, &c);
       }
     } else if (name == "fleiss_kappa") {
-      c = FleissKappa(counts, weights);
+      c = FleissKappa(counts, weights, {}, &Sums());
       if (se && weighted) AddFleissKappaSe(counts, *se, &c, {}, weights);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return FleissKappa(counts, weights, m); }, &c);
@@ -176,12 +185,12 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
         BootstrapAlpha(ComputeAlphaContributions(counts, delta, c.expected), boot, &c);
       }
     } else if (name == "gwet_ac1") {
-      c = GwetAc(counts, weights);
+      c = GwetAc(counts, weights, {}, &Sums());
       if (se && weighted) AddGwetAcSe(counts, weights, *se, &c);
       BootstrapRows(
           counts.rows(), boot, [&](Multiplicity m) { return GwetAc(counts, weights, m); }, &c);
     } else if (name == "brennan_prediger") {
-      c = BrennanPrediger(counts, weights, options.categories);
+      c = BrennanPrediger(counts, weights, options.categories, {}, &Sums());
       if (se && weighted) AddBrennanPredigerSe(counts, options.categories, *se, &c, {}, weights);
       BootstrapRows(
           counts.rows(), boot,

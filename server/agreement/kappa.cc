@@ -8,16 +8,6 @@
 namespace icr::agreement {
 namespace {
 
-// Sums that all multi-coder coefficients share (Gwet 2014, ch. 2-5).
-struct MultiRaterSums {
-  double units_rated = 0;     // units with m_u >= 1 (weighted by multiplicity)
-  double units_pairable = 0;  // units with m_u >= 2
-  double values_pairable = 0;
-  double agreement_sum = 0;  // sum of the per-unit agreement over pairable units
-  bool equal_raters = true;  // every unit has the same m_u >= 2
-  std::vector<double> pi;    // sum of n_uc / m_u, then divided by units_rated
-};
-
 MultiRaterSums SumUnits(const UnitCounts& counts, const std::vector<double>* weights,
                         Multiplicity multiplicity) {
   MultiRaterSums s;
@@ -85,12 +75,28 @@ std::vector<double> MatrixOrNone(const WeightMatrix& weights, int q) {
 // Marks `c` as computed with `weights`.
 void NameWeights(const WeightMatrix& weights, Coefficient& c) { c.weights = weights.name(); }
 
+// `sums` when given, else the sums of `counts` (into `own`).
+const MultiRaterSums& SumsOf(const UnitCounts& counts, const std::vector<double>& w,
+                             Multiplicity multiplicity, const MultiRaterSums* sums,
+                             MultiRaterSums& own) {
+  if (sums != nullptr) return *sums;
+  own = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
+  return own;
+}
+
 }  // namespace
 
-Coefficient PercentAgreement(const UnitCounts& counts, const WeightMatrix& weights,
+MultiRaterSums SumMultiRater(const UnitCounts& counts, const WeightMatrix& weights,
                              Multiplicity multiplicity) {
   const std::vector<double> w = MatrixOrNone(weights, counts.num_categories);
-  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
+  return SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
+}
+
+Coefficient PercentAgreement(const UnitCounts& counts, const WeightMatrix& weights,
+                             Multiplicity multiplicity, const MultiRaterSums* sums) {
+  const std::vector<double> w = MatrixOrNone(weights, counts.num_categories);
+  MultiRaterSums own;
+  const MultiRaterSums& s = SumsOf(counts, w, multiplicity, sums, own);
   Coefficient c = Start("percent_agreement", s);
   c.variant = "gwet_unit_mean";
   NameWeights(weights, c);
@@ -104,10 +110,11 @@ Coefficient PercentAgreement(const UnitCounts& counts, const WeightMatrix& weigh
 }
 
 Coefficient FleissKappa(const UnitCounts& counts, const WeightMatrix& weights,
-                        Multiplicity multiplicity) {
+                        Multiplicity multiplicity, const MultiRaterSums* sums) {
   const int q = counts.num_categories;
   const std::vector<double> w = MatrixOrNone(weights, q);
-  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
+  MultiRaterSums own;
+  const MultiRaterSums& s = SumsOf(counts, w, multiplicity, sums, own);
   Coefficient c = Start("fleiss_kappa", s);
   c.variant = s.equal_raters ? "fleiss_1971" : "gwet_varying_raters";
   NameWeights(weights, c);
@@ -133,14 +140,15 @@ Coefficient FleissKappa(const UnitCounts& counts, const WeightMatrix& weights,
   return c;
 }
 
-Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
-                   Multiplicity multiplicity) {
+Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights, Multiplicity multiplicity,
+                   const MultiRaterSums* sums) {
   const int q = counts.num_categories;
   const bool weighted = weights.weighted();
   // Unweighted: no q x q identity (set-valued data has thousands of
   // categories); its total weight is q.
   const std::vector<double> w = MatrixOrNone(weights, q);
-  MultiRaterSums s = SumUnits(counts, weighted ? &w : nullptr, multiplicity);
+  MultiRaterSums own;
+  const MultiRaterSums& s = SumsOf(counts, w, multiplicity, sums, own);
   Coefficient c = Start(weighted ? "gwet_ac2" : "gwet_ac1", s);
   if (weighted) c.variant = weights.name();
   NameWeights(weights, c);
@@ -163,10 +171,12 @@ Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
 }
 
 Coefficient BrennanPrediger(const UnitCounts& counts, const WeightMatrix& weights,
-                            std::optional<int> num_categories, Multiplicity multiplicity) {
+                            std::optional<int> num_categories, Multiplicity multiplicity,
+                            const MultiRaterSums* sums) {
   const int q = num_categories.value_or(counts.num_categories);
   const std::vector<double> w = MatrixOrNone(weights, counts.num_categories);
-  MultiRaterSums s = SumUnits(counts, w.empty() ? nullptr : &w, multiplicity);
+  MultiRaterSums own;
+  const MultiRaterSums& s = SumsOf(counts, w, multiplicity, sums, own);
   Coefficient c = Start("brennan_prediger", s);
   c.variant = num_categories ? absl::StrCat("categories_", q) : "categories_observed";
   NameWeights(weights, c);

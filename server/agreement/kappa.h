@@ -34,13 +34,28 @@
 
 namespace icr::agreement {
 
+// The sums over the units that percent agreement, Fleiss' kappa, Gwet's AC
+// and Brennan-Prediger all read (Gwet 2014, ch. 2-5): one pass over the
+// counts, which a caller computing several of them can make once and pass to
+// each (`sums` below; null: the function makes its own).
+struct MultiRaterSums {
+  double units_rated = 0;     // units with m_u >= 1 (weighted by multiplicity)
+  double units_pairable = 0;  // units with m_u >= 2
+  double values_pairable = 0;
+  double agreement_sum = 0;  // sum of the per-unit agreement over pairable units
+  bool equal_raters = true;  // every unit has the same m_u >= 2
+  std::vector<double> pi;    // sum of n_uc / m_u, then divided by units_rated
+};
+MultiRaterSums SumMultiRater(const UnitCounts& counts, const WeightMatrix& weights,
+                             Multiplicity multiplicity = {});
+
 // Percent agreement, Gwet's convention for missing data: the mean, over
 // units with at least two values, of the share of agreeing pairs of values
 // in the unit (vectors README, convention 1). Equals the plain share of
 // agreeing units for two coders without missing data.
 // Weighted: agreeing pairs count w_kl (Gwet 2014, ch. 3; irrCAC's pa.coeff.raw).
 Coefficient PercentAgreement(const UnitCounts& counts, const WeightMatrix& weights,
-                             Multiplicity multiplicity = {});
+                             Multiplicity multiplicity = {}, const MultiRaterSums* sums = nullptr);
 inline Coefficient PercentAgreement(const UnitCounts& counts, Multiplicity multiplicity = {}) {
   return PercentAgreement(counts, Weights::kNone, multiplicity);
 }
@@ -52,7 +67,7 @@ inline Coefficient PercentAgreement(const UnitCounts& counts, Multiplicity multi
 // "gwet_varying_raters"): p_e = sum_c pi_c^2; weighted (Gwet 2014, ch. 3;
 // irrCAC's fleiss.kappa.raw): p_e = sum_kl w_kl pi_k pi_l.
 Coefficient FleissKappa(const UnitCounts& counts, const WeightMatrix& weights,
-                        Multiplicity multiplicity = {});
+                        Multiplicity multiplicity = {}, const MultiRaterSums* sums = nullptr);
 inline Coefficient FleissKappa(const UnitCounts& counts, Multiplicity multiplicity = {}) {
   return FleissKappa(counts, Weights::kNone, multiplicity);
 }
@@ -63,14 +78,15 @@ inline Coefficient FleissKappa(const UnitCounts& counts, Multiplicity multiplici
 //   p_e = T_w / (q (q - 1)) * sum_c pi_c (1 - pi_c),  T_w = sum of the weights.
 // Named "gwet_ac1" unweighted, "gwet_ac2" weighted. q = counts.num_categories.
 Coefficient GwetAc(const UnitCounts& counts, const WeightMatrix& weights,
-                   Multiplicity multiplicity = {});
+                   Multiplicity multiplicity = {}, const MultiRaterSums* sums = nullptr);
 
 // Brennan & Prediger (1981), "Coefficient kappa: some uses, misuses, and
 // alternatives", Educ. Psychol. Meas. 41: p_e = 1 / q, q the number of
 // categories (those of the data unless `num_categories` is given), with
 // Gwet's multi-rater p_a; weighted (irrCAC's bp.coeff.raw): p_e = T_w / q^2.
 Coefficient BrennanPrediger(const UnitCounts& counts, const WeightMatrix& weights,
-                            std::optional<int> num_categories = {}, Multiplicity multiplicity = {});
+                            std::optional<int> num_categories = {}, Multiplicity multiplicity = {},
+                            const MultiRaterSums* sums = nullptr);
 inline Coefficient BrennanPrediger(const UnitCounts& counts, std::optional<int> num_categories = {},
                                    Multiplicity multiplicity = {}) {
   return BrennanPrediger(counts, Weights::kNone, num_categories, multiplicity);

@@ -86,9 +86,12 @@ async function openAs(page: Page, context: BrowserContext, baseUrl: string, pers
   await page.reload();
 }
 
+/** Chooses `code` in the open picker and waits until it has closed, so the next keys reach the text. */
 async function pick(page: Page, code: string): Promise<void> {
-  await expect(page.getByRole("heading", { name: "اعمال یک کد" })).toBeVisible();
+  const picker = page.getByRole("heading", { name: "اعمال یک کد" });
+  await expect(picker).toBeVisible();
   await page.getByRole("option", { name: new RegExp(code) }).click();
+  await expect(picker).toBeHidden();
 }
 
 test("a Persian study, from the codebook to the verified report, in the Persian interface", async ({ page, context, icr, people }) => {
@@ -182,6 +185,7 @@ test("a Persian study, from the codebook to the verified report, in the Persian 
   const openDocumentAs = async (coder: Person) => {
     await openAs(page, context, icr.baseUrl, coder, `${base}/rounds/r1/documents/fa-01`);
     await expect(page.getByRole("heading", { name: "کدگذاری‌های شما" })).toBeVisible();
+    await expect(page.locator('.doc-text .ln[data-b="0"]')).toBeVisible();
   };
   await openDocumentAs(people.alice);
   await dragAcross(page, 1, "من", "۱۴۰۲");

@@ -12,28 +12,17 @@
 // there, not "nothing applied". Every answer says which (coder, document)
 // pairs it counted (WorkCounted).
 //
-// State: one RoundData per round, loaded on first use from a scan of the
-// round's codings and progress records, then kept current by the Codings
-// listener, so agreement never rescans codings. Resolutions are stored
-// (keys.h: r/{p}/{r}/{id}) through the Writer, each with its audit event.
-//
-// Nothing that runs on the writer thread (the Codings listener, a
-// resolution's commit callback) ever waits for a reader: both only queue
-// the change. A reader applies the queue and takes an immutable snapshot
-// (RoundData copies share their units until changed) under a mutex that
-// only readers take, releases it, and computes on the snapshot, checking
-// its caller's deadline and cancellation inside the loops. At most
-// LiveOptions::max_rounds rounds stay in memory.
+// State: round_registry.h keeps each round in memory, current with the
+// codings, and hands out snapshots computed on without a lock, checking the
+// caller's deadline and cancellation inside the loops. Resolutions are
+// stored (keys.h: r/{p}/{r}/{id}) through the Writer, each with its audit
+// event.
 //
 // Visibility (DESIGN §2 blind rules): while a blind round is OPEN a CODER
 // gets no agreement and no disagreements (PERMISSION_DENIED), and a
 // REVIEWER no disagreements or consensus (they show the codings).
 
-#include <atomic>
-#include <condition_variable>
-#include <map>
-#include <memory>
-#include <mutex>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -45,6 +34,7 @@
 #include "server/live/interrupt.h"
 #include "server/live/live_options.h"
 #include "server/live/round_data.h"
+#include "server/live/round_registry.h"
 #include "server/storage/store.h"
 #include "server/storage/writer.h"
 
@@ -84,35 +74,10 @@ class LiveAgreement {
   size_t RoundsInMemory();
 
  private:
-  struct RoundEntry;
-  // An immutable view of a round, computed on without any lock.
-  struct Snapshot {
-    std::shared_ptr<const RoundData> data;
-    std::shared_ptr<const ResolutionMap> resolutions;  // null unless asked for
-    int64_t version = 0;
-  };
-
-  void OnCodings(const coding::CodingsChange& change);
-  void OnResolution(const std::string& project, const std::string& round,
-                    const v1::Resolution& resolution);
-  std::shared_ptr<RoundEntry> Entry(const std::string& project, const std::string& round);
-  absl::StatusOr<Snapshot> Acquire(const std::string& project, const v1::Round& round,
-                                   bool with_resolutions);
-  absl::Status LoadRoundData(const std::string& project, const v1::Round& round, RoundEntry& entry);
-  absl::Status LoadResolutions(const std::string& project, const std::string& round,
-                               RoundEntry& entry);
-  void Notify();
-
   storage::Store& store_;
   storage::Writer& writer_;
-  coding::Codings& codings_;
+  RoundRegistry rounds_;
   const LiveOptions options_;
-
-  std::mutex registry_mutex_;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<RoundEntry>> rounds_;
-  uint64_t clock_ = 0;  // for least-recently-used eviction; registry_mutex_
-  std::mutex changed_mutex_;
-  std::condition_variable changed_;
 };
 
 }  // namespace icr::live

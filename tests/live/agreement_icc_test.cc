@@ -15,7 +15,7 @@
 #include "icr/v1/agreement.grpc.pb.h"
 #include "icr/v1/coding.grpc.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testing/server_fixture.h"
+#include "tests/testing/study_fixture.h"
 
 namespace icr {
 namespace {
@@ -27,71 +27,46 @@ constexpr int kSegments = 12;
 const std::vector<std::string> kCoders = {"alice", "bob", "carol"};
 constexpr const char* kIccNames[] = {"icc_1", "icc_k", "icc_c1", "icc_ck", "icc_a1", "icc_ak"};
 
-class AgreementIccTest : public testing::ServerTest {
+class AgreementIccTest : public testing::StudyTest {
  protected:
   void SetUp() override {
-    ServerTest::SetUp();
+    StudyTest::SetUp();
     coding_ = v1::CodingService::NewStub(channel_);
     agreement_ = v1::AgreementService::NewStub(channel_);
-    lead_ = CreateUser("lead");
-    for (const std::string& c : kCoders) tokens_[c] = CreateUser(c);
-    v1::CreateProjectRequest project;
-    project.set_id("study");
-    project.set_title("Study");
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateProject, *project_, project));
-    for (const std::string& c : kCoders) {
-      v1::AddMemberRequest r;
-      r.set_project("study");
-      r.set_user(c);
-      r.set_role(v1::CODER);
-      Ok(Call(lead_, &v1::ProjectService::Stub::AddMember, *project_, r));
-    }
+    CreateStudy("Study", kCoders);
+    for (const std::string& c : kCoders) AddMember(c, v1::CODER);
     // An interval domain of scores 1..5 and a nominal one.
-    for (int v = 1; v <= 5; ++v) AddCode("s" + std::to_string(v), v);
-    AddCode("pos");
-    AddCode("neg");
+    for (int v = 1; v <= 5; ++v) {
+      v1::Code score;
+      score.set_id("s" + std::to_string(v));
+      score.set_name(score.id());
+      score.set_has_value(true);
+      score.set_value(v);
+      AddCode(score);
+    }
+    AddCode("pos", "pos");
+    AddCode("neg", "neg");
     AddDomain("score", v1::INTERVAL, {"s1", "s2", "s3", "s4", "s5"});
     AddDomain("tone", v1::NOMINAL, {"pos", "neg"});
     std::string text;
     for (int s = 0; s < kSegments; ++s) text += "paragraph " + std::to_string(s) + "\n\n";
-    v1::CreateRoundRequest round;
-    round.set_project("study");
-    round.set_id("r1");
+    std::vector<std::string> documents;
     for (int d = 0; d < 3; ++d) {
-      v1::CreateDocumentRequest doc;
-      doc.set_project("study");
-      doc.set_id("d" + std::to_string(d));
-      doc.set_text(text);
-      doc.set_segmentation(v1::SEGMENT_PARAGRAPH);
-      Ok(Call(lead_, &v1::ProjectService::Stub::CreateDocument, *project_, doc));
-      round.add_documents(doc.id());
+      documents.push_back("d" + std::to_string(d));
+      AddParagraphDocument(documents.back(), text);
     }
-    for (const auto& c : kCoders) round.add_coders(c);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateRound, *project_, round));
+    AddRound("r1", documents, kCoders);
   }
 
-  void Ok(const grpc::Status& status) { ASSERT_TRUE(status.ok()) << status.error_message(); }
-
-  void AddCode(const std::string& id, double value = -1) {
-    v1::CreateCodeRequest r;
-    r.set_project("study");
-    r.mutable_code()->set_id(id);
-    r.mutable_code()->set_name(id);
-    if (value >= 0) {
-      r.mutable_code()->set_has_value(true);
-      r.mutable_code()->set_value(value);
-    }
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateCode, *project_, r));
-  }
+  using StudyTest::AddDomain;
   void AddDomain(const std::string& id, v1::MeasurementLevel level,
                  const std::vector<std::string>& codes) {
-    v1::CreateDomainRequest r;
-    r.set_project("study");
-    r.mutable_domain()->set_id(id);
-    r.mutable_domain()->set_name(id);
-    r.mutable_domain()->set_level(level);
-    for (const auto& c : codes) r.mutable_domain()->add_codes(c);
-    Ok(Call(lead_, &v1::ProjectService::Stub::CreateDomain, *project_, r));
+    v1::Domain domain;
+    domain.set_id(id);
+    domain.set_name(id);
+    domain.set_level(level);
+    for (const auto& c : codes) domain.add_codes(c);
+    AddDomain(domain);
   }
 
   void Submit(const std::string& coder, const std::vector<v1::CodingInput>& codings, int done) {
@@ -164,8 +139,6 @@ class AgreementIccTest : public testing::ServerTest {
 
   std::unique_ptr<v1::CodingService::Stub> coding_;
   std::unique_ptr<v1::AgreementService::Stub> agreement_;
-  std::string lead_;
-  std::map<std::string, std::string> tokens_;
 };
 
 TEST_F(AgreementIccTest, IntervalDomainIccEqualsIcrStatsIcc) {

@@ -7,15 +7,13 @@
 // correlations of an interval domain through `icr agreement`, equal to
 // `icr stats --icc`.
 
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/testing/subprocess.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/cli_test.h"
 
 namespace icr {
 namespace {
@@ -23,52 +21,43 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-class AgreementEndToEndTest : public ::testing::Test {
+class AgreementEndToEndTest : public testing::CliTest {
  protected:
-  void SetUp() override {
-    testing::ServerProcess server = testing::StartServer(ICR_SERVER_BINARY, dir_.path() + "/data");
-    server_ = std::move(server.process);
-    port_ = server.port;
-    ASSERT_FALSE(port_.empty()) << server_->output();
-  }
+  void SetUp() override { StartServer(); }
 
+  // The commands run as `user` (its token in dir_/USER.token), or as the
+  // admin when no user is named.
+  std::string TokenFile(const std::string& user) const {
+    return user.empty() ? "" : dir_.path() + "/" + user + ".token";
+  }
   CommandResult Icr(std::vector<std::string> args, const std::string& user = "") {
-    std::vector<std::string> full = {
-        ICR_CLI_BINARY, "--server", "127.0.0.1:" + port_, "--token_file",
-        user.empty() ? dir_.path() + "/data/admin.token" : dir_.path() + "/" + user + ".token"};
-    full.insert(full.end(), args.begin(), args.end());
-    return testing::Run(full);
+    return CliTest::Icr(std::move(args), TokenFile(user));
   }
   void Ok(std::vector<std::string> args, const std::string& user = "") {
     CommandResult r = Icr(args, user);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   json Json(std::vector<std::string> args, const std::string& user = "") {
-    args.insert(args.end(), {"--output", "json"});
-    CommandResult r = Icr(args, user);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return json::parse(r.out, nullptr, false);
+    return IcrJson(std::move(args), TokenFile(user));
   }
   std::string Write(const std::string& name, const std::string& content) {
-    const std::string path = dir_.path() + "/" + name;
-    std::ofstream(path) << content;
-    return path;
+    return WriteFile(name, content);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<testing::Background> server_;
-  std::string port_;
+  // Users "lead" and `coders`, and the lead's project "study" with them as
+  // its coders.
+  void StartStudy(const std::vector<std::string>& coders) {
+    CreateUser("lead");
+    for (const std::string& coder : coders) CreateUser(coder);
+    Ok({"project", "create", "study", "--title", "Study"}, "lead");
+    for (const std::string& coder : coders) {
+      Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
+    }
+  }
 };
 
 TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
-  for (const char* user : {"lead", "alice", "bob", "carol"}) {
-    json created = Json({"user", "create", user});
-    Write(std::string(user) + ".token", created["token"].get<std::string>());
-  }
-  Ok({"project", "create", "study", "--title", "Study"}, "lead");
-  for (const char* coder : {"alice", "bob", "carol"}) {
-    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
-  }
+  StartStudy({"alice", "bob", "carol"});
   Ok({"code", "add", "study", "support", "--name", "Support"}, "lead");
   Ok({"code", "add", "study", "practical", "--name", "Practical", "--parent", "support"}, "lead");
   Ok({"code", "add", "study", "emotional", "--name", "Emotional", "--parent", "support"}, "lead");
@@ -184,14 +173,7 @@ TEST_F(AgreementEndToEndTest, CodersSubmitLeadMeasuresResolvesAndExports) {
 // as "both applied nothing": 0.833. Each equals `icr stats` on the matching
 // CSV.
 TEST_F(AgreementEndToEndTest, OnlyFinishedDocumentsCountUnlessAskedOtherwise) {
-  for (const char* user : {"lead", "alice", "bob"}) {
-    json created = Json({"user", "create", user});
-    Write(std::string(user) + ".token", created["token"].get<std::string>());
-  }
-  Ok({"project", "create", "study", "--title", "Study"}, "lead");
-  for (const char* coder : {"alice", "bob"}) {
-    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
-  }
+  StartStudy({"alice", "bob"});
   Ok({"code", "add", "study", "x", "--name", "X"}, "lead");
   for (const char* doc : {"doc-1", "doc-2"}) {
     Ok({"doc", "add", "study", doc, "--file",
@@ -272,14 +254,7 @@ TEST_F(AgreementEndToEndTest, OnlyFinishedDocumentsCountUnlessAskedOtherwise) {
 }
 
 TEST_F(AgreementEndToEndTest, IntraclassCorrelationsThroughTheCli) {
-  for (const char* user : {"lead", "alice", "bob"}) {
-    json created = Json({"user", "create", user});
-    Write(std::string(user) + ".token", created["token"].get<std::string>());
-  }
-  Ok({"project", "create", "study", "--title", "Study"}, "lead");
-  for (const char* coder : {"alice", "bob"}) {
-    Ok({"member", "add", "study", coder, "--role", "coder"}, "lead");
-  }
+  StartStudy({"alice", "bob"});
   for (int v = 1; v <= 4; ++v) {
     const std::string id = "s" + std::to_string(v);
     Ok({"code", "add", "study", id, "--name", id, "--value", std::to_string(v)}, "lead");

@@ -222,29 +222,27 @@ absl::StatusOr<Analysis> Analyze(const ReliabilityData& data, const AnalysisOpti
   // The unweighted multi-rater coefficients share two passes over the counts
   // for their standard errors (the others get theirs with their value): the
   // thread that finishes the last of them runs it, beside the other tasks.
+  // The slots are filled before the tasks start (the vector is not resized
+  // again), so the pass reads each coefficient once its task has written it.
   const bool shared_se = se && !weighted;
-  auto shares_se = [&](const std::string& name) {
-    return name == "percent_agreement" || name == "fleiss_kappa" || name == "gwet_ac1" ||
-           name == "brennan_prediger" || (name == kAlphaName && metric == Metric::kNominal);
-  };
-  const int sharing = static_cast<int>(std::count_if(names.begin(), names.end(), shares_se));
-  std::atomic<int> sharing_left{sharing};
-  auto shared_pass = [&] {
-    MultiRaterSes shared;
-    for (size_t i = 0; i < names.size(); ++i) {
-      Coefficient* c = &out.coefficients[i];
-      if (names[i] == "percent_agreement") shared.percent_agreement = c;
-      if (names[i] == "fleiss_kappa") shared.fleiss_kappa = c;
-      if (names[i] == "gwet_ac1") shared.gwet_ac1 = c;
-      if (names[i] == "brennan_prediger") shared.brennan_prediger = c;
-      if (names[i] == kAlphaName && metric == Metric::kNominal) shared.nominal_alpha = c;
-    }
-    AddMultiRaterSes(counts, *se, shared);
-  };
+  MultiRaterSes shared;
+  std::vector<bool> shares_se(names.size(), false);
+  for (size_t i = 0; shared_se && i < names.size(); ++i) {
+    Coefficient** slot = nullptr;
+    if (names[i] == "percent_agreement") slot = &shared.percent_agreement;
+    if (names[i] == "fleiss_kappa") slot = &shared.fleiss_kappa;
+    if (names[i] == "gwet_ac1") slot = &shared.gwet_ac1;
+    if (names[i] == "brennan_prediger") slot = &shared.brennan_prediger;
+    if (names[i] == kAlphaName && metric == Metric::kNominal) slot = &shared.nominal_alpha;
+    if (slot) *slot = &out.coefficients[i];
+    shares_se[i] = slot != nullptr;
+  }
+  std::atomic<int> sharing_left{
+      static_cast<int>(std::count(shares_se.begin(), shares_se.end(), true))};
   auto run = [&](int task) {
     const int i = tasks - 1 - task;
     out.coefficients[i] = compute(names[i]);
-    if (shared_se && shares_se(names[i]) && sharing_left.fetch_sub(1) == 1) shared_pass();
+    if (shares_se[i] && sharing_left.fetch_sub(1) == 1) AddMultiRaterSes(counts, *se, shared);
   };
   if (large) {
     ParallelFor(tasks, run);

@@ -77,7 +77,7 @@ test("a sign-in link signs in once and is taken out of the address bar", async (
   expect(page.url()).not.toContain("signin");
   expect(await page.evaluate(() => history.length)).toBeLessThanOrEqual(2);
   await page.getByRole("link", { name: "Peer mentoring interviews" }).first().click();
-  await expect(page.getByRole("heading", { name: "Peer mentoring interviews" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Peer mentoring interviews" })).toBeVisible();
 
   // The same link again, in a fresh browser: refused, in words.
   const again = await browser.newContext();
